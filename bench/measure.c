@@ -1,0 +1,83 @@
+#include <stdlib.h>
+
+#include "gpu_timer.h"
+#include "measure.h"
+#include "timer.h"
+
+typedef enum { STAGE_UPLOAD, STAGE_RUN, STAGE_DOWNLOAD } stage;
+
+typedef struct stage_call {
+    const stencil_variant *v;
+    void *state;
+    stage what;
+    const float *input;
+    float *out;
+    int steps;
+} stage_call;
+
+static stencil_status call_stage(void *ctx, stencil_error *err)
+{
+    stage_call *c = ctx;
+    switch (c->what) {
+    case STAGE_UPLOAD:
+        return c->v->upload(c->state, c->input, err);
+    case STAGE_RUN:
+        return c->v->run(c->state, c->steps, err);
+    default:
+        return c->v->download(c->state, c->out, err);
+    }
+}
+
+static stencil_status timed_stage(stage_call *c, double *seconds, stencil_error *err)
+{
+#ifdef STENCIL_HAVE_CUDA
+    if (c->v->device == STENCIL_GPU)
+        return bench_gpu_time(call_stage, c, seconds, err);
+#endif
+    double t0 = bench_now();
+    stencil_status st = call_stage(c, err);
+    *seconds = bench_now() - t0;
+    return st;
+}
+
+stencil_status bench_measure(const stencil_variant *v, const stencil_problem *problem,
+                             const float *input, int steps, int warmup, int reps,
+                             bench_rep *rep, float *out, stencil_error *err)
+{
+    void *state = NULL;
+    stencil_status st = stencil_problem_check(problem, err);
+    if (st != STENCIL_OK)
+        return st;
+    if (steps < 0 || reps < 1 || warmup < 0)
+        return stencil_fail(err, STENCIL_ERR_ARG, "steps=%d reps=%d warmup=%d: need steps >= 0, "
+                            "reps >= 1, warmup >= 0", steps, reps, warmup);
+    char why[256] = "";
+    if (!v->available(why, sizeof why))
+        return stencil_fail(err, STENCIL_ERR_UNAVAILABLE, "%s is unavailable here: %s", v->name, why);
+    st = v->prepare(problem, &state, err);
+    if (st != STENCIL_OK)
+        return st;
+    stage_call c = {v, state, STAGE_UPLOAD, input, out, steps};
+    for (int r = -warmup; r < reps && st == STENCIL_OK; r++) {
+        double t[3];
+        for (int s = 0; s < 3 && st == STENCIL_OK; s++) {
+            c.what = (stage)s;
+            st = timed_stage(&c, &t[s], err);
+        }
+        if (st == STENCIL_OK && r >= 0) {
+            rep[r].h2d_s = t[0];
+            rep[r].compute_s = t[1];
+            rep[r].d2h_s = t[2];
+        }
+    }
+    v->release(state);
+    return st;
+}
+
+stencil_status bench_reference(const stencil_problem *problem, const float *input, int steps,
+                               float *out, stencil_error *err)
+{
+    bench_rep rep;
+    const stencil_variant *naive = stencil_variant_find("naive");
+    return bench_measure(naive, problem, input, steps, 0, 1, &rep, out, err);
+}

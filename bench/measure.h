@@ -1,0 +1,25 @@
+/* Measuring one point: a variant on one problem for `steps` timesteps, repeated.
+ *
+ * prepare (untimed), `warmup` untimed passes of upload/run/download, then `reps` timed passes.
+ * Each pass times upload (h2d), run (compute) and download (d2h) separately: a monotonic
+ * clock for CPU variants, CUDA events on stream 0 for GPU variants. The last pass's result
+ * is left in out for validation. */
+#ifndef BENCH_MEASURE_H
+#define BENCH_MEASURE_H
+
+#include "../kernels/variant.h"
+
+typedef struct bench_rep {
+    double h2d_s, compute_s, d2h_s;
+} bench_rep;
+
+/* reps >= 1 entries of rep are filled. Returns the first failing status with err set. */
+stencil_status bench_measure(const stencil_variant *v, const stencil_problem *problem,
+                             const float *input, int steps, int warmup, int reps,
+                             bench_rep *rep, float *out, stencil_error *err);
+
+/* Runs the reference (naive) once on input for steps; out gets the result. */
+stencil_status bench_reference(const stencil_problem *problem, const float *input, int steps,
+                               float *out, stencil_error *err);
+
+#endif

@@ -1,0 +1,18 @@
+/* Bandwidth probes: the limits each row is compared against, measured in the same process. */
+#ifndef BENCH_PROBE_H
+#define BENCH_PROBE_H
+
+#include <stddef.h>
+
+/* STREAM-like copy b[i] = a[i] with `threads` OpenMP threads (first-touched by the same
+ * static partition) over two arrays of `bytes` each; one warm-up, then `reps` timed passes.
+ * Returns the median bandwidth in GB/s (1e9 B/s) counting bytes read plus bytes written,
+ * the same 8 B per float that the stencil's model counts; a negative value if allocation
+ * failed. */
+double bench_cpu_copy_gbps(int threads, size_t bytes, int reps);
+
+/* Bytes per array that keep the copy far out of cache: 8 x the largest cache hwloc (or
+ * sysconf) reports, at least 128 MiB, at most a quarter of available memory. */
+size_t bench_copy_probe_bytes(void);
+
+#endif

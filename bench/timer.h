@@ -1,0 +1,11 @@
+/* The harness's clocks. Only bench/ reads a clock. */
+#ifndef BENCH_TIMER_H
+#define BENCH_TIMER_H
+
+/* Seconds on a monotonic clock (CLOCK_MONOTONIC), arbitrary origin. */
+double bench_now(void);
+
+/* Median of n values (sorts a copy; n <= 4096). Returns NAN for n == 0. */
+double bench_median(const double *v, int n);
+
+#endif

@@ -1,0 +1,91 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu_state.h"
+
+static int state_threads(const stencil_cpu_state *s)
+{
+    return s->problem.threads > 1 ? s->problem.threads : 1;
+}
+
+/* Touch or copy rows (z, y) with the static partition the OpenMP variant uses. */
+static void copy_rows(float *dst, const float *src, const stencil_problem *p, int threads)
+{
+    const long rows = (long)(p->nz * p->ny);
+    const size_t nx = p->nx;
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+    for (long r = 0; r < rows; r++) {
+        if (src)
+            memcpy(dst + (size_t)r * nx, src + (size_t)r * nx, nx * sizeof(float));
+        else
+            memset(dst + (size_t)r * nx, 0, nx * sizeof(float));
+    }
+}
+
+stencil_status stencil_cpu_prepare(const stencil_problem *problem, int threads, void **state,
+                                   stencil_error *err)
+{
+    stencil_status st = stencil_problem_check(problem, err);
+    if (st != STENCIL_OK)
+        return st;
+    stencil_cpu_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of host memory for the variant state");
+    s->problem = *problem;
+    s->problem.threads = threads;
+    s->cells = problem->nz * problem->ny * problem->nx;
+    size_t bytes = (s->cells * sizeof(float) + 63) / 64 * 64;
+    s->cur = aligned_alloc(64, bytes);
+    s->next = aligned_alloc(64, bytes);
+    if (!s->cur || !s->next) {
+        stencil_cpu_release(s);
+        return stencil_fail(err, STENCIL_ERR_NOMEM,
+                            "cannot allocate 2 x %.1f MiB of host memory for %zux%zux%zu",
+                            (double)bytes / 1048576.0, problem->nz, problem->ny, problem->nx);
+    }
+    copy_rows(s->cur, NULL, &s->problem, state_threads(s));
+    copy_rows(s->next, NULL, &s->problem, state_threads(s));
+    *state = s;
+    return STENCIL_OK;
+}
+
+stencil_status stencil_cpu_upload(void *state, const float *field, stencil_error *err)
+{
+    (void)err;
+    stencil_cpu_state *s = state;
+    copy_rows(s->cur, field, &s->problem, state_threads(s));
+    copy_rows(s->next, field, &s->problem, state_threads(s));
+    return STENCIL_OK;
+}
+
+stencil_status stencil_cpu_download(void *state, float *out, stencil_error *err)
+{
+    (void)err;
+    stencil_cpu_state *s = state;
+    copy_rows(out, s->cur, &s->problem, state_threads(s));
+    return STENCIL_OK;
+}
+
+void stencil_cpu_release(void *state)
+{
+    stencil_cpu_state *s = state;
+    if (!s)
+        return;
+    free(s->cur);
+    free(s->next);
+    free(s);
+}
+
+void stencil_cpu_swap(stencil_cpu_state *s)
+{
+    float *t = s->cur;
+    s->cur = s->next;
+    s->next = t;
+}
+
+int stencil_cpu_available(char *why, size_t why_len)
+{
+    (void)why;
+    (void)why_len;
+    return 1;
+}

@@ -1,0 +1,24 @@
+/* Working memory shared by the CPU variants: two 64-byte-aligned ping-pong buffers.
+ * Both hold the input after upload, so cells that are never updated (outer faces, NaN)
+ * are right in whichever buffer is current. With threads > 1 the buffers are first-touched
+ * and copied by the same static row partition the OpenMP variant computes with. */
+#ifndef STENCIL_CPU_STATE_H
+#define STENCIL_CPU_STATE_H
+
+#include "variant.h"
+
+typedef struct stencil_cpu_state {
+    stencil_problem problem;
+    float *cur, *next;
+    size_t cells;
+} stencil_cpu_state;
+
+stencil_status stencil_cpu_prepare(const stencil_problem *problem, int threads, void **state,
+                                   stencil_error *err);
+stencil_status stencil_cpu_upload(void *state, const float *field, stencil_error *err);
+stencil_status stencil_cpu_download(void *state, float *out, stencil_error *err);
+void stencil_cpu_release(void *state);
+void stencil_cpu_swap(stencil_cpu_state *s);
+int stencil_cpu_available(char *why, size_t why_len);
+
+#endif

@@ -1,0 +1,41 @@
+/* The registry: one explicit table. Adding a variant: its file in kernels/, one X(name) line
+ * below, one line in CMakeLists.txt. CUDA variants are listed only when the build has CUDA.
+ * The order is the order of `stencilbench list`; naive, the reference, comes first. */
+#include <string.h>
+
+#include "variant.h"
+
+#define STENCIL_CPU_VARIANTS(X) \
+    X(naive)                    \
+    X(tiled)                    \
+    X(openmp)
+
+#ifdef STENCIL_HAVE_CUDA
+#define STENCIL_GPU_VARIANTS(X)
+#else
+#define STENCIL_GPU_VARIANTS(X)
+#endif
+
+#define STENCIL_DECLARE(name) extern const stencil_variant stencil_variant_##name;
+#define STENCIL_ENTRY(name) &stencil_variant_##name,
+
+STENCIL_CPU_VARIANTS(STENCIL_DECLARE)
+STENCIL_GPU_VARIANTS(STENCIL_DECLARE)
+
+static const stencil_variant *const registry[] = {
+    STENCIL_CPU_VARIANTS(STENCIL_ENTRY) STENCIL_GPU_VARIANTS(STENCIL_ENTRY)};
+
+size_t stencil_variant_count(void) { return sizeof registry / sizeof registry[0]; }
+
+const stencil_variant *stencil_variant_at(size_t i)
+{
+    return i < stencil_variant_count() ? registry[i] : NULL;
+}
+
+const stencil_variant *stencil_variant_find(const char *name)
+{
+    for (size_t i = 0; i < stencil_variant_count(); i++)
+        if (strcmp(registry[i]->name, name) == 0)
+            return registry[i];
+    return NULL;
+}

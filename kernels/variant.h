@@ -1,0 +1,110 @@
+/* The contract between the harness and every stencil variant.
+ *
+ * A variant advances a masked 7-point Jacobi diffusion (stencil_cell.h) on a float32 field
+ * T[z][y][x], x fastest. Its life cycle, driven and timed only by the harness:
+ *
+ *   prepare(problem, &state, err)   allocate working memory (not timed; CPU variants
+ *                                   first-touch it with the threads that will use it)
+ *   upload(state, field, err)       copy the input in, resetting the state (timed: h2d)
+ *   run(state, steps, err)          advance `steps` timesteps (timed: compute)
+ *   download(state, out, err)       copy the current field out (timed: d2h)
+ *   release(state)                  free everything; accepts NULL
+ *
+ * CPU variants do their work before returning. GPU variants enqueue all of it on the legacy
+ * default stream (stream 0) and may return before it completes; the harness brackets each
+ * call with CUDA events on stream 0 and synchronises. Functions return STENCIL_OK or another
+ * stencil_status, with a message in err. A kernel never reads a clock, opens a file or prints.
+ */
+#ifndef STENCIL_VARIANT_H
+#define STENCIL_VARIANT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum stencil_status {
+    STENCIL_OK = 0,
+    STENCIL_ERR_ARG = 1,         /* a parameter is out of range */
+    STENCIL_ERR_NOMEM = 2,       /* host or device memory could not be allocated */
+    STENCIL_ERR_UNAVAILABLE = 3, /* the variant cannot run on this machine */
+    STENCIL_ERR_DEVICE = 4,      /* a device call failed */
+    STENCIL_ERR_IO = 5,          /* a file could not be read or written (io/, bench/) */
+    STENCIL_ERR_VALIDATION = 6   /* a result differs from the reference (bench/) */
+} stencil_status;
+
+typedef enum stencil_scheme {
+    STENCIL_SCHEME_COURSE = 0,   /* T' = T + k (s - 6T) / max(n,1): land counts as 0 degC */
+    STENCIL_SCHEME_INSULATED = 1 /* T' = T + k (s - nT) / max(n,1): land is zero-flux */
+} stencil_scheme;
+
+typedef enum stencil_device { STENCIL_CPU = 0, STENCIL_GPU = 1 } stencil_device;
+
+typedef struct stencil_error {
+    char msg[512];
+} stencil_error;
+
+/* Tuning knobs; 0 means "the variant's default". A variant lists the names it reads in
+ * stencil_variant.tunings; the harness rejects any other name for that variant. */
+typedef struct stencil_tuning {
+    int tile_z, tile_y, tile_x;    /* CPU cache blocks, GPU tiles (cells) */
+    int block_x, block_y, block_z; /* GPU thread-block shape */
+    int graph;                     /* GPU: 1 = capture the step loop in a CUDA graph, -1 = off */
+} stencil_tuning;
+
+typedef struct stencil_problem {
+    size_t nz, ny, nx;
+    float k;                 /* diffusion coefficient, in (0, 1] */
+    stencil_scheme scheme;
+    int threads;             /* CPU threads; 0 = the OpenMP default */
+    stencil_tuning tuning;
+} stencil_problem;
+
+typedef struct stencil_variant {
+    const char *name;        /* also its file name: kernels/<name>.c or .cu */
+    stencil_device device;
+    const char *description; /* one line */
+    double bytes_per_cell;   /* model traffic per cell update: 8 (read T, write T') */
+    const char *tunings;     /* comma-separated knob names it reads, "" for none */
+    int uses_threads;        /* 1 when problem.threads changes what it does */
+    /* Returns 1 when it can run here; otherwise 0 with the reason in why. */
+    int (*available)(char *why, size_t why_len);
+    stencil_status (*prepare)(const stencil_problem *problem, void **state, stencil_error *err);
+    stencil_status (*upload)(void *state, const float *field, stencil_error *err);
+    stencil_status (*run)(void *state, int steps, stencil_error *err);
+    stencil_status (*download)(void *state, float *out, stencil_error *err);
+    void (*release)(void *state);
+} stencil_variant;
+
+/* The registry (kernels/registry.c): one explicit table. */
+size_t stencil_variant_count(void);
+const stencil_variant *stencil_variant_at(size_t i);
+const stencil_variant *stencil_variant_find(const char *name); /* NULL when unknown */
+
+/* Checks a problem's shape, k and scheme; fills err and returns STENCIL_ERR_ARG if bad. */
+stencil_status stencil_problem_check(const stencil_problem *problem, stencil_error *err);
+
+/* printf into err->msg; returns status so callers can `return stencil_fail(...)`. */
+stencil_status stencil_fail(stencil_error *err, stencil_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Reads a tuning string "tile_y=8,tile_x=128" (";" also separates) against the knob names
+ * a variant takes (allowed, comma-separated). */
+stencil_status stencil_tuning_parse(const char *text, const char *allowed, stencil_tuning *out,
+                                    stencil_error *err);
+/* Writes the non-default knobs of t that appear in allowed, e.g. "tile_y=8;tile_x=128";
+ * "default" when none are set. Uses ";" between knobs so the text is CSV-safe. */
+void stencil_tuning_format(const stencil_tuning *t, const char *allowed, char *buf, size_t len);
+
+const char *stencil_scheme_name(stencil_scheme scheme);
+stencil_status stencil_scheme_parse(const char *text, stencil_scheme *out, stencil_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
