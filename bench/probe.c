@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <hwloc.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -57,13 +58,39 @@ double bench_cpu_copy_gbps(int threads, size_t bytes, int reps)
     return 2.0 * (double)n * sizeof(float) / med / 1e9;
 }
 
+size_t bench_largest_cache_bytes(void)
+{
+    /* hwloc reads the caches from sysfs; glibc's sysconf can report a whole socket's L3 in a
+     * guest (384 MiB seen on a 2-core VM whose L3 is 32 MiB). */
+    size_t largest = 0;
+    hwloc_topology_t topo;
+    if (hwloc_topology_init(&topo) == 0) {
+        if (hwloc_topology_load(topo) == 0) {
+            hwloc_obj_t obj = NULL;
+            while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_L3CACHE, obj)) != NULL)
+                if (obj->attr && obj->attr->cache.size > largest)
+                    largest = (size_t)obj->attr->cache.size;
+            obj = NULL;
+            while (!largest && (obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_L2CACHE, obj)) != NULL)
+                if (obj->attr && obj->attr->cache.size > largest)
+                    largest = (size_t)obj->attr->cache.size;
+        }
+        hwloc_topology_destroy(topo);
+    }
+    if (!largest) {
+        long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
+        largest = l3 > 0 ? (size_t)l3 : (size_t)32 << 20;
+    }
+    return largest;
+}
+
 size_t bench_copy_probe_bytes(void)
 {
-    long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
-    size_t cache = l3 > 0 ? (size_t)l3 : (size_t)32 << 20;
-    size_t bytes = 8 * cache;
+    size_t bytes = 4 * bench_largest_cache_bytes();
     if (bytes < ((size_t)128 << 20))
         bytes = (size_t)128 << 20;
+    if (bytes > ((size_t)2 << 30))
+        bytes = (size_t)2 << 30;
     size_t avail = bench_available_memory();
     if (avail && bytes > avail / 4)
         bytes = avail / 4;

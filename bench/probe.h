@@ -11,8 +11,11 @@
  * failed. */
 double bench_cpu_copy_gbps(int threads, size_t bytes, int reps);
 
-/* Bytes per array that keep the copy far out of cache: 8 x the largest cache hwloc (or
- * sysconf) reports, at least 128 MiB, at most a quarter of available memory. */
+/* The largest cache in bytes (the L3, else the L2) as hwloc reports it; sysconf as fallback. */
+size_t bench_largest_cache_bytes(void);
+
+/* Bytes per array that keep the copy far out of cache: 4 x the largest cache, at least
+ * 128 MiB, at most 2 GiB and a quarter of available memory. */
 size_t bench_copy_probe_bytes(void);
 
 #endif

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Bad input to the CLI: clear messages, exit status 2, no crash; and a good run exits 0.
+# usage: test_cli.sh PATH/TO/stencilbench
+set -u
+sb=$1
+fails=0 checks=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect STATUS PATTERN -- ARGS...: runs stencilbench ARGS, wants that exit status and PATTERN
+# (an extended regex) somewhere in stdout+stderr.
+expect() {
+    local want=$1 pattern=$2
+    shift 3
+    checks=$((checks + 1))
+    "$sb" "$@" >"$tmp/out" 2>&1
+    local got=$?
+    if [ "$got" -ne "$want" ] || ! grep -Eq -- "$pattern" "$tmp/out"; then
+        fails=$((fails + 1))
+        echo "FAIL: stencilbench $* -> exit $got (want $want), output:"
+        sed 's/^/    /' "$tmp/out" | head -20
+        echo "    (wanted /$pattern/)"
+    fi
+}
+
+expect 2 "unknown variant 'nosuch'.*valid variants: naive, tiled, openmp" -- run --variant nosuch
+expect 2 "unknown variant 'bogus'" -- run --variant naive,bogus
+expect 2 "grid '50x222' is malformed: write NZxNYxNX" -- run --grid 50x222
+expect 2 "grid 'axbxc' is malformed" -- run --grid axbxc
+expect 2 "grid '0x5x5' is malformed" -- run --grid 0x5x5
+expect 2 "grid '-5' is malformed" -- run --grid -5
+expect 2 "grid '5x5x5x5' is malformed" -- run --grid 5x5x5x5
+expect 2 "grid '' is malformed" -- run --grid ""
+expect 2 "needs about .* GiB of host memory .* choose a smaller grid" -- run --grid 100000x100000x1000
+expect 2 "needs about .* GiB" -- run --grid 1048576
+expect 2 "diffusion coefficient must be in \(0, 1\]" -- run --k 0
+expect 2 "diffusion coefficient must be in \(0, 1\]" -- run --k 1.5
+expect 2 "diffusion coefficient must be in \(0, 1\]" -- run --k -0.1
+expect 2 "--k nan: expected a number" -- run --k nan
+expect 2 "--k abc: expected a number" -- run --k abc
+expect 2 "--steps -3: expected a whole number" -- run --steps -3
+expect 2 "--threads 0: expected a whole number from 1" -- run --threads 0
+expect 2 "unknown scheme 'hot'" -- run --scheme hot
+expect 2 "tuning knob 'tile_q' is not taken" -- run --variant tiled --tuning tile_q=3
+expect 2 "tuning tile_y=0: use a whole number" -- run --variant tiled --tuning tile_y=0
+expect 2 "unrecognized option|usage: stencilbench run" -- run --bogus
+expect 2 "unknown command 'frobnicate'" -- frobnicate
+expect 2 "usage: stencilbench" --
+expect 0 "usage: stencilbench run" -- run --help
+expect 0 "naive +cpu +yes" -- list
+expect 0 "^stencilbench [0-9]+\.[0-9]+\.[0-9]+" -- --version
+expect 0 "openmp +2 .* ok" -- run --grid 9x10x11 --steps 3 --reps 2 --threads 2 --variant naive,tiled,openmp
+expect 0 "tiled .*tile_y=3;tile_x=4 .* ok" -- run --grid 9x10x11 --steps 2 --reps 1 --variant tiled --tuning tile_y=3,tile_x=4
+expect 0 "naive .* ok" -- run --grid 1x1x1 --steps 2 --reps 1 --variant naive
+
+echo "test_cli: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]
