@@ -100,7 +100,7 @@ int bench_cmd_run(int argc, char **argv)
         fprintf(stderr, "stencilbench: --grid: %s\n", err.msg);
         return BENCH_EXIT_USAGE;
     }
-    stencil_problem problem = {nz, ny, nx, (float)k, scheme, (int)threads, {0}};
+    stencil_problem problem = {nz, ny, nx, (float)k, scheme, (int)threads, {0}, bench_largest_cache_bytes()};
     for (int i = 0; i < nv; i++) {
         stencil_tuning t;
         if (*tuning_text && stencil_tuning_parse(tuning_text, variants[i]->tunings, &t, &err) != STENCIL_OK) {

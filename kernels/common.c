@@ -57,13 +57,13 @@ stencil_status stencil_scheme_parse(const char *text, stencil_scheme *out, stenc
 }
 
 static const char *const knob_names[] = {"tile_z",  "tile_y",  "tile_x", "block_x",
-                                         "block_y", "block_z", "graph"};
+                                         "block_y", "block_z", "graph",  "stream"};
 enum { KNOB_COUNT = sizeof knob_names / sizeof knob_names[0] };
 
 static int *knob_slot(stencil_tuning *t, size_t i)
 {
     int *slots[KNOB_COUNT] = {&t->tile_z,  &t->tile_y,  &t->tile_x, &t->block_x,
-                              &t->block_y, &t->block_z, &t->graph};
+                              &t->block_y, &t->block_z, &t->graph,  &t->stream};
     return slots[i];
 }
 
@@ -114,11 +114,12 @@ stencil_status stencil_tuning_parse(const char *text, const char *allowed, stenc
         num[num_len] = '\0';
         char *stop;
         long v = strtol(num, &stop, 10);
-        int signed_ok = strcmp(knob_names[i], "graph") == 0 && (v == -1 || v == 0 || v == 1);
+        int is_switch = strcmp(knob_names[i], "graph") == 0 || strcmp(knob_names[i], "stream") == 0;
+        int signed_ok = is_switch && (v == -1 || v == 0 || v == 1);
         if (*stop || (!signed_ok && (v < 1 || v > 1 << 20)))
             return stencil_fail(err, STENCIL_ERR_ARG,
                                 "tuning %s=%s: use a whole number from 1 to %d%s", knob_names[i], num,
-                                1 << 20, strcmp(knob_names[i], "graph") == 0 ? " (graph: -1, 0, 1)" : "");
+                                1 << 20, is_switch ? " (switches: -1 off, 0 auto, 1 on)" : "");
         *knob_slot(out, i) = (int)v;
         p = end ? end + 1 : p + len;
     }

@@ -89,3 +89,11 @@ int stencil_cpu_available(char *why, size_t why_len)
     (void)why_len;
     return 1;
 }
+
+int stencil_cpu_streaming(const stencil_problem *p)
+{
+    if (p->tuning.stream != 0)
+        return p->tuning.stream > 0;
+    size_t cache = p->cache_bytes ? p->cache_bytes : (size_t)32 << 20;
+    return 2 * p->nz * p->ny * p->nx * sizeof(float) > cache;
+}

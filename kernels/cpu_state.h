@@ -21,4 +21,8 @@ void stencil_cpu_release(void *state);
 void stencil_cpu_swap(stencil_cpu_state *s);
 int stencil_cpu_available(char *why, size_t why_len);
 
+/* Whether to use non-temporal stores: the stream knob, or on auto when the two fields are
+ * more than the largest cache (problem.cache_bytes, 32 MiB when unknown). */
+int stencil_cpu_streaming(const stencil_problem *problem);
+
 #endif

@@ -51,6 +51,7 @@ typedef struct stencil_tuning {
     int tile_z, tile_y, tile_x;    /* CPU cache blocks, GPU tiles (cells) */
     int block_x, block_y, block_z; /* GPU thread-block shape */
     int graph;                     /* GPU: 1 = capture the step loop in a CUDA graph, -1 = off */
+    int stream;                    /* CPU: 1 = non-temporal stores, -1 = normal stores, 0 = auto */
 } stencil_tuning;
 
 typedef struct stencil_problem {
@@ -59,6 +60,7 @@ typedef struct stencil_problem {
     stencil_scheme scheme;
     int threads;             /* CPU threads; 0 = the OpenMP default */
     stencil_tuning tuning;
+    size_t cache_bytes;      /* the largest CPU cache (the harness asks hwloc); 0 = unknown */
 } stencil_problem;
 
 typedef struct stencil_variant {

@@ -13,7 +13,7 @@
 static stencil_status naive_steps(size_t nz, size_t ny, size_t nx, float k, stencil_scheme scheme,
                                   const float *in, int steps, float *out)
 {
-    stencil_problem p = {nz, ny, nx, k, scheme, 1, {0}};
+    stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = k, .scheme = scheme, .threads = 1};
     stencil_error err;
     stencil_status st = bench_reference(&p, in, steps, out, &err);
     if (st != STENCIL_OK)
@@ -87,7 +87,7 @@ static void test_neighbour_counts(check_ctx *c)
 
 static void test_k_limits(check_ctx *c)
 {
-    stencil_problem p = {3, 3, 3, 0.1f, STENCIL_SCHEME_COURSE, 1, {0}};
+    stencil_problem p = {.nz = 3, .ny = 3, .nx = 3, .k = 0.1f, .threads = 1};
     stencil_error err;
     const float bad[] = {0.0f, -0.1f, 1.0001f, NAN, INFINITY, -INFINITY};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

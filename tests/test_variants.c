@@ -32,14 +32,24 @@ static int is_face(size_t i, size_t nz, size_t ny, size_t nx)
     return z == 0 || y == 0 || x == 0 || z == nz - 1 || y == ny - 1 || x == nx - 1;
 }
 
+/* Tuning sets for a variant: its defaults, then tile and block sizes that do not divide the
+ * test grids, with streaming stores forced on and off where the variant has that switch. */
 static const char *tunings_for(const stencil_variant *v, int which)
 {
-    /* Tile and block sizes that do not divide the test grids. */
-    if (strstr(v->tunings, "tile_y") && strstr(v->tunings, "tile_x"))
-        return which == 0 ? "" : which == 1 ? "tile_y=7,tile_x=13" : "tile_y=1,tile_x=5";
-    if (strstr(v->tunings, "block_x"))
-        return which == 0 ? "" : which == 1 ? "block_x=32,block_y=4" : "block_x=64,block_y=2";
-    return which == 0 ? "" : NULL;
+    int tiles = strstr(v->tunings, "tile_y") && strstr(v->tunings, "tile_x");
+    int blocks = strstr(v->tunings, "block_x") != NULL;
+    int stream = strstr(v->tunings, "stream") != NULL;
+    if (which == 0)
+        return "";
+    if (tiles && stream)
+        return which == 1 ? "tile_y=7,tile_x=13,stream=1" : "tile_y=1,tile_x=5,stream=-1";
+    if (tiles)
+        return which == 1 ? "tile_y=7,tile_x=13" : "tile_y=1,tile_x=5";
+    if (blocks)
+        return which == 1 ? "block_x=32,block_y=4" : "block_x=64,block_y=2";
+    if (stream)
+        return which == 1 ? "stream=1" : "stream=-1";
+    return NULL;
 }
 
 int main(void)
@@ -77,7 +87,7 @@ int main(void)
                                     continue;
                                 int steps = steps_list[si];
                                 random_field(in, cells, lands[l]);
-                                stencil_problem p = {nz, ny, nx, 0.15f, (stencil_scheme)scheme, threads, {0}};
+                                stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.15f, .scheme = (stencil_scheme)scheme, .threads = threads};
                                 stencil_error err;
                                 CHECK(&c, stencil_tuning_parse(tuning, v->tunings, &p.tuning, &err) == STENCIL_OK,
                                       "%s tuning %s: %s", v->name, tuning, err.msg);
