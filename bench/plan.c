@@ -96,7 +96,9 @@ static stencil_status plan_grids(const io_study_config *c, const bench_topology 
             n = add_grid(grids, n, 50, 222, 241, 1);
         } else if (strcmp(it, "auto") == 0) {
             /* Two float fields (read and write) of n^3 cells: 8 n^3 bytes. */
-            size_t llc = topo->l3_bytes ? topo->l3_bytes : topo->l2_bytes;
+            size_t llc = topo->llc_total_bytes ? topo->llc_total_bytes
+                         : topo->l3_bytes          ? topo->l3_bytes
+                                                   : topo->l2_bytes;
             if (topo->l2_bytes) {
                 size_t e = cube_edge((double)topo->l2_bytes / 2 / 8, 0, 4);
                 n = add_grid(grids, n, e, e, e, 0);
@@ -121,7 +123,7 @@ static stencil_status plan_grids(const io_study_config *c, const bench_topology 
             n = add_grid(grids, n, e, e, e, 0);
             used = append_note(plan->notes, used,
                                "grid auto: %.0f^3 far out of cache (two fields %.0f MiB, at least 4x "
-                               "the %.1f MiB last-level cache)\n",
+                               "the %.1f MiB of last-level cache in all)\n",
                                (double)e, 8.0 * (double)e * e * e / mib, (double)llc / mib);
         } else {
             size_t nz, ny, nx;

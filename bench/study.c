@@ -84,7 +84,8 @@ static void progress(run_state *rs, int rep)
     if (s->quiet || !s->tty)
         return;
     double elapsed = bench_now() - rs->t0;
-    double frac_point = s->plan->reps ? (double)(rep + 1) / (s->plan->reps + s->plan->warmup) : 1;
+    double frac_point = rep < 0 ? 0.0 : (double)(rep + 1 + s->plan->warmup) /
+                                            (s->plan->reps + s->plan->warmup);
     double done = rs->est_before + rs->est_point * (frac_point > 1 ? 1 : frac_point);
     double scale = done > 0 && elapsed > 1.0 ? elapsed / done : 1.0;
     double left = (rs->est_total - done) * scale;
@@ -164,7 +165,6 @@ static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
 {
     run_state *rs = ctx;
     const bench_point *p = rs->p;
-    const bench_plan *plan = rs->s->plan;
     bench_row *r = &rs->row;
     base_row(rs, p, r);
     r->rep = rep;
@@ -199,7 +199,7 @@ static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
         rs->write_status = write_row(rs, r, &rs->write_err);
     if (rs->nrep < MAX_REPS)
         rs->compute[rs->nrep++] = t->compute_s;
-    progress(rs, rep + plan->warmup);
+    progress(rs, rep);
     return rs->write_status == STENCIL_OK && !*rs->s->stop;
 }
 
