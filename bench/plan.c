@@ -42,7 +42,7 @@ static stencil_status split(const io_study_config *c, io_config_key key, const c
             p++;
     }
     if (out->n == 0)
-        return io_config_fail(c, key, err, "is empty");
+        return io_config_fail(c, key, err, "is empty: give at least one value");
     return STENCIL_OK;
 }
 
@@ -209,7 +209,7 @@ static stencil_status plan_variants(const io_study_config *c, const stencil_vari
                 used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", r ? ", " : "",
                                          stencil_variant_at(r)->name);
             return io_config_fail(c, IO_KEY_VARIANTS, err,
-                                  "unknown variant '%s' (valid: %s; or all, cpu, gpu)", it, names);
+                                  "unknown variant '%s'; valid variants: %s (or all, cpu, gpu)", it, names);
         }
     }
     *nout = n;
@@ -270,10 +270,10 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
         st = io_config_double(c, IO_KEY_K, 0.0, 1.0, &k, err);
     if (st == STENCIL_OK)
         st = io_config_double(c, IO_KEY_LAND_FRACTION, 0.0, 1.0, &land, err);
+    stencil_error e2;
     if (st == STENCIL_OK && stencil_scheme_parse(c->values[IO_KEY_SCHEME].text, &plan->scheme,
-                                                 err) != STENCIL_OK)
-        st = io_config_fail(c, IO_KEY_SCHEME, err, "'%s': use course or insulated",
-                            c->values[IO_KEY_SCHEME].text);
+                                                 &e2) != STENCIL_OK)
+        st = io_config_fail(c, IO_KEY_SCHEME, err, "%s", e2.msg);
     if (st != STENCIL_OK)
         return st;
     plan->reps = (int)reps;
