@@ -75,7 +75,7 @@ static void print_axis(const io_axis *a, int is_time)
         printf("  (no coordinate variable)\n");
         return;
     }
-    if (is_time) {
+    if (is_time && strstr(a->units, " since ")) {
         char t0[64], t1[64];
         io_time_text(a->values[0], a->units, t0, sizeof t0);
         io_time_text(a->values[a->len - 1], a->units, t1, sizeof t1);
