@@ -25,11 +25,6 @@ stencil_status bench_measure_each(const stencil_variant *v, const stencil_proble
                                   int reps, bench_rep_fn on_rep, void *ctx, float *out,
                                   stencil_error *err);
 
-/* Times one stage on a prepared state: run(state, steps) only, with the clock the variant's
- * device uses (CUDA events for GPU variants). For harnesses that drive the life cycle. */
-stencil_status bench_time_run(const stencil_variant *v, void *state, int steps, double *seconds,
-                              stencil_error *err);
-
 /* reps >= 1 entries of rep are filled. Returns the first failing status with err set. */
 stencil_status bench_measure(const stencil_variant *v, const stencil_problem *problem,
                              const float *input, int steps, int warmup, int reps,
@@ -38,5 +33,13 @@ stencil_status bench_measure(const stencil_variant *v, const stencil_problem *pr
 /* Runs the reference (naive) once on input for steps; out gets the result. */
 stencil_status bench_reference(const stencil_problem *problem, const float *input, int steps,
                                float *out, stencil_error *err);
+
+/* One stage of a prepared variant, timed as bench_measure times it (monotonic clock on the
+ * CPU, CUDA events on stream 0 for GPU variants): upload(input), run(steps) or download(out).
+ * For callers that drive the life cycle themselves (stencilbench model). */
+typedef enum bench_stage { BENCH_STAGE_UPLOAD, BENCH_STAGE_RUN, BENCH_STAGE_DOWNLOAD } bench_stage;
+stencil_status bench_time_stage(const stencil_variant *v, void *state, bench_stage what,
+                                const float *input, float *out, int steps, double *seconds,
+                                stencil_error *err);
 
 #endif
