@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../io/dataset.h"
 #include "grid.h"
 #include "plan.h"
 
@@ -92,7 +93,20 @@ static stencil_status plan_grids(const io_study_config *c, const bench_topology 
         const char *it = items.item[i];
         if (n > MAX_ITEMS - 3)
             return io_config_fail(c, IO_KEY_GRIDS, err, "more than %d grids", MAX_ITEMS - 3);
-        if (strcmp(it, "dataset") == 0) {
+        if (strcmp(it, "dataset") == 0 && *plan->dataset) {
+            /* A netCDF file: its shape (one time slice is measured). */
+            io_dataset ds;
+            memset(&ds, 0, sizeof ds);
+            stencil_error e2;
+            st = io_dataset_open(plan->dataset, NULL, &ds, &e2);
+            size_t nz = ds.nz, ny = ds.ny, nx = ds.nx;
+            io_dataset_close(&ds);
+            if (st != STENCIL_OK)
+                return io_config_fail(c, IO_KEY_DATASET, err, "%s", e2.msg);
+            n = add_grid(grids, n, nz, ny, nx, 1);
+            used = append_note(plan->notes, used, "grid dataset: %.0fx%.0fx%.0f, the first time slice "
+                               "of the dataset file\n", (double)nz, (double)ny, (double)nx);
+        } else if (strcmp(it, "dataset") == 0) {
             n = add_grid(grids, n, 50, 222, 241, 1);
         } else if (strcmp(it, "auto") == 0) {
             /* Two float fields (read and write) of n^3 cells: 8 n^3 bytes. */

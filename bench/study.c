@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../io/dataset.h"
 #include "../io/synthetic.h"
 #include "cli.h"
 #include "gpu.h"
@@ -215,9 +216,6 @@ static stencil_status prepare_grid(run_state *rs, const bench_point *p, stencil_
     free(rs->out);
     rs->input = rs->ref = rs->out = NULL;
     rs->grid_of = rs->ref_of = NULL;
-    if (p->dataset && *plan->dataset)
-        return stencil_fail(err, STENCIL_ERR_UNAVAILABLE,
-                            "reading netCDF dataset %s is not built in yet (io reader)", plan->dataset);
     size_t cells = p->nz * p->ny * p->nx;
     rs->input = malloc(cells * sizeof(float));
     rs->ref = malloc(cells * sizeof(float));
@@ -230,11 +228,23 @@ static stencil_status prepare_grid(run_state *rs, const bench_point *p, stencil_
         return stencil_fail(err, STENCIL_ERR_NOMEM, "cannot allocate 3 fields of %zux%zux%zu",
                             p->nz, p->ny, p->nx);
     }
-    io_ocean_spec spec = io_ocean_default(p->nz, p->ny, p->nx);
-    spec.land_fraction = plan->land_fraction;
-    spec.seed = plan->seed;
-    int threads = plan->thread_counts[plan->nthread_counts - 1];
-    stencil_status st = io_synthetic_ocean(&spec, rs->input, threads, err);
+    stencil_status st;
+    if (p->dataset && *plan->dataset) {
+        io_dataset ds;
+        memset(&ds, 0, sizeof ds);
+        st = io_dataset_open(plan->dataset, NULL, &ds, err);
+        if (st == STENCIL_OK && (ds.nz != p->nz || ds.ny != p->ny || ds.nx != p->nx))
+            st = stencil_fail(err, STENCIL_ERR_IO, "%s changed shape since the plan", plan->dataset);
+        if (st == STENCIL_OK)
+            st = io_dataset_read(&ds, 0, rs->input, NULL, err);
+        io_dataset_close(&ds);
+    } else {
+        io_ocean_spec spec = io_ocean_default(p->nz, p->ny, p->nx);
+        spec.land_fraction = plan->land_fraction;
+        spec.seed = plan->seed;
+        int threads = plan->thread_counts[plan->nthread_counts - 1];
+        st = io_synthetic_ocean(&spec, rs->input, threads, err);
+    }
     if (st != STENCIL_OK)
         return st;
     size_t nan = 0;
