@@ -128,9 +128,9 @@ stencil_status bench_probes_run(const int *threads, int nthreads, int want_gpu, 
                                         &p->pinned_d2h_gbps, &gerr) != STENCIL_OK ||
                 bench_gpu_transfer_gbps((size_t)256 << 20, 0, 5, &p->pageable_h2d_gbps,
                                         &p->pageable_d2h_gbps, &gerr) != STENCIL_OK)
-                snprintf(p->gpu_why, sizeof p->gpu_why, "GPU probe failed: %s", gerr.msg);
+                snprintf(p->gpu_why, sizeof p->gpu_why, "GPU probe failed: %.200s", gerr.msg);
         } else {
-            snprintf(p->gpu_why, sizeof p->gpu_why, "%s", gerr.msg);
+            snprintf(p->gpu_why, sizeof p->gpu_why, "%.250s", gerr.msg);
         }
     } else {
         snprintf(p->gpu_why, sizeof p->gpu_why, "no GPU variant in the study");

@@ -355,7 +355,7 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
         if (st != STENCIL_OK) {
             point_line(rs, p, "failed: reference");
             s->points_failed++;
-            snprintf(why, sizeof why, "reference (naive) failed: %s", perr.msg);
+            snprintf(why, sizeof why, "reference (naive) failed: %.300s", perr.msg);
             return status_row(rs, p, "failed", why, err);
         }
         rs->ref_of = p;
@@ -370,7 +370,7 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
             bench_host_free(pin_in, 1);
             point_line(rs, p, "skipped: pinned memory");
             s->points_skipped++;
-            snprintf(why, sizeof why, "pinned host memory: %s", perr.msg);
+            snprintf(why, sizeof why, "pinned host memory: %.300s", perr.msg);
             return status_row(rs, p, "skipped", why, err);
         }
         memcpy(pin_in, rs->input, bytes);
