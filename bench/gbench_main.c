@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../io/synthetic.h"
 #include "cli.h"
@@ -101,8 +102,14 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    setenv("OMP_PROC_BIND", "close", 0);
-    setenv("OMP_PLACES", "cores", 0);
+    /* One thread per core unless the user chose otherwise (re-executed: libgomp reads OMP_*
+     * before main). */
+    if ((!getenv("OMP_PROC_BIND") || !getenv("OMP_PLACES")) && !getenv("STENCILBENCH_REEXEC")) {
+        setenv("OMP_PROC_BIND", "close", 0);
+        setenv("OMP_PLACES", "cores", 0);
+        setenv("STENCILBENCH_REEXEC", "1", 1);
+        execv("/proc/self/exe", argv);
+    }
     const char *grid_text = "32,128,256,50x222x241";
     long steps = 10, threads = omp_get_num_procs();
     int explicit_reps = 0;

@@ -198,6 +198,7 @@ static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
         rs->max_err = val.max_abs_err;
     if (rs->write_status == STENCIL_OK)
         rs->write_status = write_row(rs, r, &rs->write_err);
+    rs->s->measured_s += r->total_s;
     if (rs->nrep < MAX_REPS)
         rs->compute[rs->nrep++] = t->compute_s;
     progress(rs, rep);
@@ -445,6 +446,7 @@ stencil_status bench_study_run(bench_study *s, stencil_error *err)
         }
     }
     clear_progress(s);
+    s->wall_s = bench_now() - rs->t0;
     free(rs->input);
     free(rs->ref);
     free(rs->out);
