@@ -431,7 +431,9 @@ static double field_bytes(const bench_point *p)
 
 double bench_point_host_bytes(const bench_point *p)
 {
-    return field_bytes(p) * (p->variant->device == STENCIL_GPU ? 3 : 5);
+    /* input, reference, output; plus the variant's two fields (CPU) or two page-locked
+     * copies (GPU, pinned) */
+    return field_bytes(p) * (p->variant->device == STENCIL_GPU && p->host_memory != BENCH_HOST_PINNED ? 3 : 5);
 }
 
 double bench_point_device_bytes(const bench_point *p)

@@ -91,6 +91,12 @@ check "schema with skipped rows" schema_ok "$tmp/b/timings.csv"
 check "skipped rows for the huge grid" test "$(grep -c ',100000,100000,1000,.*,skipped:too large for host memory' "$tmp/b/timings.csv")" -eq 2
 check "ok rows for 16^3" test "$(grep -c ',16,16,16,.*,ok,$' "$tmp/b/timings.csv")" -eq 4
 
+# Without naive in the study the reference is computed, and continued from one step count
+# to the next: every row still validates.
+"$sb" run --variant tiled,openmp --grid 17x18x19 --steps 1,4,9 --reps 2 --out "$tmp/f" >"$tmp/f.log" 2>&1
+check "reference-only study exits 0 ($(tail -3 "$tmp/f.log"))" test $? -eq 0
+check "all rows ok against the continued reference" test "$(grep -c ',ok,$' "$tmp/f/timings.csv")" -eq $((3 * 3 * 2))
+
 # --dry-run prints the plan and writes nothing.
 "$sb" run --config "$tmp/small.ini" --dry-run --out "$tmp/c" >"$tmp/c.log" 2>&1
 check "dry run exits 0" test $? -eq 0
