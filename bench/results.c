@@ -276,7 +276,7 @@ void bench_summary_print(FILE *f, const bench_row *rows, size_t count)
     }
     size_t np = collect_points(rows, count, pts);
     fprintf(f, "\nSummary (medians over repetitions; best point per variant)\n");
-    fprintf(f, "%-12s %10s %9s %-22s %7s %9s %10s %s\n", "variant", "Gcell/s", "roofline",
+    fprintf(f, "%-14s %10s %9s %-22s %9s %9s %10s %s\n", "variant", "Gcell/s", "roofline",
             "at grid/steps/threads", "memory", "vs naive", "scaling", "(efficiency at threads)");
     for (size_t i = 0; i < np; i++) {
         int first = 1;
@@ -322,7 +322,7 @@ void bench_summary_print(FILE *f, const bench_row *rows, size_t count)
         char roof[16] = "-";
         if (isfinite(best->roofline))
             snprintf(roof, sizeof roof, "%.0f%%", 100.0 * best->roofline);
-        fprintf(f, "%-12s %10.3f %9s %-22s %7s %9s %10s %s\n", b->variant, best->rate / 1e9, roof,
+        fprintf(f, "%-14s %10.3f %9s %-22s %9s %9s %10s %s\n", b->variant, best->rate / 1e9, roof,
                 where, b->host_memory, speed, scale, at);
     }
     if (np == 0)
