@@ -170,7 +170,7 @@ static int parse_options(int argc, char **argv, run_options *o)
         case 'R': o->resume = optarg; break;
         case 'n': o->dry_run = 1; break;
         case 'q': o->quiet = 1; break;
-        case 'h': run_usage(stdout); return BENCH_EXIT_OK + 100;
+        case 'h': run_usage(stdout); return BENCH_EXIT_OK;
         default:
             if (c >= 1 && c <= 13 && o->noverrides < 32) {
                 o->keys[o->noverrides] = key_of[c];
@@ -198,9 +198,7 @@ static int parse_options(int argc, char **argv, run_options *o)
 int bench_cmd_run(int argc, char **argv)
 {
     run_options o = {0};
-    int r = parse_options(argc, argv, &o);
-    if (r == BENCH_EXIT_OK + 100)
-        return BENCH_EXIT_OK;
+    int r = parse_options(argc, argv, &o); /* -1: go on; otherwise the exit status */
     if (r >= 0)
         return r;
 
