@@ -142,8 +142,8 @@ int main(int argc, char **argv)
     argc = n;
     argv[argc] = NULL;
 
-    static gb_grid grids[MAX_GRIDS];
-    static gb_case cases[MAX_BENCHES];
+    gb_grid grids[MAX_GRIDS] = {{0}};
+    gb_case cases[MAX_BENCHES] = {{0}};
     int ng = 0, nc = 0;
     char list[1024];
     snprintf(list, sizeof list, "%s", grid_text);
