@@ -31,6 +31,10 @@ static void on_sigint(int sig)
         signal(sig, SIG_DFL);
         raise(sig);
     }
+    static const char msg[] = "\nstencilbench: stopping after this repetition (Ctrl-C again to "
+                              "quit at once)\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
     stop_requested = 1;
 }
 
