@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,6 +297,12 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
     plan->k_value = k;
     plan->land_fraction = land;
     snprintf(plan->dataset, sizeof plan->dataset, "%.511s", c->values[IO_KEY_DATASET].text);
+    char *abs = *plan->dataset ? realpath(plan->dataset, NULL) : NULL;
+    if (abs) { /* so that --resume finds it from any folder */
+        snprintf(plan->dataset, sizeof plan->dataset, "%.511s", abs);
+        snprintf(plan->resolved.values[IO_KEY_DATASET].text, IO_CONFIG_TEXT_MAX, "%.511s", abs);
+        free(abs);
+    }
 
     const stencil_variant *variants[MAX_VARIANTS];
     grid_entry grids[MAX_ITEMS];

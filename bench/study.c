@@ -436,8 +436,8 @@ stencil_status bench_study_run(bench_study *s, stencil_error *err)
     for (size_t i = 0; i < plan->count; i++)
         if (!point_done(s, i))
             rs->est_total += bench_point_estimate_s(plan, &plan->points[i]);
-    if (!s->quiet && !s->tty)
-        printf("%-7s %-12s %3s %-20s %-14s %5s %-8s %10s %8s %8s %6s %9s  %s\n", "point", "variant",
+    if (!s->quiet)
+        printf("%-7s %-13s %3s %-20s %-14s %5s %-8s %10s %8s %8s %6s %9s  %s\n", "point", "variant",
                "thr", "tuning", "grid", "steps", "memory", "compute_s", "Gcell/s", "GB/s", "copy",
                "max_err", "status");
     stencil_status st = STENCIL_OK;
