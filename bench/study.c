@@ -274,13 +274,15 @@ static void point_line(run_state *rs, const bench_point *p, const char *status)
     double rate = bench_cell_updates(p->nz, p->ny, p->nx, p->steps) / med;
     double gbps = rate * p->variant->bytes_per_cell / 1e9;
     double copy = rs->row.copy_gbps;
+    char tag[32];
+    snprintf(tag, sizeof tag, "[%zu/%zu]", rs->index + 1, s->plan->count);
     if (rs->nrep)
-        printf("[%zu/%zu] %-13s %3d %-20s %-14s %5d %-8s %10.6f %8.3f %8.2f %5.0f%% %9.3g  %s\n",
-               rs->index + 1, s->plan->count, p->variant->name, p->threads, p->tuning_text, grid,
+        printf("%-7s %-13s %3d %-20s %-14s %5d %-8s %10.6f %8.3f %8.2f %5.0f%% %9.3g  %s\n",
+               tag, p->variant->name, p->threads, p->tuning_text, grid,
                p->steps, mem, med, rate / 1e9, gbps, 100 * gbps / copy, rs->max_err, status);
     else
-        printf("[%zu/%zu] %-13s %3d %-20s %-14s %5d %-8s %10s %8s %8s %6s %9s  %s\n",
-               rs->index + 1, s->plan->count, p->variant->name, p->threads, p->tuning_text, grid,
+        printf("%-7s %-13s %3d %-20s %-14s %5d %-8s %10s %8s %8s %6s %9s  %s\n",
+               tag, p->variant->name, p->threads, p->tuning_text, grid,
                p->steps, mem, "-", "-", "-", "-", "-", status);
     fflush(stdout);
 }
