@@ -2,7 +2,8 @@
 # `dat`; dashed horizontal reference lines (rooflines); dotted verticals at cache capacities.
 # Set by plot.c: dat, chart_title, ns, stitle[], ycol (2 rate, 5 ms per step, 8 roofline
 # fraction), ylabel, ylog, nr, roofv[], rooft[], roofl[] (colour index, 0 black), nc, cx[],
-# clab[], xmin, xmax.
+# clab[], cy[] (label heights, staggered where marks are close), xmin, xmax, roofdirect (1:
+# label the rooflines on the chart too).
 set title chart_title
 set xlabel "grid size (cells, nz x ny x nx, log scale)"
 set ylabel ylabel
@@ -18,11 +19,20 @@ if (ylog) {
     set yrange [0:*]
 }
 set grid xtics ytics lc rgb "#e0e0e0" lt 1
-set key below left maxcols 2 samplen 3
+set key below left maxcols 2 samplen 3 height 1
 set samples 2
 do for [i=1:nc] {
     set arrow i from cx[i], graph 0 to cx[i], graph 1 nohead dt 3 lw 1.5 lc rgb "#808080"
-    set label i clab[i] at cx[i], graph 0.98 right rotate by 90 offset character -0.7, 0 font ",9" tc rgb "#505050"
+    if (cy[i] > 0.5) {
+        set label i clab[i] at cx[i], graph cy[i] right rotate by 90 offset character 0.9, 0 font ",9" tc rgb "#505050"
+    } else {
+        set label i clab[i] at cx[i], graph cy[i] left rotate by 90 offset character 0.9, 0 font ",9" tc rgb "#505050"
+    }
+}
+if (roofdirect) {
+    do for [j=1:nr] {
+        set label 100 + j rooft[j] at graph 0.99, first roofv[j] right offset 0, character 0.7 font ",9"
+    }
 }
 plot for [i=1:ns] dat index i-1 using 1:ycol:ycol+1:ycol+2 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb col[i] title stitle[i], \
-     for [j=1:nr] roofv[j] with lines dt 2 lw 2 lc rgb (roofl[j] > 0 ? col[roofl[j]] : "#000000") title rooft[j]
+     for [j=1:nr] roofv[j] with lines lw 2 dt j + 1 lc rgb (roofl[j] > 0 ? col[roofl[j]] : "#000000") title rooft[j]

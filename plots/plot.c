@@ -468,6 +468,8 @@ static void put(plot_buf *b, double v)
 static void gp_array_str(plot_buf *b, const char *name, const char *const *v, int n)
 {
     plot_buf_printf(b, "array %s[%d]\n", name, n > 0 ? n : 1);
+    if (n == 0)
+        plot_buf_printf(b, "%s[1] = \"\"\n", name);
     for (int i = 0; i < n; i++) {
         plot_buf_printf(b, "%s[%d] = ", name, i + 1);
         plot_buf_gp_string(b, v[i]);
@@ -478,6 +480,8 @@ static void gp_array_str(plot_buf *b, const char *name, const char *const *v, in
 static void gp_array_num(plot_buf *b, const char *name, const double *v, int n)
 {
     plot_buf_printf(b, "array %s[%d]\n", name, n > 0 ? n : 1);
+    if (n == 0)
+        plot_buf_printf(b, "%s[1] = 0\n", name);
     for (int i = 0; i < n; i++)
         plot_buf_printf(b, "%s[%d] = %.9g\n", name, i + 1, v[i]);
 }
@@ -625,18 +629,28 @@ static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_bu
     double xmin = gs->xmin, xmax = gs->xmax;
     for (int i = 0; cpu_caches && i < c->m.ncpu_cache; i++) {
         cx[nc] = c->m.cpu_cache[i].bytes / 8;
-        snprintf(clab[nc], sizeof clab[nc], "%s fits 2 fields", c->m.cpu_cache[i].label);
+        snprintf(clab[nc], sizeof clab[nc], "%s / 8 B per cell", c->m.cpu_cache[i].label);
         nc++;
     }
     if (gpu_cache && isfinite(c->m.gpu_l2) && c->m.gpu_l2 > 0) {
         char hb[32];
         human_bytes(c->m.gpu_l2, hb, sizeof hb);
         cx[nc] = c->m.gpu_l2 / 8;
-        snprintf(clab[nc], sizeof clab[nc], "GPU L2 %s fits 2 fields", hb);
+        snprintf(clab[nc], sizeof clab[nc], "GPU L2 %s / 8 B per cell", hb);
         nc++;
     }
+    double cy[MAX_CACHES + 1];
+    for (int i = 0; i < nc; i++) /* by size, so close marks can be staggered */
+        for (int j = i + 1; j < nc; j++)
+            if (cx[j] < cx[i]) {
+                char t[64];
+                double v = cx[i];
+                cx[i] = cx[j], cx[j] = v;
+                memcpy(t, clab[i], sizeof t), memcpy(clab[i], clab[j], sizeof t), memcpy(clab[j], t, sizeof t);
+            }
     for (int i = 0; i < nc; i++) {
         cl[i] = clab[i];
+        cy[i] = i > 0 && cx[i] < 2.5 * cx[i - 1] && cy[i - 1] > 0.9 ? 0.02 : 0.98;
         xmin = fmin(xmin, cx[i]);
         xmax = fmax(xmax, cx[i]);
     }
@@ -678,9 +692,11 @@ static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_bu
             plot_buf_printf(&s, "array roofv[1] = [1]\narray rooft[1] = [\"as fast as the copy (1)\"]\n"
                                 "array roofl[1] = [0]\nnr = 1\n");
         } else {
-            plot_buf_printf(&s, "array roofv[1]\narray rooft[1]\narray roofl[1]\nnr = 0\n");
+            plot_buf_printf(&s, "array roofv[1] = [1]\narray rooft[1] = [\"\"]\narray roofl[1] = [0]\nnr = 0\n");
         }
         gp_array_num(&s, "cx", cx, nc);
+        gp_array_num(&s, "cy", cy, nc);
+        plot_buf_printf(&s, "roofdirect = %d\n", !color_roofs);
         gp_array_str(&s, "clab", cl, nc);
         plot_buf_printf(&s, "nc = %d\n", nc);
         stencil_status st = emit(c, name, "grid.gp", dat, &s, g[k].caption, title, err);
@@ -917,35 +933,33 @@ static stencil_status steps_chart(plot_ctx *c, const plot_pref *prefs, int npref
     return st;
 }
 
-/* Stacked transfer/compute bars: per GPU variant (bars: grids x host memory), or all GPU
- * variants at their largest grid. */
+/* Stacked transfer/compute bars: per GPU variant (one panel per grid, bars pinned and
+ * pageable), or all GPU variants at their largest grid (one panel). */
 static stencil_status bars_chart(plot_ctx *c, const plot_pref *prefs, int nprefs, int all,
                                  const plot_point **buf, stencil_error *err)
 {
+    enum { MAX_PANELS = 12 };
     plot_buf d = {0};
-    int nbar = 0;
-    double x = 0;
+    char ptext[MAX_PANELS][64];
+    const char *ptitle[MAX_PANELS];
+    double nb[MAX_PANELS];
+    int np = 0, bars = 0, mixed_steps = 0;
     long steps = -1;
-    int mixed_steps = 0;
-    plot_buf_printf(&d, "# x grid h2d +compute +d2h (ns per cell, medians) total_lo total_hi total_ms host\n");
+    static const char *const hosts[] = {"pinned", "pageable"};
     for (int v = 0; v < nprefs; v++) {
         const plot_pref *f = &prefs[v];
         if (!f->gpu)
             continue;
-        static const char *const hosts[] = {"pinned", "pageable"};
         const plot_point *hp[2][64];
         size_t hn[2];
         for (int h = 0; h < 2; h++) {
-            plot_pref g = *f;
-            g.tuning = f->tuning;
-            hn[h] = select_points(c, &g, -1, f->steps, hosts[h], buf);
+            hn[h] = select_points(c, f, -1, f->steps, hosts[h], buf);
             if (hn[h] > 64)
                 hn[h] = 64;
             for (size_t i = 0; i < hn[h]; i++)
                 hp[h][i] = buf[i];
         }
-        /* grid sizes in either, ascending; all: only the largest */
-        const plot_point *grids[128];
+        const plot_point *grids[128]; /* grid sizes in either, ascending */
         int ng = 0;
         for (int h = 0; h < 2; h++)
             for (size_t i = 0; i < hn[h]; i++) {
@@ -956,53 +970,65 @@ static stencil_status bars_chart(plot_ctx *c, const plot_pref *prefs, int nprefs
                     grids[ng++] = hp[h][i];
             }
         qsort(grids, (size_t)ng, sizeof *grids, point_by_cells);
-        int first = all ? ng - 1 : 0;
-        for (int gi = first; gi >= 0 && gi < ng; gi++) {
-            x += nbar ? 0.6 : 0;
+        if (ng > MAX_PANELS && !all) /* keep the largest grids */
+            memmove(grids, grids + ng - MAX_PANELS, MAX_PANELS * sizeof *grids), ng = MAX_PANELS;
+        for (int gi = all ? ng - 1 : 0; gi >= 0 && gi < ng; gi++) {
+            if (!all || np == 0) {
+                if (np > 0)
+                    plot_buf_printf(&d, "\n\n");
+                grid_label(&grids[gi]->k, ptext[np], sizeof ptext[np]);
+                if (all)
+                    plot_fmt(ptext[np], sizeof ptext[np], "largest grid of each");
+                ptitle[np] = ptext[np];
+                nb[np++] = 0;
+                plot_buf_printf(&d, "# %s\n# x label host->device +compute +device->host (ms, medians) total_lo total_hi label2\n",
+                                ptext[np - 1]);
+            }
             for (int h = 0; h < 2; h++)
                 for (size_t i = 0; i < hn[h]; i++) {
                     const plot_point *q = hp[h][i];
                     if (q->cells != grids[gi]->cells || q->k.nz != grids[gi]->k.nz)
                         continue;
-                    double per = 1e9 / q->cells;
                     double a = isfinite(q->med[M_H2D]) ? q->med[M_H2D] : 0,
                            b = isfinite(q->med[M_COMPUTE]) ? q->med[M_COMPUTE] : 0,
                            e = isfinite(q->med[M_D2H]) ? q->med[M_D2H] : 0;
                     char g_text[64];
                     grid_label(&q->k, g_text, sizeof g_text);
-                    x += 1;
-                    plot_buf_printf(&d, "%.2f %s", x, all ? q->k.variant : g_text);
-                    put(&d, a * per), put(&d, (a + b) * per), put(&d, (a + b + e) * per);
-                    put(&d, q->lo[M_TOTAL] * per), put(&d, q->hi[M_TOTAL] * per);
-                    put(&d, (a + b + e) * 1e3);
-                    plot_buf_printf(&d, " %s\n", all ? hosts[h] : hosts[h]);
+                    nb[np - 1] += 1;
+                    plot_buf_printf(&d, "%.0f %s", nb[np - 1], all ? q->k.variant : hosts[h]);
+                    put(&d, a * 1e3), put(&d, (a + b) * 1e3), put(&d, (a + b + e) * 1e3);
+                    put(&d, q->lo[M_TOTAL] * 1e3), put(&d, q->hi[M_TOTAL] * 1e3);
+                    plot_buf_printf(&d, " %s\n", all ? hosts[h] : g_text);
                     if (steps >= 0 && steps != q->k.steps)
                         mixed_steps = 1;
                     steps = q->k.steps;
-                    nbar++;
+                    bars++;
                 }
+            if (!all && gi == ng - 1)
+                break;
         }
     }
     stencil_status st = STENCIL_OK;
-    if (nbar > 0) {
+    if (bars > 0) {
         char name[96], title[400], machine[400], steps_text[48];
         machine_title(c, 0, 1, machine, sizeof machine);
         if (mixed_steps)
-            snprintf(steps_text, sizeof steps_text, "each variant's usual timesteps");
+            plot_fmt(steps_text, sizeof steps_text, "each variant's usual timesteps");
         else
-            snprintf(steps_text, sizeof steps_text, "%ld timestep%s", steps, steps == 1 ? "" : "s");
+            plot_fmt(steps_text, sizeof steps_text, "%ld timestep%s", steps, steps == 1 ? "" : "s");
         snprintf(name, sizeof name, "transfers_%s", all ? "all" : prefs[0].variant);
-        plot_fmt(title, sizeof title, "%s: host->device, compute, device->host per cell (%s%s)\n%s",
-                 all ? "GPU variants" : prefs[0].variant, steps_text,
-                 all ? ", largest grid" : "", machine);
+        plot_fmt(title, sizeof title, "%s: host->device, compute and device->host, pinned and pageable (%s)\n%s",
+                 all ? "GPU variants" : prefs[0].variant, steps_text, machine);
         plot_buf s = {0};
         gp_common(&s, name, title);
-        plot_buf_printf(&s, "nbar = %d\nxmax = %.2f\n", nbar, x + 1);
+        gp_array_str(&s, "ptitle", ptitle, np);
+        gp_array_num(&s, "nb", nb, np);
+        plot_buf_printf(&s, "np = %d\ntwoline = %d\n", np, all);
         st = emit(c, name, "bars.gp", &d, &s,
                   "Each bar: the median host->device copy, compute and device->host copy of one "
-                  "point, per cell of the field (so grids compare); label: the total in ms; bar: "
-                  "min..max of the repetitions' total. Look for how much of each bar is transfer, "
-                  "and how much pinned host memory shortens the copies against pageable.",
+                  "repetition (bar: min..max of the totals); each panel has its own time scale. "
+                  "Look for how much of each bar is transfer, and how much pinned host memory "
+                  "shortens the copies against pageable.",
                   title, err);
         plot_buf_free(&s);
     }

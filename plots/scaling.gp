@@ -7,7 +7,7 @@ set xlabel "threads"
 set xrange [0.5:tmax + 0.5]
 if (tmax <= 16) { set xtics 1 }
 set grid xtics ytics lc rgb "#e0e0e0" lt 1
-set key below left maxcols 1 samplen 3
+set key below left maxcols 1 samplen 3 height 1
 set samples 100
 set ylabel sprintf("speedup over %d thread%s (x)", t0, t0 > 1 ? "s" : "")
 set yrange [0:*]

@@ -8,6 +8,6 @@ set ylabel "time per timestep (ms, log scale)"
 set logscale xy
 set format y "%g"
 set grid xtics ytics lc rgb "#e0e0e0" lt 1
-set key below left maxcols 2 samplen 3
+set key below left maxcols 2 samplen 3 height 1
 plot for [i=1:ns] dat index i-1 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb col[i] title stitle[i]." total / steps", \
      for [i=1:ns] dat index i-1 using 1:5:6:7 with yerrorlines dt 2 lw 2 pt 6 ps 0.8 lc rgb col[i] title stitle[i]." compute / steps"
