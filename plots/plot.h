@@ -23,18 +23,22 @@ stencil_status plot_render_run(const char *run_dir, stencil_error *err);
  * naming the package (gnuplot-nox). The program is $STENCILBENCH_GNUPLOT or gnuplot on PATH. */
 stencil_status plot_gnuplot_check(stencil_error *err);
 
-/* One variable of a dataset in memory: data[t][z][y][x] (x fastest), NaN for land and sea
- * floor. Coordinates are optional (NULL means index numbers). time_units is CF
- * ("hours since 1950-01-01 00:00:00"), used to label frames; NULL or "" shows the index. */
+/* Ocean data in memory: data[t][z][y][x] (x fastest), NaN for land and sea floor; any subset
+ * of a file's times and depth levels (the CLI loads only what a picture needs). Coordinates
+ * may be NULL (index numbers are shown then); time_text, when not NULL, labels each time. */
 typedef struct plot_ocean {
     size_t nt, nz, ny, nx;
+    size_t first_time;  /* the file's index of data's first time (file names, labels) */
     const float *data;
-    const double *time, *depth, *lat, *lon;
-    const char *time_units;
+    const double *depth, *lat, *lon;
+    const char *const *time_text;
     const char *name;   /* variable name, e.g. thetao */
-    const char *units;  /* e.g. degrees_C */
-    const char *source; /* shown in titles: the file name */
+    const char *units;  /* e.g. degrees_C (drawn as degC) */
+    const char *source; /* the file name: titles, and the output file names' stem */
 } plot_ocean;
+
+/* The level of depth[0..nz) nearest to metres (ties: the shallower); 0 when depth is NULL. */
+size_t plot_nearest_level(const double *depth, size_t nz, double metres);
 
 typedef struct plot_viz_options {
     const char *out_dir;  /* created if missing */
@@ -47,7 +51,11 @@ typedef struct plot_viz_options {
 /* Longest path the viz functions write into `written` (the main file they made). */
 enum { PLOT_PATH_MAX = 4096 };
 
-/* A PNG of the depth level nearest opt->depth_m at time opt->time: longitude and latitude
+/* The viz functions write into opt->out_dir (created if missing), print nothing, and put the
+ * path of the main file they wrote in `written`. Gnuplot's data and scripts are scratch files
+ * there, removed after success.
+ *
+ * A PNG of the depth level nearest opt->depth_m at time opt->time: longitude and latitude
  * axes, a colour bar in the variable's units, land in grey. */
 stencil_status plot_viz_slice(const plot_ocean *o, const plot_viz_options *opt,
                               char *written, size_t written_len, stencil_error *err);

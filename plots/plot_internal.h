@@ -55,7 +55,8 @@ extern const size_t plot_scripts_count;
 const char *plot_script_text(const char *name);
 
 /* Appends the lines that choose the terminal and output of one chart: fmt is "png", "svg"
- * or "gif"; out the file name without extension; width x height pixels. */
+ * or "gif"; out the file name without extension (NULL: no output yet); width x height
+ * pixels. */
 void plot_buf_terminal(plot_buf *b, const char *fmt, const char *out, int width, int height);
 
 /* Runs gnuplot on `script` (a file name relative to dir) with dir as working directory.

@@ -232,6 +232,8 @@ void plot_buf_terminal(plot_buf *b, const char *fmt, const char *out, int width,
     else
         plot_buf_printf(b, "set terminal pngcairo size %d,%d noenhanced font 'Sans,10' background '#ffffff'\n",
                         width, height);
+    if (!out)
+        return;
     plot_buf_printf(b, "set output ");
     char name[PLOT_PATH_MAX];
     snprintf(name, sizeof name, "%s.%s", out, fmt);
