@@ -90,6 +90,11 @@ check "no temporary files left" test -z "$(ls ./*.tmp.* 2>/dev/null)"
 expect 2 "--steps 0: expected a whole number from 1" -- model --input small.nc --steps 0
 expect 2 "--save-every 0: expected a whole number from 1" -- model --input small.nc --save-every 0
 expect 2 "unknown variant 'nosuch'.*valid variants: naive" -- model --input small.nc --variant nosuch
+# A registered variant that cannot run here (a CUDA variant on a machine with no GPU).
+unavailable=$("$sb" list 2>/dev/null | awk '$3 == "no" {print $1; exit}')
+if [ -n "$unavailable" ]; then
+    expect 2 "variant $unavailable cannot run here: .*stencilbench list" -- model --input small.nc --variant "$unavailable"
+fi
 expect 2 "diffusion coefficient must be in \(0, 1\]" -- model --input small.nc --k 2
 expect 2 "unknown scheme 'hot'" -- model --input small.nc --scheme hot
 expect 2 "unexpected argument 'small.nc' \(the input is --input FILE\)" -- model small.nc
