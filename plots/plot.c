@@ -143,7 +143,10 @@ static stencil_status read_machine(plot_ctx *c, stencil_error *err)
     if (cJSON_IsObject(cpu)) {
         const char *model = jstr(cpu, "model");
         double cores = jnum(cpu, "cores");
-        if (isfinite(cores))
+        /* The label often names the CPU already (harness: "AMD EPYC (2 cores)"). */
+        if (model && strstr(c->m.label, model))
+            c->m.cpu[0] = '\0';
+        else if (isfinite(cores))
             snprintf(c->m.cpu, sizeof c->m.cpu, "%s, %.0f cores", model ? model : "CPU", cores);
         else
             copy_field(c->m.cpu, sizeof c->m.cpu, model ? model : "CPU");
@@ -554,9 +557,11 @@ static stencil_status emit(plot_ctx *c, const char *name, const char *kind, cons
 
 static void machine_title(const plot_ctx *c, int cpu, int gpu, char *out, size_t len)
 {
-    plot_fmt(out, len, "%s%s%s%s%s%s", c->m.label, cpu || (gpu && *c->m.gpu) ? " (" : "",
-             cpu ? c->m.cpu : "", cpu && gpu && *c->m.gpu ? "; " : "", gpu ? c->m.gpu : "",
-             cpu || (gpu && *c->m.gpu) ? ")" : "");
+    const char *a = cpu ? c->m.cpu : "", *b = gpu ? c->m.gpu : "";
+    if (*a || *b)
+        plot_fmt(out, len, "%s (%s%s%s)", c->m.label, a, *a && *b ? "; " : "", b);
+    else
+        plot_fmt(out, len, "%s", c->m.label);
 }
 
 static void grid_label(const plot_key *k, char *out, size_t len)
@@ -1099,7 +1104,7 @@ static void machine_table(const plot_ctx *c, plot_buf *h)
     html_row(h, "machine", c->m.label);
     html_row(h, "run", jstr(j, "run_id"));
     html_row(h, "host", jstr(j, "hostname"));
-    html_row(h, "CPU", c->m.cpu);
+    html_row(h, "CPU", cJSON_IsObject(cpu) ? jstr(cpu, "model") : NULL);
     if (cJSON_IsObject(cpu)) {
         snprintf(v, sizeof v, "%.0f packages, %.0f cores, %.0f hardware threads, %.0f NUMA nodes, %.1f GiB",
                  jnum(cpu, "packages"), jnum(cpu, "cores"), jnum(cpu, "pus"), jnum(cpu, "numa_nodes"),

@@ -6,6 +6,7 @@ set title chart_title
 set xlabel "timesteps per repetition (log scale)"
 set ylabel "time per timestep (ms, log scale)"
 set logscale xy
+set offsets graph 0.04, graph 0.04, 0, 0
 set format y "%g"
 set grid xtics ytics lc rgb "#e0e0e0" lt 1
 set key below left maxcols 2 samplen 3 height 1

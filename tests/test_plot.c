@@ -4,7 +4,7 @@
  * render without a gnuplot warning, as a valid PNG and SVG, and index.html must reference
  * only files that exist. Also: gnuplot missing names the package; a bad CSV names the column.
  *
- * usage: test_plot [RUN_DIR]   (a real run folder to render as well)
+ * usage: test_plot [PATH/TO/stencilbench]   (also runs a small real study and renders it)
  *        test_plot --fixture DIR   (only write the fixture run into DIR) */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -187,8 +187,16 @@ int main(int argc, char **argv)
     char path[8192];
     snprintf(path, sizeof path, "%s/plots/rate_openmp.png", dir);
     CHECK(&ctx, file_nonempty(path), "no per-variant rate chart %s", path);
-    if (argc == 2)
-        check_run(&ctx, argv[1], 1);
+    if (argc == 2) {
+        /* A real study, small: 3 grids, 2 timestep counts, 1 and 2 threads, 3 repetitions. */
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd, "rm -rf plot_real_run && '%s' run --variant cpu --grid 16,24,40 --steps 1,4 "
+                 "--threads 1,2 --reps 3 --warmup 1 --out plot_real_run --quiet > plot_real_run.log 2>&1", argv[1]);
+        int rc = system(cmd);
+        CHECK(&ctx, rc == 0, "'%s' exited %d (see plot_real_run.log)", cmd, rc);
+        if (rc == 0) /* per variant: rate, step time, roofline, steps; openmp scaling; 5 comparing */
+            check_run(&ctx, "plot_real_run", 3 * 4 + 1 + 5);
+    }
 
     /* gnuplot missing: a message naming the package. */
     setenv("STENCILBENCH_GNUPLOT", "/nonexistent/gnuplot", 1);
