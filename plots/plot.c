@@ -50,6 +50,7 @@ typedef struct plot_machine {
 
 typedef struct plot_chart {
     char name[96], title[160], caption[400];
+    char group[48]; /* a variant's name, or "" for the charts comparing variants */
 } plot_chart;
 
 typedef struct plot_ctx {
@@ -60,6 +61,8 @@ typedef struct plot_ctx {
     size_t rows_ok, rows_other;
     plot_chart charts[MAX_CHARTS];
     int ncharts;
+    const char *group; /* the group of the charts being made */
+    size_t hidden;     /* points in no chart: a scheme or tuning other than their variant's usual */
 } plot_ctx;
 
 /* The point settings a variant's charts hold fixed. */
@@ -547,6 +550,7 @@ static stencil_status emit(plot_ctx *c, const char *name, const char *kind, cons
         return st;
     plot_chart *ch = &c->charts[c->ncharts++];
     copy_field(ch->name, sizeof ch->name, name);
+    copy_field(ch->group, sizeof ch->group, c->group ? c->group : "");
     copy_field(ch->caption, sizeof ch->caption, caption);
     copy_field(ch->title, sizeof ch->title, title);
     for (char *p = ch->title; *p; p++)
@@ -1106,8 +1110,9 @@ static void machine_table(const plot_ctx *c, plot_buf *h)
     html_row(h, "host", jstr(j, "hostname"));
     html_row(h, "CPU", cJSON_IsObject(cpu) ? jstr(cpu, "model") : NULL);
     if (cJSON_IsObject(cpu)) {
-        snprintf(v, sizeof v, "%.0f packages, %.0f cores, %.0f hardware threads, %.0f NUMA nodes, %.1f GiB",
-                 jnum(cpu, "packages"), jnum(cpu, "cores"), jnum(cpu, "pus"), jnum(cpu, "numa_nodes"),
+        double pk = jnum(cpu, "packages"), co = jnum(cpu, "cores"), pu = jnum(cpu, "pus"), nu = jnum(cpu, "numa_nodes");
+        snprintf(v, sizeof v, "%.0f package%s, %.0f core%s, %.0f hardware thread%s, %.0f NUMA node%s, %.1f GiB memory",
+                 pk, pk == 1 ? "" : "s", co, co == 1 ? "" : "s", pu, pu == 1 ? "" : "s", nu, nu == 1 ? "" : "s",
                  jnum(cpu, "memory_bytes") / (1024.0 * 1024 * 1024));
         html_row(h, "CPU topology", v);
     }
@@ -1160,6 +1165,15 @@ static void machine_table(const plot_ctx *c, plot_buf *h)
     html_row(h, "time (UTC)", v);
     snprintf(v, sizeof v, "%zu rows ok, %zu failed, skipped or not measured (not drawn)", c->rows_ok, c->rows_other);
     html_row(h, "timings.csv", v);
+    if (c->hidden) {
+        snprintf(v, sizeof v, "%zu points not drawn: each variant's charts hold its most common scheme and "
+                 "tuning (default when measured) fixed; the others are in timings.csv", c->hidden);
+        html_row(h, "not drawn", v);
+    }
+    html_row(h, "dataset", jstr(j, "dataset") ? jstr(j, "dataset") : "none (synthetic grids)");
+    char *cfg = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(j, "config"));
+    html_row(h, "study", cfg ? cfg : "not recorded");
+    free(cfg);
     plot_buf_printf(h, "</table>\n");
 }
 
@@ -1179,14 +1193,28 @@ static stencil_status write_index(plot_ctx *c, stencil_error *err)
                         "Rates count interior cells; bandwidth counts 8 B per cell update (read T, write T').</p>\n");
     if (c->ncharts == 0)
         plot_buf_printf(&h, "<p><strong>No charts:</strong> timings.csv has no rows with status ok.</p>\n");
-    else
-        plot_buf_printf(&h, "<h2>Charts</h2>\n<nav>\n");
-    for (int i = 0; i < c->ncharts; i++)
-        plot_buf_printf(&h, "<a href=\"#%s\">%s</a>\n", c->charts[i].name, c->charts[i].name);
-    if (c->ncharts)
+    /* The comparing charts first, then each variant's, in sections. */
+    int order[MAX_CHARTS], n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < c->ncharts; i++)
+            if ((pass == 0) == (c->charts[i].group[0] == '\0'))
+                order[n++] = i;
+    if (n)
+        plot_buf_printf(&h, "<nav><strong>Sections:</strong>\n");
+    for (int k = 0; k < n; k++) {
+        const plot_chart *ch = &c->charts[order[k]];
+        if (k == 0 || strcmp(ch->group, c->charts[order[k - 1]].group) != 0)
+            plot_buf_printf(&h, "<a href=\"#%s\">%s</a>\n", ch->name, ch->group[0] ? ch->group : "all variants");
+    }
+    if (n)
         plot_buf_printf(&h, "</nav>\n");
-    for (int i = 0; i < c->ncharts; i++) {
-        const plot_chart *ch = &c->charts[i];
+    for (int k = 0; k < n; k++) {
+        const plot_chart *ch = &c->charts[order[k]];
+        if (k == 0 || strcmp(ch->group, c->charts[order[k - 1]].group) != 0) {
+            plot_buf_printf(&h, "<h2>");
+            plot_buf_html(&h, ch->group[0] ? ch->group : "All variants compared");
+            plot_buf_printf(&h, "</h2>\n");
+        }
         plot_buf_printf(&h, "<figure id=\"%s\"><a href=\"%s.svg\"><img src=\"%s.png\" alt=\"", ch->name, ch->name, ch->name);
         plot_buf_html(&h, ch->title);
         plot_buf_printf(&h, "\" width=\"%d\" height=\"%d\"></a>\n<figcaption>", CHART_W, CHART_H);
@@ -1238,11 +1266,18 @@ stencil_status plot_render_run(const char *run_dir, stencil_error *err)
         if (i == 0 || strcmp(c->pts[i].k.variant, c->pts[i - 1].k.variant) != 0)
             make_pref(c, c->pts[i].k.variant, &prefs[nv++]);
     for (int v = 0; v < nv && st == STENCIL_OK; v++) {
+        c->group = prefs[v].variant;
         if ((st = variant_grid(c, &prefs[v], buf, err)) == STENCIL_OK &&
             (st = scaling_chart(c, &prefs[v], 1, 0, buf, err)) == STENCIL_OK &&
             (st = steps_chart(c, &prefs[v], 1, 0, buf, err)) == STENCIL_OK)
             st = bars_chart(c, &prefs[v], 1, 0, buf, err);
     }
+    for (size_t i = 0; i < c->np; i++)
+        for (int v = 0; v < nv; v++)
+            if (strcmp(c->pts[i].k.variant, prefs[v].variant) == 0)
+                c->hidden += strcmp(c->pts[i].k.scheme, prefs[v].scheme) != 0 ||
+                             strcmp(c->pts[i].k.tuning, prefs[v].tuning) != 0;
+    c->group = "";
     if (st == STENCIL_OK && nv > 1 && (st = compare_grid(c, prefs, nv, buf, err)) == STENCIL_OK &&
         (st = scaling_chart(c, prefs, nv, 1, buf, err)) == STENCIL_OK &&
         (st = steps_chart(c, prefs, nv, 1, buf, err)) == STENCIL_OK) {
