@@ -1,7 +1,7 @@
 # Median per grid size with min..max error bars over the repetitions, one series per block of
 # `dat`; dashed horizontal reference lines (rooflines); dotted verticals at cache capacities.
 # Set by plot.c: dat, chart_title, ns, stitle[], ycol (2 rate, 5 ms per step, 8 roofline
-# fraction), ylabel, ylog, nr, roofv[], rooft[], roofl[] (colour index, 0 black), nc, cx[],
+# fraction), ylabel, ylog, yfmt, nr, roofv[], rooft[], roofl[] (colour index, 0 black), nc, cx[],
 # clab[], cy[] (label heights, staggered where marks are close), xmin, xmax, roofdirect (1:
 # label the rooflines on the chart too).
 set title chart_title
@@ -12,7 +12,7 @@ set format x "%.0s%c"
 set xrange [xmin:xmax]
 if (ylog) {
     set logscale y
-    set format y "%.0s%c"
+    set format y yfmt
 } else {
     unset logscale y
     set format y "%g"
@@ -21,6 +21,7 @@ if (ylog) {
 set grid xtics ytics lc rgb "#e0e0e0" lt 1
 set key below left maxcols 2 samplen 3 height 1
 set samples 2
+set style textbox opaque noborder margins 1, 1
 do for [i=1:nc] {
     set arrow i from cx[i], graph 0 to cx[i], graph 1 nohead dt 3 lw 1.5 lc rgb "#808080"
     if (cy[i] > 0.5) {
@@ -31,7 +32,7 @@ do for [i=1:nc] {
 }
 if (roofdirect) {
     do for [j=1:nr] {
-        set label 100 + j rooft[j] at graph 0.99, first roofv[j] right offset 0, character 0.7 font ",9"
+        set label 100 + j rooft[j] at graph 0.99, first roofv[j] right offset 0, character 0.7 font ",9" boxed back
     }
 }
 plot for [i=1:ns] dat index i-1 using 1:ycol:ycol+1:ycol+2 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb col[i] title stitle[i], \

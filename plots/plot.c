@@ -692,6 +692,7 @@ static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_bu
         plot_buf_printf(&s, "ns = %d\nycol = %d\nylog = %d\nxmin = %.9g\nxmax = %.9g\n", gs->n,
                         g[k].ycol, g[k].ylog, xmin, xmax);
         gp_var_str(&s, "ylabel", g[k].ylabel);
+        gp_var_str(&s, "yfmt", k == 0 ? "%.0s%c" : "%g"); /* 10G cell updates/s; 0.01 ms */
         if (k == 0) {
             gp_array_num(&s, "roofv", rv, nr);
             gp_array_str(&s, "rooft", rt, nr);
@@ -704,7 +705,10 @@ static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_bu
             plot_buf_printf(&s, "array roofv[1] = [1]\narray rooft[1] = [\"\"]\narray roofl[1] = [0]\nnr = 0\n");
         }
         gp_array_num(&s, "cx", cx, nc);
-        gp_array_num(&s, "cy", cy, nc);
+        double cyk[MAX_CACHES + 1]; /* log charts: labels at the bottom, away from the rooflines */
+        for (int i = 0; i < nc; i++)
+            cyk[i] = g[k].ylog ? 1.0 - cy[i] : cy[i];
+        gp_array_num(&s, "cy", cyk, nc);
         plot_buf_printf(&s, "roofdirect = %d\n", !color_roofs);
         gp_array_str(&s, "clab", cl, nc);
         plot_buf_printf(&s, "nc = %d\n", nc);
