@@ -165,8 +165,12 @@ static void put_axes(plot_buf *s, const plot_ocean *o, double lo, double hi)
      * cos(latitude) at the middle, so shapes look as on a globe. */
     double mid = 0.5 * (ymin + ymax), k = o->lat && o->lon ? cos(mid * 3.14159265358979323846 / 180.0) : 1.0;
     double ratio = (ymax - ymin) / ((xmax - xmin) * (k > 0.05 ? k : 0.05));
-    plot_buf_printf(s, "xmin = %.9g\nxmax = %.9g\nymin = %.9g\nymax = %.9g\ncbmin = %.9g\ncbmax = %.9g\nratio = %.6g\n",
-                    xmin, xmax, ymin, ymax, lo, hi, ratio);
+    /* Colour bar ticks on round values from the data's minimum up; below it a band for land. */
+    double raw = (hi - lo) / 6, mag = pow(10, floor(log10(raw))), norm = raw / mag;
+    double step = (norm < 1.5 ? 1 : norm < 3.5 ? 2 : norm < 7.5 ? 5 : 10) * mag;
+    plot_buf_printf(s, "xmin = %.9g\nxmax = %.9g\nymin = %.9g\nymax = %.9g\ncbmin = %.9g\ncbmax = %.9g\n"
+                       "cbland = %.9g\ncbfirst = %.9g\ncbstep = %.9g\nratio = %.6g\n",
+                    xmin, xmax, ymin, ymax, lo, hi, lo - 0.03 / 0.97 * (hi - lo), ceil(lo / step) * step, step, ratio);
     plot_buf_printf(s, "xlab = \"%s\"\nylab = \"%s\"\n", o->lon ? "longitude (degrees east)" : "x index",
                     o->lat ? "latitude (degrees north)" : "y index");
     char cb[160];
@@ -343,7 +347,7 @@ stencil_status plot_viz_animate(const plot_ocean *o, const plot_viz_options *opt
     put_axes(&s, o, lo, hi);
     const char *body = plot_script_text("map.gp");
     /* The GIF (delay in 1/100 s), then the PNG frames for the HTML page. */
-    plot_buf_printf(&s, "set terminal gif animate delay %d loop 0 size %d,%d font \"Sans,10\"\nset output \"%s.gif\"\n"
+    plot_buf_printf(&s, "set terminal gif animate delay %d loop 0 size %d,%d noenhanced font \"Sans,10\"\nset output \"%s.gif\"\n"
                         "frame_files = 0\n",
                     (opt->speed_ms + 5) / 10, FRAME_W, FRAME_H, name);
     plot_buf_append(&s, body, strlen(body));
