@@ -6,6 +6,7 @@
  * then the body of plots/<kind>.gp, once for PNG and once for SVG); gnuplot draws. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -1237,6 +1238,33 @@ static stencil_status write_index(plot_ctx *c, stencil_error *err)
 
 /* ---- the entry point ------------------------------------------------------------------ */
 
+/* Removes the charts and data an earlier rendering left (names this file makes only), so a
+ * re-rendered folder holds no chart the index does not show. */
+static void remove_old(const char *dir, int data)
+{
+    static const char *const prefixes[] = {"rate_", "step_time_", "roofline_", "scaling_", "steps_", "transfers_"};
+    static const char *const data_ext[] = {".dat", ".gp", ".gp.log"}, *const chart_ext[] = {".png", ".svg"};
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        size_t len = strlen(n);
+        int ours = 0;
+        for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0] && !ours; i++)
+            if (strncmp(n, prefixes[i], strlen(prefixes[i])) == 0)
+                for (int j = 0; j < (data ? 3 : 2) && !ours; j++) {
+                    const char *x = data ? data_ext[j] : chart_ext[j];
+                    ours = len > strlen(x) && strcmp(n + len - strlen(x), x) == 0;
+                }
+        char path[PLOT_PATH_MAX];
+        if (ours && snprintf(path, sizeof path, "%s/%s", dir, n) < (int)sizeof path)
+            remove(path);
+    }
+    closedir(d);
+}
+
 stencil_status plot_render_run(const char *run_dir, stencil_error *err)
 {
     plot_ctx *c = calloc(1, sizeof *c);
@@ -1257,6 +1285,8 @@ stencil_status plot_render_run(const char *run_dir, stencil_error *err)
         (st = read_machine(c, err)) != STENCIL_OK || (st = read_rows(c, &rows, &nrows, err)) != STENCIL_OK ||
         (st = aggregate(c, rows, nrows, err)) != STENCIL_OK || (st = plot_mkdir_p(data_dir, err)) != STENCIL_OK)
         goto done;
+    remove_old(c->plots_dir, 0);
+    remove_old(data_dir, 1);
     buf = malloc((c->np ? c->np : 1) * sizeof *buf);
     prefs = malloc((c->np ? c->np : 1) * sizeof *prefs);
     if (!buf || !prefs) {
