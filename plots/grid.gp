@@ -1,7 +1,8 @@
 # Median per grid size with min..max error bars over the repetitions, one series per block of
 # `dat`; dashed horizontal reference lines (rooflines); dotted verticals at cache capacities.
 # Set by plot.c: dat, chart_title, ns, stitle[], ycol (2 rate, 5 ms per step, 8 roofline
-# fraction), ylabel, ylog, yfmt, nr, roofv[], rooft[], roofl[] (colour index, 0 black), nc, cx[],
+# fraction), ylabel, ylog, yfmt, nr, roofv[], rooft[], roofl[] (colour index, 0 black),
+# roofo[] (label offset, characters), nc, cx[],
 # clab[], cy[] (label heights, staggered where marks are close), xmin, xmax, roofdirect (1:
 # label the rooflines on the chart too).
 set title chart_title
@@ -32,7 +33,7 @@ do for [i=1:nc] {
 }
 if (roofdirect) {
     do for [j=1:nr] {
-        set label 100 + j rooft[j] at graph 0.99, first roofv[j] right offset 0, character 0.7 font ",9" boxed back
+        set label 100 + j rooft[j] at graph 0.99, first roofv[j] right offset 0, character roofo[j] font ",9" boxed back
     }
 }
 plot for [i=1:ns] dat index i-1 using 1:ycol:ycol+1:ycol+2 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb col[i] title stitle[i], \

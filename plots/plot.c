@@ -631,6 +631,14 @@ static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_bu
         rt[nr] = rtext[nr];
         nr++;
     }
+    /* Label each roofline above it, or below it when the next higher one is close (log). */
+    double ro[MAX_SERIES];
+    for (int j = 0; j < nr; j++) {
+        int close = 0;
+        for (int i = 0; i < nr; i++)
+            close |= i != j && rv[i] > rv[j] && rv[i] < 1.6 * rv[j];
+        ro[j] = close ? -0.8 : 0.7;
+    }
     /* Cache marks: the grid whose two float32 fields (8 B per cell) fill the cache. */
     double cx[MAX_CACHES + 1];
     char clab[MAX_CACHES + 1][64];
@@ -698,12 +706,14 @@ static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_bu
             gp_array_num(&s, "roofv", rv, nr);
             gp_array_str(&s, "rooft", rt, nr);
             gp_array_num(&s, "roofl", rl, nr);
+            gp_array_num(&s, "roofo", ro, nr);
             plot_buf_printf(&s, "nr = %d\n", nr);
         } else if (k == 2) {
             plot_buf_printf(&s, "array roofv[1] = [1]\narray rooft[1] = [\"as fast as the copy (1)\"]\n"
-                                "array roofl[1] = [0]\nnr = 1\n");
+                                "array roofl[1] = [0]\narray roofo[1] = [0.7]\nnr = 1\n");
         } else {
-            plot_buf_printf(&s, "array roofv[1] = [1]\narray rooft[1] = [\"\"]\narray roofl[1] = [0]\nnr = 0\n");
+            plot_buf_printf(&s, "array roofv[1] = [1]\narray rooft[1] = [\"\"]\narray roofl[1] = [0]\n"
+                                "array roofo[1] = [0]\nnr = 0\n");
         }
         gp_array_num(&s, "cx", cx, nc);
         double cyk[MAX_CACHES + 1]; /* log charts: labels at the bottom, away from the rooflines */
