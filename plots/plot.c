@@ -73,7 +73,6 @@ typedef struct plot_pref {
     long max_threads, steps; /* steps: the timestep count measured on the most grid sizes */
 } plot_pref;
 
-/* ---- reading ------------------------------------------------------------------------ */
 
 static void copy_field(char *dst, size_t len, const char *src)
 {
@@ -371,7 +370,6 @@ static stencil_status aggregate(plot_ctx *c, plot_row *rows, size_t n, stencil_e
     return STENCIL_OK;
 }
 
-/* ---- choosing points ---------------------------------------------------------------- */
 
 /* The most frequent value of a key string among a variant's points (prefer if present). */
 static const char *common(const plot_ctx *c, const char *variant, size_t off, const char *prefer)
@@ -462,7 +460,6 @@ static size_t select_points(const plot_ctx *c, const plot_pref *f, long threads,
     return n;
 }
 
-/* ---- writing charts ----------------------------------------------------------------- */
 
 static void put(plot_buf *b, double v)
 {
@@ -1101,7 +1098,6 @@ static stencil_status compare_grid(plot_ctx *c, const plot_pref *prefs, int npre
     return st;
 }
 
-/* ---- the index page ------------------------------------------------------------------- */
 
 static void html_row(plot_buf *h, const char *key, const char *value)
 {
@@ -1246,7 +1242,6 @@ static stencil_status write_index(plot_ctx *c, stencil_error *err)
     return st;
 }
 
-/* ---- the entry point ------------------------------------------------------------------ */
 
 /* Removes the charts and data an earlier rendering left (names this file makes only), so a
  * re-rendered folder holds no chart the index does not show. */

@@ -60,8 +60,9 @@ const char *plot_script_text(const char *name);
 void plot_buf_terminal(plot_buf *b, const char *fmt, const char *out, int width, int height);
 
 /* Runs gnuplot on `script` (a file name relative to dir) with dir as working directory.
- * Anything on its stderr, other than gif's "N frames in animation sequence" notice, makes it
- * fail with the first lines of that output in err. */
+ * Anything on its stderr or stdout (a warning included), other than gif's "N frames in
+ * animation sequence" and fontconfig's cache notices, makes it fail with the first lines of
+ * that output in err; the output stays in dir/<script>.log then. */
 stencil_status plot_gnuplot_run(const char *dir, const char *script, stencil_error *err);
 
 #endif

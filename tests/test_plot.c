@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "../plots/plot.h"
+#include "../plots/plot_internal.h"
 #include "check.h"
 #include "plot_check.h"
 
@@ -206,6 +207,21 @@ int main(int argc, char **argv)
         if (rc == 0) /* per variant: rate, step time, roofline, steps; openmp scaling; 5 comparing */
             check_run(&ctx, "plot_real_run", 3 * 4 + 1 + 5);
     }
+
+    /* The runner fails on a gnuplot warning, quoting it, and passes a clean script. */
+    FILE *gp = fopen("plot_warn.gp", "w");
+    if (gp) {
+        fputs("set terminal svg\nset output 'plot_warn.svg'\nplot [1:1] x\n", gp);
+        fclose(gp);
+    }
+    stencil_status wst = plot_gnuplot_run(".", "plot_warn.gp", &err);
+    CHECK(&ctx, wst == STENCIL_ERR_IO && strstr(err.msg, "warned") && strstr(err.msg, "empty x range"), "a warning passed: %d %s", (int)wst, err.msg);
+    if ((gp = fopen("plot_clean.gp", "w"))) {
+        fputs("set terminal svg\nset output 'plot_clean.svg'\nplot [1:2] x\n", gp);
+        fclose(gp);
+    }
+    wst = plot_gnuplot_run(".", "plot_clean.gp", &err);
+    CHECK(&ctx, wst == STENCIL_OK, "a clean script failed: %s", err.msg);
 
     /* gnuplot missing: a message naming the package. */
     setenv("STENCILBENCH_GNUPLOT", "/nonexistent/gnuplot", 1);
