@@ -211,11 +211,11 @@ int main(int argc, char **argv)
     /* The runner fails on a gnuplot warning, quoting it, and passes a clean script. */
     FILE *gp = fopen("plot_warn.gp", "w");
     if (gp) {
-        fputs("set terminal svg\nset output 'plot_warn.svg'\nplot [1:1] x\n", gp);
+        fputs("set terminal svg\nset output 'plot_warn.svg'\nplot [1:2] 1\n", gp);
         fclose(gp);
     }
     stencil_status wst = plot_gnuplot_run(".", "plot_warn.gp", &err);
-    CHECK(&ctx, wst == STENCIL_ERR_IO && strstr(err.msg, "warned") && strstr(err.msg, "empty x range"), "a warning passed: %d %s", (int)wst, err.msg);
+    CHECK(&ctx, wst == STENCIL_ERR_IO && strstr(err.msg, "warned") && strstr(err.msg, "empty y range"), "a warning passed: %d %s", (int)wst, err.msg);
     if ((gp = fopen("plot_clean.gp", "w"))) {
         fputs("set terminal svg\nset output 'plot_clean.svg'\nplot [1:2] x\n", gp);
         fclose(gp);
