@@ -14,10 +14,12 @@ set xrange [xmin:xmax]
 if (ylog) {
     set logscale y
     set format y yfmt
+    set offsets 0, 0, graph 0.05, graph 0.05
 } else {
     unset logscale y
     set format y "%g"
     set yrange [0:*]
+    set offsets 0, 0, graph 0.05, 0
 }
 set grid xtics ytics lc rgb "#e0e0e0" lt 1
 set key below left maxcols 2 samplen 3 height 1

@@ -776,7 +776,7 @@ static stencil_status variant_grid(plot_ctx *c, const plot_pref *f, const plot_p
     if (gs.n > 0) {
         char machine[400], what[200];
         machine_title(c, !f->gpu, f->gpu, machine, sizeof machine);
-        snprintf(what, sizeof what, " (%ld steps, %s%s%s)", f->steps, f->tuning,
+        snprintf(what, sizeof what, " (%ld step%s, %s%s%s)", f->steps, f->steps == 1 ? "" : "s", f->tuning,
                  f->gpu ? ", " : "", f->gpu ? f->host : "");
         st = grid_charts(c, f->variant, &d, &gs, !f->gpu, f->gpu, 1, f->variant, machine, what, err);
     }
@@ -1071,10 +1071,10 @@ static stencil_status compare_grid(plot_ctx *c, const plot_pref *prefs, int npre
             continue;
         int s = gs.n++;
         if (f->gpu)
-            snprintf(gs.titles[s], sizeof gs.titles[s], "%s (%ld steps)", f->variant, f->steps);
+            snprintf(gs.titles[s], sizeof gs.titles[s], "%s (%ld step%s)", f->variant, f->steps, f->steps == 1 ? "" : "s");
         else
-            snprintf(gs.titles[s], sizeof gs.titles[s], "%s, %ld thread%s (%ld steps)", f->variant,
-                     f->max_threads, f->max_threads > 1 ? "s" : "", f->steps);
+            snprintf(gs.titles[s], sizeof gs.titles[s], "%s, %ld thread%s (%ld step%s)", f->variant,
+                     f->max_threads, f->max_threads > 1 ? "s" : "", f->steps, f->steps == 1 ? "" : "s");
         gs.title[s] = gs.titles[s];
         double copy = NAN;
         for (size_t j = 0; j < n; j++)
