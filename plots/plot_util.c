@@ -227,7 +227,7 @@ const char *plot_script_text(const char *name)
 void plot_buf_terminal(plot_buf *b, const char *fmt, const char *out, int width, int height)
 {
     if (strcmp(fmt, "svg") == 0)
-        plot_buf_printf(b, "set terminal svg size %d,%d dynamic noenhanced font 'Sans,12' background '#ffffff'\n",
+        plot_buf_printf(b, "set terminal svg size %d,%d fixed noenhanced font 'Sans,12' background '#ffffff'\n",
                         width, height);
     else
         plot_buf_printf(b, "set terminal pngcairo size %d,%d noenhanced font 'Sans,10' background '#ffffff'\n",

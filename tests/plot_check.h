@@ -59,18 +59,26 @@ static inline int pc_png(const char *path, unsigned long min_w, unsigned long mi
     return ok;
 }
 
-/* An SVG document with width and height, at least min_bytes, closed. */
-static inline int pc_svg(const char *path, size_t min_bytes, char *why, size_t why_len)
+/* An SVG document whose <svg> element says width and height of at least min_w x min_h, at
+ * least min_bytes long, closed. */
+static inline int pc_svg(const char *path, unsigned long min_w, unsigned long min_h, size_t min_bytes,
+                         char *why, size_t why_len)
 {
     size_t n = 0;
     char *s = pc_slurp(path, &n);
     int ok = 0;
-    const char *svg = s ? strstr(s, "<svg") : NULL;
+    char *svg = s ? strstr(s, "<svg") : NULL, *end = svg ? strchr(svg, '>') : NULL;
+    if (end)
+        *end = '\0'; /* the element's attributes only */
+    const char *w = svg ? strstr(svg, " width=\"") : NULL, *h = svg ? strstr(svg, " height=\"") : NULL;
+    unsigned long wv = w ? strtoul(w + 8, NULL, 10) : 0, hv = h ? strtoul(h + 9, NULL, 10) : 0;
     if (!s)
         snprintf(why, why_len, "%.300s: cannot read", path);
-    else if (!svg || !strstr(svg, "width=") || !strstr(svg, "height="))
-        snprintf(why, why_len, "%.300s: no <svg element with width and height", path);
-    else if (!strstr(svg, "</svg>"))
+    else if (!svg || !end)
+        snprintf(why, why_len, "%.300s: no <svg> element", path);
+    else if (wv < min_w || hv < min_h)
+        snprintf(why, why_len, "%.300s: <svg> is %lux%lu, want at least %lux%lu", path, wv, hv, min_w, min_h);
+    else if (!strstr(end + 1, "</svg>"))
         snprintf(why, why_len, "%.300s: truncated (no </svg>)", path);
     else if (n < min_bytes)
         snprintf(why, why_len, "%.300s: %zu bytes, too small (want %zu)", path, n, min_bytes);

@@ -158,7 +158,7 @@ static void check_run(check_ctx *ctx, const char *run_dir, int min_charts)
         snprintf(path, sizeof path, "%s/plots/%s.png", run_dir, name);
         CHECK(ctx, pc_png(path, 960, 620, 15000, why, sizeof why), "%s", why);
         snprintf(path, sizeof path, "%s/plots/%s.svg", run_dir, name);
-        CHECK(ctx, pc_svg(path, 5000, why, sizeof why), "%s", why);
+        CHECK(ctx, pc_svg(path, 960, 620, 5000, why, sizeof why), "%s", why);
         snprintf(path, sizeof path, "%s/plots/data/%s.dat", run_dir, name);
         CHECK(ctx, file_nonempty(path), "%s missing or empty", path);
         snprintf(path, sizeof path, "%s/plots/data/%s.gp.log", run_dir, name);
