@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <netcdf.h>
+
 #include "../io/dataset.h"
 #include "../plots/plot.h"
 #include "cli.h"
@@ -32,6 +34,26 @@ static void viz_usage(FILE *f)
             "  --depths N    cube: the first N depth levels (default: 5)\n"
             "  --times M     cube: the first M times (default: 3)\n",
             IO_DEFAULT_VAR);
+}
+
+/* A time coordinate as text: a date when its units are "<unit> since <date>", else the value
+ * after the coordinate's long_name (a model prediction: "model timesteps completed: 10"). */
+static void time_text(const io_dataset *ds, size_t t, char *buf, size_t len)
+{
+    const io_axis *a = &ds->axes[IO_AXIS_TIME];
+    char name[128] = "";
+    size_t n = 0;
+    if (strstr(a->units, " since ")) {
+        io_time_text(a->values[t], a->units, buf, len);
+        return;
+    }
+    if (a->varid >= 0 && nc_inq_attlen(ds->ncid, a->varid, "long_name", &n) == NC_NOERR && n > 0 &&
+        n < sizeof name && nc_get_att_text(ds->ncid, a->varid, "long_name", name) == NC_NOERR)
+        name[n] = '\0';
+    else
+        snprintf(name, sizeof name, "%.100s", a->name);
+    int unitless = a->units[0] == '\0' || strcmp(a->units, "1") == 0;
+    snprintf(buf, len, "%.60s: %g%s%.30s", name, a->values[t], unitless ? "" : " ", unitless ? "" : a->units);
 }
 
 /* One level of the current field into dst. */
@@ -146,7 +168,7 @@ int bench_cmd_viz(int argc, char **argv)
         for (size_t k = 0; k < nz; k++)
             take_level(&ds, field, z0 + k, data + (t * nz + k) * plane);
         if (ds.has_time && ta->values)
-            io_time_text(ta->values[t0 + t], ta->units, labels[t], sizeof labels[t]);
+            time_text(&ds, t0 + t, labels[t], sizeof labels[t]);
         else
             snprintf(labels[t], sizeof labels[t], "time index %zu", t0 + t);
         label_ptr[t] = labels[t];

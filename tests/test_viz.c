@@ -154,8 +154,21 @@ int main(int argc, char **argv)
             }
             CHECK(&ctx, files >= 1, "'%s' printed no path", cmd);
         }
-        snprintf(cmd, sizeof cmd, "'%s' viz slice --input no_such.nc --out viz_cli 2>&1", argv[1]);
+        /* A model prediction's snapshots as the time axis, labelled by the steps completed. */
+        snprintf(cmd, sizeof cmd, "STENCILBENCH_CACHE=viz_cache '%s' model --variant openmp --steps 4 --save-every 2 "
+                 "--output viz_pred.nc >/dev/null 2>&1 && '%s' viz animate --input viz_pred.nc --out viz_cli 2>&1",
+                 argv[1], argv[1]);
         int rc = run(cmd, out, sizeof out);
+        CHECK(&ctx, rc == 0 && strstr(out, "viz_cli/viz_pred_animate_0.494m.html"), "prediction: exit %d, '%s'", rc, out);
+        if (rc == 0) {
+            check_player(&ctx, "viz_cli/viz_pred_animate_0.494m.html", 2, 100);
+            size_t n = 0;
+            char *page = pc_slurp("viz_cli/viz_pred_animate_0.494m.html", &n);
+            CHECK(&ctx, page && strstr(page, "model timesteps completed: 4"), "prediction frames not labelled by steps");
+            free(page);
+        }
+        snprintf(cmd, sizeof cmd, "'%s' viz slice --input no_such.nc --out viz_cli 2>&1", argv[1]);
+        rc = run(cmd, out, sizeof out);
         CHECK(&ctx, rc != 0 && strstr(out, "no_such.nc"), "missing input: exit %d, '%s'", rc, out);
         snprintf(cmd, sizeof cmd, "STENCILBENCH_GNUPLOT=/nonexistent '%s' viz slice 2>&1", argv[1]);
         rc = run(cmd, out, sizeof out);
