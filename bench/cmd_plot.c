@@ -7,13 +7,12 @@
 
 static void plot_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: stencilbench plot RUN_DIR\n\n"
-            "Renders the charts of a run (results/runs/<run>/) from its timings.csv and\n"
-            "machine.json, with gnuplot, into RUN_DIR/plots/: PNG and SVG of every chart, the\n"
-            "data and gnuplot script of each in plots/data/, and plots/index.html showing them\n"
-            "all with the machine summary. Points are medians of the repetitions; error bars\n"
-            "span their min..max. Needs gnuplot (Debian/Ubuntu package gnuplot-nox).\n");
+    fprintf(f, "usage: stencilbench plot RUN_DIR\n\n"
+               "Renders the charts of a run (results/runs/<run>/) from its timings.csv and\n"
+               "machine.json, with gnuplot, into RUN_DIR/plots/: PNG and SVG of every chart, the\n"
+               "data and gnuplot script of each in plots/data/, and plots/index.html showing them\n"
+               "all with the machine summary. Points are medians of the repetitions; error bars\n"
+               "span their min..max. Needs gnuplot (Debian/Ubuntu package gnuplot-nox).\n");
 }
 
 int bench_cmd_plot(int argc, char **argv)

@@ -65,11 +65,11 @@ static void take_level(const io_dataset *ds, const float *field, size_t z, float
 int bench_cmd_viz(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"input", required_argument, 0, 'i'}, {"var", required_argument, 0, 'v'},
-        {"out", required_argument, 0, 'o'},   {"depth", required_argument, 0, 'd'},
-        {"time", required_argument, 0, 't'},  {"speed", required_argument, 0, 's'},
+        {"input", required_argument, 0, 'i'},  {"var", required_argument, 0, 'v'},
+        {"out", required_argument, 0, 'o'},    {"depth", required_argument, 0, 'd'},
+        {"time", required_argument, 0, 't'},   {"speed", required_argument, 0, 's'},
         {"depths", required_argument, 0, 'D'}, {"times", required_argument, 0, 'T'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         viz_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? BENCH_EXIT_USAGE : BENCH_EXIT_OK;
@@ -137,8 +137,8 @@ int bench_cmd_viz(int argc, char **argv)
     size_t t0 = 0, nt = ds.nt, z0 = z, nz = 1;
     if (strcmp(mode, "slice") == 0) {
         if ((size_t)time >= ds.nt) {
-            fprintf(stderr, "stencilbench viz: --time %ld: %s has %zu time%s (0 to %zu)\n", time, input, ds.nt,
-                    ds.nt == 1 ? "" : "s", ds.nt - 1);
+            fprintf(stderr, "stencilbench viz: --time %ld: %s has %zu time%s (0 to %zu)\n", time, input,
+                    ds.nt, ds.nt == 1 ? "" : "s", ds.nt - 1);
             io_dataset_close(&ds);
             return BENCH_EXIT_USAGE;
         }
@@ -154,7 +154,8 @@ int bench_cmd_viz(int argc, char **argv)
     labels = calloc(nt, sizeof *labels);
     label_ptr = calloc(nt, sizeof *label_ptr);
     if (!field || !data || !labels || !label_ptr) {
-        fprintf(stderr, "stencilbench viz: out of memory for %zu x %zu x %zu x %zu values\n", nt, nz, ds.ny, ds.nx);
+        fprintf(stderr, "stencilbench viz: out of memory for %zu x %zu x %zu x %zu values\n", nt, nz, ds.ny,
+                ds.nx);
         status = BENCH_EXIT_FAILED;
         goto done;
     }
@@ -174,16 +175,28 @@ int bench_cmd_viz(int argc, char **argv)
         label_ptr[t] = labels[t];
     }
     const char *base = strrchr(input, '/');
-    plot_ocean o = {nt, nz, ds.ny, ds.nx, t0, data, dep ? dep + z0 : NULL, ds.axes[IO_AXIS_LAT].values,
-                    ds.axes[IO_AXIS_LON].values, label_ptr, ds.var, ds.units, base ? base + 1 : input};
+    plot_ocean o = {nt,
+                    nz,
+                    ds.ny,
+                    ds.nx,
+                    t0,
+                    data,
+                    dep ? dep + z0 : NULL,
+                    ds.axes[IO_AXIS_LAT].values,
+                    ds.axes[IO_AXIS_LON].values,
+                    label_ptr,
+                    ds.var,
+                    ds.units,
+                    base ? base + 1 : input};
     opt.depth_m = depth;
     opt.speed_ms = (int)speed;
     opt.depths = nz;
     opt.times = nt;
     char written[PLOT_PATH_MAX];
-    stencil_status st = strcmp(mode, "slice") == 0     ? plot_viz_slice(&o, &opt, written, sizeof written, &err)
-                        : strcmp(mode, "animate") == 0 ? plot_viz_animate(&o, &opt, written, sizeof written, &err)
-                                                       : plot_viz_cube(&o, &opt, written, sizeof written, &err);
+    stencil_status st = strcmp(mode, "slice") == 0 ? plot_viz_slice(&o, &opt, written, sizeof written, &err)
+                        : strcmp(mode, "animate") == 0
+                            ? plot_viz_animate(&o, &opt, written, sizeof written, &err)
+                            : plot_viz_cube(&o, &opt, written, sizeof written, &err);
     if (st != STENCIL_OK) {
         fprintf(stderr, "stencilbench viz %s: %s\n", mode, err.msg);
         status = st == STENCIL_ERR_ARG ? BENCH_EXIT_USAGE : BENCH_EXIT_FAILED;

@@ -73,7 +73,6 @@ typedef struct plot_pref {
     long max_threads, steps; /* steps: the timestep count measured on the most grid sizes */
 } plot_pref;
 
-
 static void copy_field(char *dst, size_t len, const char *src)
 {
     snprintf(dst, len, "%s", src);
@@ -118,8 +117,7 @@ static stencil_status read_machine(plot_ctx *c, stencil_error *err)
         return st;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        plot_msg(err, "cannot read %s: %s (is %s a run folder?)", path,
-                 strerror(errno), c->run_dir);
+        plot_msg(err, "cannot read %s: %s (is %s a run folder?)", path, strerror(errno), c->run_dir);
         return STENCIL_ERR_IO;
     }
     plot_buf b = {0};
@@ -177,12 +175,46 @@ static stencil_status read_machine(plot_ctx *c, stencil_error *err)
     return STENCIL_OK;
 }
 
-static const char *required_cols[] = {"variant", "device", "scheme", "nz", "ny", "nx", "threads",
-                                      "tuning", "host_memory", "timesteps", "h2d_s", "compute_s",
-                                      "d2h_s", "total_s", "cell_updates_per_s",
-                                      "roofline_fraction", "copy_gbps", "status"};
-enum { C_VARIANT, C_DEVICE, C_SCHEME, C_NZ, C_NY, C_NX, C_THREADS, C_TUNING, C_HOST, C_STEPS,
-       C_H2D, C_COMPUTE, C_D2H, C_TOTAL, C_RATE, C_ROOF, C_COPY, C_STATUS, C_PROVENANCE, C_NCOLS };
+static const char *required_cols[] = {"variant",
+                                      "device",
+                                      "scheme",
+                                      "nz",
+                                      "ny",
+                                      "nx",
+                                      "threads",
+                                      "tuning",
+                                      "host_memory",
+                                      "timesteps",
+                                      "h2d_s",
+                                      "compute_s",
+                                      "d2h_s",
+                                      "total_s",
+                                      "cell_updates_per_s",
+                                      "roofline_fraction",
+                                      "copy_gbps",
+                                      "status"};
+enum {
+    C_VARIANT,
+    C_DEVICE,
+    C_SCHEME,
+    C_NZ,
+    C_NY,
+    C_NX,
+    C_THREADS,
+    C_TUNING,
+    C_HOST,
+    C_STEPS,
+    C_H2D,
+    C_COMPUTE,
+    C_D2H,
+    C_TOTAL,
+    C_RATE,
+    C_ROOF,
+    C_COPY,
+    C_STATUS,
+    C_PROVENANCE,
+    C_NCOLS
+};
 enum { MAX_FIELDS = 64 };
 
 static int split(char *line, char **f, int max)
@@ -251,9 +283,8 @@ static stencil_status read_rows(plot_ctx *c, plot_row **rows, size_t *nrows, ste
             st = STENCIL_ERR_IO;
             goto done;
         }
-        if (strcmp(fld[col[C_STATUS]], "ok") != 0 ||
-            (col[C_PROVENANCE] >= 0 && *fld[col[C_PROVENANCE]] &&
-             strcmp(fld[col[C_PROVENANCE]], "measured") != 0)) {
+        if (strcmp(fld[col[C_STATUS]], "ok") != 0 || (col[C_PROVENANCE] >= 0 && *fld[col[C_PROVENANCE]] &&
+                                                      strcmp(fld[col[C_PROVENANCE]], "measured") != 0)) {
             c->rows_other++;
             continue;
         }
@@ -370,7 +401,6 @@ static stencil_status aggregate(plot_ctx *c, plot_row *rows, size_t n, stencil_e
     return STENCIL_OK;
 }
 
-
 /* The most frequent value of a key string among a variant's points (prefer if present). */
 static const char *common(const plot_ctx *c, const char *variant, size_t off, const char *prefer)
 {
@@ -384,7 +414,8 @@ static const char *common(const plot_ctx *c, const char *variant, size_t off, co
             return s;
         size_t n = 0;
         for (size_t j = 0; j < c->np; j++)
-            n += strcmp(c->pts[j].k.variant, variant) == 0 && strcmp((const char *)&c->pts[j].k + off, s) == 0;
+            n +=
+                strcmp(c->pts[j].k.variant, variant) == 0 && strcmp((const char *)&c->pts[j].k + off, s) == 0;
         if (n > best_n)
             best = s, best_n = n;
     }
@@ -449,8 +480,8 @@ static int point_by_cells(const void *a, const void *b)
 }
 
 /* Matching points sorted by grid size; returns the count. */
-static size_t select_points(const plot_ctx *c, const plot_pref *f, long threads, long steps,
-                            const char *host, const plot_point **out)
+static size_t select_points(const plot_ctx *c, const plot_pref *f, long threads, long steps, const char *host,
+                            const plot_point **out)
 {
     size_t n = 0;
     for (size_t i = 0; i < c->np; i++)
@@ -459,7 +490,6 @@ static size_t select_points(const plot_ctx *c, const plot_pref *f, long threads,
     qsort(out, n, sizeof *out, point_by_cells);
     return n;
 }
-
 
 static void put(plot_buf *b, double v)
 {
@@ -574,7 +604,8 @@ static void grid_label(const plot_key *k, char *out, size_t len)
 /* One series of a grid chart: cells, rate, ms per step, roofline fraction (med, lo, hi). */
 static void grid_block(plot_buf *d, const plot_point *const *p, size_t n, const char *title)
 {
-    plot_buf_printf(d, "# %s\n# cells rate(med lo hi) ms_per_step(med lo hi) roofline_fraction(med lo hi) grid\n", title);
+    plot_buf_printf(
+        d, "# %s\n# cells rate(med lo hi) ms_per_step(med lo hi) roofline_fraction(med lo hi) grid\n", title);
     for (size_t i = 0; i < n; i++) {
         const plot_point *q = p[i];
         double s = q->k.steps > 0 ? 1e3 / (double)q->k.steps : NAN;
@@ -661,7 +692,8 @@ static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_bu
                 char t[64];
                 double v = cx[i];
                 cx[i] = cx[j], cx[j] = v;
-                memcpy(t, clab[i], sizeof t), memcpy(clab[i], clab[j], sizeof t), memcpy(clab[j], t, sizeof t);
+                memcpy(t, clab[i], sizeof t), memcpy(clab[i], clab[j], sizeof t),
+                    memcpy(clab[j], t, sizeof t);
             }
     for (int i = 0; i < nc; i++) {
         cl[i] = clab[i];
@@ -678,15 +710,18 @@ static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_bu
         {"rate", "cell updates per second (log scale)", "rate against grid size",
          "Cell updates per second, median of the repetitions (bars: min..max). Look for the drop "
          "where the two fields (8 B per cell) outgrow a cache (dotted lines), and how close large "
-         "grids come to the dashed copy roofline (copy GB/s / 8 B).", 2, 1},
+         "grids come to the dashed copy roofline (copy GB/s / 8 B).",
+         2, 1},
         {"step_time", "time per timestep (ms, log scale)", "time per timestep against grid size",
          "Compute time per timestep, median (bars: min..max). Look for a slope of one (time "
          "proportional to cells) where the stencil is bandwidth-bound; a flat floor at small "
-         "grids is a fixed cost per step (loop, thread or launch overhead).", 5, 1},
+         "grids is a fixed cost per step (loop, thread or launch overhead).",
+         5, 1},
         {"roofline", "fraction of the measured copy bandwidth", "roofline fraction against grid size",
          "Effective bandwidth (8 B per cell update) over the copy bandwidth measured in the same "
          "run, median (bars: min..max). Look for values near 1 (as fast as a copy: "
-         "bandwidth-bound); above 1 the fields fit in a cache.", 8, 0},
+         "bandwidth-bound); above 1 the fields fit in a cache.",
+         8, 0},
     };
     for (int k = 0; k < 3; k++) {
         char name[96], title[400];
@@ -695,8 +730,8 @@ static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_bu
         plot_buf s = {0};
         gp_common(&s, name, title);
         gp_array_str(&s, "stitle", gs->title, gs->n);
-        plot_buf_printf(&s, "ns = %d\nycol = %d\nylog = %d\nxmin = %.9g\nxmax = %.9g\n", gs->n,
-                        g[k].ycol, g[k].ylog, xmin, xmax);
+        plot_buf_printf(&s, "ns = %d\nycol = %d\nylog = %d\nxmin = %.9g\nxmax = %.9g\n", gs->n, g[k].ycol,
+                        g[k].ylog, xmin, xmax);
         gp_var_str(&s, "ylabel", g[k].ylabel);
         gp_var_str(&s, "yfmt", k == 0 ? "%.0s%c" : "%g"); /* 10G cell updates/s; 0.01 ms */
         if (k == 0) {
@@ -760,7 +795,8 @@ static stencil_status variant_grid(plot_ctx *c, const plot_pref *f, const plot_p
         if (f->gpu)
             snprintf(gs.titles[s], sizeof gs.titles[s], "%s", f->variant);
         else
-            snprintf(gs.titles[s], sizeof gs.titles[s], "%ld thread%s", threads[i], threads[i] > 1 ? "s" : "");
+            snprintf(gs.titles[s], sizeof gs.titles[s], "%ld thread%s", threads[i],
+                     threads[i] > 1 ? "s" : "");
         gs.title[s] = gs.titles[s];
         double copy = NAN;
         for (size_t j = 0; j < n; j++)
@@ -855,8 +891,8 @@ static stencil_status scaling_chart(plot_ctx *c, const plot_pref *prefs, int npr
         machine_title(c, 1, 0, machine, sizeof machine);
         snprintf(name, sizeof name, "scaling_%s", all ? "all" : prefs[0].variant);
         plot_fmt(title, sizeof title, "%s: strong scaling, compute time (%s)\n%s",
-                 all ? "threaded variants" : prefs[0].variant,
-                 all ? "largest grid of each" : prefs[0].tuning, machine);
+                 all ? "threaded variants" : prefs[0].variant, all ? "largest grid of each" : prefs[0].tuning,
+                 machine);
         plot_buf s = {0};
         gp_common(&s, name, title);
         gp_array_str(&s, "stitle", titles, ns);
@@ -908,11 +944,11 @@ static stencil_status steps_chart(plot_ctx *c, const plot_pref *prefs, int npref
             char g_text[64];
             grid_label(&pts[0]->k, g_text, sizeof g_text);
             if (f->gpu)
-                snprintf(tbuf[ns], sizeof tbuf[ns], "%s%s%s, %s", all ? f->variant : "",
-                         all ? " " : "", hosts[h], g_text);
+                snprintf(tbuf[ns], sizeof tbuf[ns], "%s%s%s, %s", all ? f->variant : "", all ? " " : "",
+                         hosts[h], g_text);
             else
-                snprintf(tbuf[ns], sizeof tbuf[ns], "%s%s%ld thr, %s", all ? f->variant : "",
-                         all ? " " : "", f->max_threads, g_text);
+                snprintf(tbuf[ns], sizeof tbuf[ns], "%s%s%ld thr, %s", all ? f->variant : "", all ? " " : "",
+                         f->max_threads, g_text);
             any_gpu |= f->gpu;
             any_cpu |= !f->gpu;
             titles[ns] = tbuf[ns];
@@ -1002,7 +1038,9 @@ static stencil_status bars_chart(plot_ctx *c, const plot_pref *prefs, int nprefs
                     plot_fmt(ptext[np], sizeof ptext[np], "largest grid of each");
                 ptitle[np] = ptext[np];
                 nb[np++] = 0;
-                plot_buf_printf(&d, "# %s\n# x label host->device +compute +device->host (ms, medians) total_lo total_hi label2\n",
+                plot_buf_printf(&d,
+                                "# %s\n# x label host->device +compute +device->host (ms, medians) total_lo "
+                                "total_hi label2\n",
                                 ptext[np - 1]);
             }
             for (int h = 0; h < 2; h++)
@@ -1038,7 +1076,8 @@ static stencil_status bars_chart(plot_ctx *c, const plot_pref *prefs, int nprefs
         else
             plot_fmt(steps_text, sizeof steps_text, "%ld timestep%s", steps, steps == 1 ? "" : "s");
         snprintf(name, sizeof name, "transfers_%s", all ? "all" : prefs[0].variant);
-        plot_fmt(title, sizeof title, "%s: host->device, compute and device->host, pinned and pageable (%s)\n%s",
+        plot_fmt(title, sizeof title,
+                 "%s: host->device, compute and device->host, pinned and pageable (%s)\n%s",
                  all ? "GPU variants" : prefs[0].variant, steps_text, machine);
         plot_buf s = {0};
         gp_common(&s, name, title);
@@ -1058,8 +1097,8 @@ static stencil_status bars_chart(plot_ctx *c, const plot_pref *prefs, int nprefs
 }
 
 /* Comparing grid charts: each variant at its usual settings and most threads. */
-static stencil_status compare_grid(plot_ctx *c, const plot_pref *prefs, int nprefs,
-                                   const plot_point **buf, stencil_error *err)
+static stencil_status compare_grid(plot_ctx *c, const plot_pref *prefs, int nprefs, const plot_point **buf,
+                                   stencil_error *err)
 {
     grid_series gs = {.n = 0, .xmin = INFINITY, .xmax = 0};
     plot_buf d = {0};
@@ -1071,7 +1110,8 @@ static stencil_status compare_grid(plot_ctx *c, const plot_pref *prefs, int npre
             continue;
         int s = gs.n++;
         if (f->gpu)
-            snprintf(gs.titles[s], sizeof gs.titles[s], "%s (%ld step%s)", f->variant, f->steps, f->steps == 1 ? "" : "s");
+            snprintf(gs.titles[s], sizeof gs.titles[s], "%s (%ld step%s)", f->variant, f->steps,
+                     f->steps == 1 ? "" : "s");
         else
             snprintf(gs.titles[s], sizeof gs.titles[s], "%s, %ld thread%s (%ld step%s)", f->variant,
                      f->max_threads, f->max_threads > 1 ? "s" : "", f->steps, f->steps == 1 ? "" : "s");
@@ -1098,7 +1138,6 @@ static stencil_status compare_grid(plot_ctx *c, const plot_pref *prefs, int npre
     return st;
 }
 
-
 static void html_row(plot_buf *h, const char *key, const char *value)
 {
     plot_buf_printf(h, "<tr><th>");
@@ -1121,9 +1160,11 @@ static void machine_table(const plot_ctx *c, plot_buf *h)
     html_row(h, "host", jstr(j, "hostname"));
     html_row(h, "CPU", cJSON_IsObject(cpu) ? jstr(cpu, "model") : NULL);
     if (cJSON_IsObject(cpu)) {
-        double pk = jnum(cpu, "packages"), co = jnum(cpu, "cores"), pu = jnum(cpu, "pus"), nu = jnum(cpu, "numa_nodes");
-        snprintf(v, sizeof v, "%.0f package%s, %.0f core%s, %.0f hardware thread%s, %.0f NUMA node%s, %.1f GiB memory",
-                 pk, pk == 1 ? "" : "s", co, co == 1 ? "" : "s", pu, pu == 1 ? "" : "s", nu, nu == 1 ? "" : "s",
+        double pk = jnum(cpu, "packages"), co = jnum(cpu, "cores"), pu = jnum(cpu, "pus"),
+               nu = jnum(cpu, "numa_nodes");
+        snprintf(v, sizeof v,
+                 "%.0f package%s, %.0f core%s, %.0f hardware thread%s, %.0f NUMA node%s, %.1f GiB memory", pk,
+                 pk == 1 ? "" : "s", co, co == 1 ? "" : "s", pu, pu == 1 ? "" : "s", nu, nu == 1 ? "" : "s",
                  jnum(cpu, "memory_bytes") / (1024.0 * 1024 * 1024));
         html_row(h, "CPU topology", v);
     }
@@ -1150,13 +1191,15 @@ static void machine_table(const plot_ctx *c, plot_buf *h)
         {
             size_t l = strlen(v);
             if (cJSON_IsNumber(e) && e->string)
-                snprintf(v + l, sizeof v - l, "%s%.1f GB/s on %s thread%s", l ? ", " : "",
-                         e->valuedouble, e->string, strcmp(e->string, "1") ? "s" : "");
+                snprintf(v + l, sizeof v - l, "%s%.1f GB/s on %s thread%s", l ? ", " : "", e->valuedouble,
+                         e->string, strcmp(e->string, "1") ? "s" : "");
         }
         html_row(h, "CPU copy bandwidth", v);
         double g = jnum(probes, "gpu_copy_gbps");
         if (isfinite(g)) {
-            snprintf(v, sizeof v, "%.0f GB/s device to device; PCIe pinned %.1f / %.1f GB/s, pageable %.1f / %.1f GB/s (h2d / d2h)",
+            snprintf(v, sizeof v,
+                     "%.0f GB/s device to device; PCIe pinned %.1f / %.1f GB/s, pageable %.1f / %.1f GB/s "
+                     "(h2d / d2h)",
                      g, jnum(probes, "pinned_h2d_gbps"), jnum(probes, "pinned_d2h_gbps"),
                      jnum(probes, "pageable_h2d_gbps"), jnum(probes, "pageable_d2h_gbps"));
             html_row(h, "GPU copy bandwidth", v);
@@ -1164,21 +1207,25 @@ static void machine_table(const plot_ctx *c, plot_buf *h)
     }
     if (cJSON_IsObject(comp)) {
         snprintf(v, sizeof v, "%s %s%s%s", jstr(comp, "c") ? jstr(comp, "c") : "?",
-                 jstr(comp, "c_flags") ? jstr(comp, "c_flags") : "",
-                 jstr(comp, "cuda") ? "; CUDA " : "", jstr(comp, "cuda") ? jstr(comp, "cuda") : "");
+                 jstr(comp, "c_flags") ? jstr(comp, "c_flags") : "", jstr(comp, "cuda") ? "; CUDA " : "",
+                 jstr(comp, "cuda") ? jstr(comp, "cuda") : "");
         html_row(h, "compiler", v);
     }
-    snprintf(v, sizeof v, "%s (git %s)", jstr(j, "stencilbench_version") ? jstr(j, "stencilbench_version") : "?",
+    snprintf(v, sizeof v, "%s (git %s)",
+             jstr(j, "stencilbench_version") ? jstr(j, "stencilbench_version") : "?",
              jstr(j, "git_commit") ? jstr(j, "git_commit") : "?");
     html_row(h, "stencilbench", v);
     snprintf(v, sizeof v, "%s to %s", jstr(j, "started_utc") ? jstr(j, "started_utc") : "?",
              jstr(j, "finished_utc") ? jstr(j, "finished_utc") : "(not finished)");
     html_row(h, "time (UTC)", v);
-    snprintf(v, sizeof v, "%zu rows ok, %zu failed, skipped or not measured (not drawn)", c->rows_ok, c->rows_other);
+    snprintf(v, sizeof v, "%zu rows ok, %zu failed, skipped or not measured (not drawn)", c->rows_ok,
+             c->rows_other);
     html_row(h, "timings.csv", v);
     if (c->hidden) {
-        snprintf(v, sizeof v, "%zu points not drawn: each variant's charts hold its most common scheme and "
-                 "tuning (default when measured) fixed; the others are in timings.csv", c->hidden);
+        snprintf(v, sizeof v,
+                 "%zu points not drawn: each variant's charts hold its most common scheme and "
+                 "tuning (default when measured) fixed; the others are in timings.csv",
+                 c->hidden);
         html_row(h, "not drawn", v);
     }
     html_row(h, "dataset", jstr(j, "dataset") ? jstr(j, "dataset") : "none (synthetic grids)");
@@ -1191,17 +1238,21 @@ static void machine_table(const plot_ctx *c, plot_buf *h)
 static stencil_status write_index(plot_ctx *c, stencil_error *err)
 {
     plot_buf h = {0};
-    plot_buf_printf(&h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>stencilbench: ");
+    plot_buf_printf(
+        &h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>stencilbench: ");
     plot_buf_html(&h, c->m.label);
-    plot_buf_printf(&h, "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:1em auto;padding:0 1em}"
-                        "table.machine{border-collapse:collapse}table.machine th{text-align:left;padding:2px 1em 2px 0;"
-                        "vertical-align:top}figure{margin:2em 0}img{max-width:100%%;border:1px solid #ddd}"
-                        "figcaption{margin-top:.4em}nav a{margin-right:1em}</style>\n</head><body>\n<h1>stencilbench run: ");
+    plot_buf_printf(
+        &h,
+        "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:1em auto;padding:0 1em}"
+        "table.machine{border-collapse:collapse}table.machine th{text-align:left;padding:2px 1em 2px 0;"
+        "vertical-align:top}figure{margin:2em 0}img{max-width:100%%;height:auto;border:1px solid #ddd}"
+        "figcaption{margin-top:.4em}nav a{margin-right:1em}</style>\n</head><body>\n<h1>stencilbench run: ");
     plot_buf_html(&h, c->m.label);
     plot_buf_printf(&h, "</h1>\n<h2>Machine</h2>\n");
     machine_table(c, &h);
-    plot_buf_printf(&h, "<p>Every point is the median of its repetitions; error bars span their min..max. "
-                        "Rates count interior cells; bandwidth counts 8 B per cell update (read T, write T').</p>\n");
+    plot_buf_printf(
+        &h, "<p>Every point is the median of its repetitions; error bars span their min..max. "
+            "Rates count interior cells; bandwidth counts 8 B per cell update (read T, write T').</p>\n");
     if (c->ncharts == 0)
         plot_buf_printf(&h, "<p><strong>No charts:</strong> timings.csv has no rows with status ok.</p>\n");
     /* The comparing charts first, then each variant's, in sections. */
@@ -1215,7 +1266,8 @@ static stencil_status write_index(plot_ctx *c, stencil_error *err)
     for (int k = 0; k < n; k++) {
         const plot_chart *ch = &c->charts[order[k]];
         if (k == 0 || strcmp(ch->group, c->charts[order[k - 1]].group) != 0)
-            plot_buf_printf(&h, "<a href=\"#%s\">%s</a>\n", ch->name, ch->group[0] ? ch->group : "all variants");
+            plot_buf_printf(&h, "<a href=\"#%s\">%s</a>\n", ch->name,
+                            ch->group[0] ? ch->group : "all variants");
     }
     if (n)
         plot_buf_printf(&h, "</nav>\n");
@@ -1226,11 +1278,14 @@ static stencil_status write_index(plot_ctx *c, stencil_error *err)
             plot_buf_html(&h, ch->group[0] ? ch->group : "All variants compared");
             plot_buf_printf(&h, "</h2>\n");
         }
-        plot_buf_printf(&h, "<figure id=\"%s\"><a href=\"%s.svg\"><img src=\"%s.png\" alt=\"", ch->name, ch->name, ch->name);
+        plot_buf_printf(&h, "<figure id=\"%s\"><a href=\"%s.svg\"><img src=\"%s.png\" alt=\"", ch->name,
+                        ch->name, ch->name);
         plot_buf_html(&h, ch->title);
         plot_buf_printf(&h, "\" width=\"%d\" height=\"%d\"></a>\n<figcaption>", CHART_W, CHART_H);
         plot_buf_html(&h, ch->caption);
-        plot_buf_printf(&h, " <a href=\"%s.svg\">SVG</a>, <a href=\"data/%s.dat\">data</a>, <a href=\"data/%s.gp\">script</a></figcaption></figure>\n",
+        plot_buf_printf(&h,
+                        " <a href=\"%s.svg\">SVG</a>, <a href=\"data/%s.dat\">data</a>, <a "
+                        "href=\"data/%s.gp\">script</a></figcaption></figure>\n",
                         ch->name, ch->name, ch->name);
     }
     plot_buf_printf(&h, "</body></html>\n");
@@ -1242,12 +1297,12 @@ static stencil_status write_index(plot_ctx *c, stencil_error *err)
     return st;
 }
 
-
 /* Removes the charts and data an earlier rendering left (names this file makes only), so a
  * re-rendered folder holds no chart the index does not show. */
 static void remove_old(const char *dir, int data)
 {
-    static const char *const prefixes[] = {"rate_", "step_time_", "roofline_", "scaling_", "steps_", "transfers_"};
+    static const char *const prefixes[] = {"rate_",    "step_time_", "roofline_",
+                                           "scaling_", "steps_",     "transfers_"};
     static const char *const data_ext[] = {".dat", ".gp", ".gp.log"}, *const chart_ext[] = {".png", ".svg"};
     DIR *d = opendir(dir);
     if (!d)
@@ -1288,7 +1343,8 @@ stencil_status plot_render_run(const char *run_dir, stencil_error *err)
         (st = plot_path(c->plots_dir, sizeof c->plots_dir, err, "%s/plots", run_dir)) != STENCIL_OK ||
         (st = plot_path(data_dir, sizeof data_dir, err, "%s/plots/data", run_dir)) != STENCIL_OK ||
         (st = read_machine(c, err)) != STENCIL_OK || (st = read_rows(c, &rows, &nrows, err)) != STENCIL_OK ||
-        (st = aggregate(c, rows, nrows, err)) != STENCIL_OK || (st = plot_mkdir_p(data_dir, err)) != STENCIL_OK)
+        (st = aggregate(c, rows, nrows, err)) != STENCIL_OK ||
+        (st = plot_mkdir_p(data_dir, err)) != STENCIL_OK)
         goto done;
     remove_old(c->plots_dir, 0);
     remove_old(data_dir, 1);

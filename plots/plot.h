@@ -28,7 +28,7 @@ stencil_status plot_gnuplot_check(stencil_error *err);
  * may be NULL (index numbers are shown then); time_text, when not NULL, labels each time. */
 typedef struct plot_ocean {
     size_t nt, nz, ny, nx;
-    size_t first_time;  /* the file's index of data's first time (file names, labels) */
+    size_t first_time; /* the file's index of data's first time (file names, labels) */
     const float *data;
     const double *depth, *lat, *lon;
     const char *const *time_text;
@@ -57,18 +57,18 @@ enum { PLOT_PATH_MAX = 4096 };
  *
  * A PNG of the depth level nearest opt->depth_m at time opt->time: longitude and latitude
  * axes, a colour bar in the variable's units, land in grey. */
-stencil_status plot_viz_slice(const plot_ocean *o, const plot_viz_options *opt,
-                              char *written, size_t written_len, stencil_error *err);
+stencil_status plot_viz_slice(const plot_ocean *o, const plot_viz_options *opt, char *written,
+                              size_t written_len, stencil_error *err);
 
 /* The time axis at the level nearest opt->depth_m as an animated GIF and a self-contained
  * HTML page (frames embedded as base64 PNG, play/pause, slider, opt->speed_ms per frame).
  * One colour scale for all frames. `written` gets the HTML page's path. */
-stencil_status plot_viz_animate(const plot_ocean *o, const plot_viz_options *opt,
-                                char *written, size_t written_len, stencil_error *err);
+stencil_status plot_viz_animate(const plot_ocean *o, const plot_viz_options *opt, char *written,
+                                size_t written_len, stencil_error *err);
 
 /* The first opt->depths levels stacked as surfaces (depth axis pointing down), one PNG per
  * time for the first opt->times times, and an HTML page stepping through them. */
-stencil_status plot_viz_cube(const plot_ocean *o, const plot_viz_options *opt,
-                             char *written, size_t written_len, stencil_error *err);
+stencil_status plot_viz_cube(const plot_ocean *o, const plot_viz_options *opt, char *written,
+                             size_t written_len, stencil_error *err);
 
 #endif

@@ -39,8 +39,7 @@ void plot_msg(stencil_error *err, const char *fmt, ...) PLOT_PRINTF(2, 3);
 void plot_fmt(char *dst, size_t len, const char *fmt, ...) PLOT_PRINTF(3, 4);
 
 /* snprintf into dst, STENCIL_ERR_ARG when it does not fit. */
-stencil_status plot_path(char *dst, size_t len, stencil_error *err, const char *fmt, ...)
-    PLOT_PRINTF(4, 5);
+stencil_status plot_path(char *dst, size_t len, stencil_error *err, const char *fmt, ...) PLOT_PRINTF(4, 5);
 /* mkdir -p. */
 stencil_status plot_mkdir_p(const char *path, stencil_error *err);
 int plot_file_exists(const char *path);

@@ -227,10 +227,12 @@ const char *plot_script_text(const char *name)
 void plot_buf_terminal(plot_buf *b, const char *fmt, const char *out, int width, int height)
 {
     if (strcmp(fmt, "svg") == 0)
-        plot_buf_printf(b, "set terminal svg size %d,%d fixed noenhanced font 'Sans,12' background '#ffffff'\n",
+        plot_buf_printf(b,
+                        "set terminal svg size %d,%d fixed noenhanced font 'Sans,12' background '#ffffff'\n",
                         width, height);
     else
-        plot_buf_printf(b, "set terminal pngcairo size %d,%d noenhanced font 'Sans,10' background '#ffffff'\n",
+        plot_buf_printf(b,
+                        "set terminal pngcairo size %d,%d noenhanced font 'Sans,10' background '#ffffff'\n",
                         width, height);
     if (!out)
         return;
@@ -349,7 +351,10 @@ stencil_status plot_gnuplot_run(const char *dir, const char *script, stencil_err
         if (k > 0 && kept[k - 1] == '\n')
             kept[k - 1] = '\0';
         plot_msg(err, "gnuplot %s/%s %s%s%.380s", dir, script,
-                 code == 127 ? "could not be started" : code == 126 ? "could not enter the folder" : code != 0 ? "failed" : "warned",
+                 code == 127   ? "could not be started"
+                 : code == 126 ? "could not enter the folder"
+                 : code != 0   ? "failed"
+                               : "warned",
                  k ? ": " : "", kept);
         return STENCIL_ERR_IO;
     }

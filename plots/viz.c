@@ -10,8 +10,15 @@
 #include "plot.h"
 #include "plot_internal.h"
 
-enum { MAP_W = 820, MAP_H = 860, FRAME_W = 700, FRAME_H = 740, CUBE_W = 900, CUBE_H = 720,
-       CUBE_MAX_SIDE = 130 };
+enum {
+    MAP_W = 820,
+    MAP_H = 860,
+    FRAME_W = 700,
+    FRAME_H = 740,
+    CUBE_W = 900,
+    CUBE_H = 720,
+    CUBE_MAX_SIDE = 130
+};
 
 size_t plot_nearest_level(const double *depth, size_t nz, double metres)
 {
@@ -58,8 +65,8 @@ static stencil_status check_ocean(const plot_ocean *o, const plot_viz_options *o
 /* "degC" for the CF spellings of Celsius, else the units as they are. */
 static const char *units_text(const plot_ocean *o)
 {
-    static const char *const celsius[] = {"degrees_C", "degree_C", "degC", "celsius", "Celsius",
-                                          "degrees_Celsius", "deg_C"};
+    static const char *const celsius[] = {"degrees_C", "degree_C",        "degC", "celsius",
+                                          "Celsius",   "degrees_Celsius", "deg_C"};
     if (!o->units || !*o->units)
         return "no units given";
     for (size_t i = 0; i < sizeof celsius / sizeof celsius[0]; i++)
@@ -79,8 +86,8 @@ static void stem(const plot_ocean *o, char *out, size_t len)
     if (dot && dot != out)
         *dot = '\0';
     for (char *p = out; *p; p++)
-        if (!(*p == '-' || *p == '_' || *p == '.' || (*p >= '0' && *p <= '9') ||
-              (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+        if (!(*p == '-' || *p == '_' || *p == '.' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+              (*p >= 'A' && *p <= 'Z')))
             *p = '_';
 }
 
@@ -125,8 +132,8 @@ static void depth_tag(const plot_ocean *o, size_t z, char *out, size_t len)
 /* Writes levels zs of the given times as blocks "lon lat T land" (land: 1 where T is NaN;
  * stride in x and y). Returns the
  * finite range through lo/hi (NaN when none). */
-static void put_levels(plot_buf *b, const plot_ocean *o, size_t t0, size_t nt, const size_t *zs,
-                       size_t nzs, size_t stride, double *lo, double *hi)
+static void put_levels(plot_buf *b, const plot_ocean *o, size_t t0, size_t nt, const size_t *zs, size_t nzs,
+                       size_t stride, double *lo, double *hi)
 {
     *lo = INFINITY, *hi = -INFINITY;
     for (size_t t = t0; t < t0 + nt; t++)
@@ -168,9 +175,11 @@ static void put_axes(plot_buf *s, const plot_ocean *o, double lo, double hi)
     /* Colour bar ticks on round values from the data's minimum up; below it a band for land. */
     double raw = (hi - lo) / 6, mag = pow(10, floor(log10(raw))), norm = raw / mag;
     double step = (norm < 1.5 ? 1 : norm < 3.5 ? 2 : norm < 7.5 ? 5 : 10) * mag;
-    plot_buf_printf(s, "xmin = %.9g\nxmax = %.9g\nymin = %.9g\nymax = %.9g\ncbmin = %.9g\ncbmax = %.9g\n"
-                       "cbland = %.9g\ncbfirst = %.9g\ncbstep = %.9g\nratio = %.6g\n",
-                    xmin, xmax, ymin, ymax, lo, hi, lo - 0.03 / 0.97 * (hi - lo), ceil(lo / step) * step, step, ratio);
+    plot_buf_printf(s,
+                    "xmin = %.9g\nxmax = %.9g\nymin = %.9g\nymax = %.9g\ncbmin = %.9g\ncbmax = %.9g\n"
+                    "cbland = %.9g\ncbfirst = %.9g\ncbstep = %.9g\nratio = %.6g\n",
+                    xmin, xmax, ymin, ymax, lo, hi, lo - 0.03 / 0.97 * (hi - lo), ceil(lo / step) * step,
+                    step, ratio);
     plot_buf_printf(s, "xlab = \"%s\"\nylab = \"%s\"\n", o->lon ? "longitude (degrees east)" : "x index",
                     o->lat ? "latitude (degrees north)" : "y index");
     char cb[160];
@@ -198,7 +207,8 @@ static stencil_status draw(const plot_viz_options *opt, const viz_files *f, cons
                            const plot_buf *gp, stencil_error *err)
 {
     stencil_status st;
-    if ((st = plot_buf_write(dat, f->dat, err)) != STENCIL_OK || (st = plot_buf_write(gp, f->gp, err)) != STENCIL_OK ||
+    if ((st = plot_buf_write(dat, f->dat, err)) != STENCIL_OK ||
+        (st = plot_buf_write(gp, f->gp, err)) != STENCIL_OK ||
         (st = plot_gnuplot_run(opt->out_dir, f->gp_name, err)) != STENCIL_OK)
         return st;
     remove(f->dat);
@@ -225,7 +235,8 @@ stencil_status plot_viz_slice(const plot_ocean *o, const plot_viz_options *opt, 
     depth_tag(o, z, tag, sizeof tag);
     plot_fmt(name, sizeof name, "%s_slice_%s_t%zu", base, tag, o->first_time + opt->time);
     source_text(o, src, sizeof src);
-    plot_fmt(title, sizeof title, "%s at %s, %s\n%s; grey: land and sea floor", o->name ? o->name : "value", dl, tl, src);
+    plot_fmt(title, sizeof title, "%s at %s, %s\n%s; grey: land and sea floor", o->name ? o->name : "value",
+             dl, tl, src);
     viz_files f;
     if ((st = scratch(opt, name, &f, err)) != STENCIL_OK)
         return st;
@@ -258,13 +269,16 @@ static stencil_status write_player(const char *path, const char *title, char (*f
     plot_buf_printf(&h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
     plot_buf_html(&h, title);
     plot_buf_printf(&h, "</title>\n<style>body{font-family:sans-serif;margin:1em}#controls{margin:.5em 0}"
-                        "#slider{width:60%%;vertical-align:middle}img{max-width:100%%}</style>\n</head><body>\n<h1>");
+                        "#slider{width:60%%;vertical-align:middle}img{max-width:100%%;height:auto}</"
+                        "style>\n</head><body>\n<h1>");
     plot_buf_html(&h, title);
-    plot_buf_printf(&h, "</h1>\n<div id=\"controls\"><button id=\"play\">Pause</button>\n"
-                        "<input id=\"slider\" type=\"range\" min=\"0\" max=\"%zu\" value=\"0\" aria-label=\"frame\">\n"
-                        "<span id=\"label\"></span></div>\n<img id=\"frame\" alt=\"frame\">\n<script>\n"
-                        "const speed = %d;\nconst labels = [",
-                    n - 1, speed_ms);
+    plot_buf_printf(
+        &h,
+        "</h1>\n<div id=\"controls\"><button id=\"play\">Pause</button>\n"
+        "<input id=\"slider\" type=\"range\" min=\"0\" max=\"%zu\" value=\"0\" aria-label=\"frame\">\n"
+        "<span id=\"label\"></span></div>\n<img id=\"frame\" alt=\"frame\">\n<script>\n"
+        "const speed = %d;\nconst labels = [",
+        n - 1, speed_ms);
     for (size_t i = 0; i < n; i++) {
         plot_buf_printf(&h, "%s\"", i ? ", " : "");
         for (const char *p = labels[i]; *p; p++)
@@ -280,18 +294,20 @@ static stencil_status write_player(const char *path, const char *title, char (*f
         st = plot_buf_base64_file(&h, frames[i], err);
         plot_buf_printf(&h, "\",\n");
     }
-    plot_buf_printf(&h,
-                    "];\nconst img = document.getElementById(\"frame\"), slider = document.getElementById(\"slider\"),\n"
-                    "      button = document.getElementById(\"play\"), label = document.getElementById(\"label\");\n"
-                    "let i = 0, timer = null;\n"
-                    "function show(k) { i = k; img.src = frames[k]; slider.value = k;\n"
-                    "  label.textContent = \"frame \" + (k + 1) + \" of \" + frames.length + \": \" + labels[k]; }\n"
-                    "function play() { if (frames.length > 1) { timer = setInterval(() => show((i + 1) %% frames.length), speed); }\n"
-                    "  button.textContent = \"Pause\"; }\n"
-                    "function pause() { clearInterval(timer); timer = null; button.textContent = \"Play\"; }\n"
-                    "button.addEventListener(\"click\", () => timer ? pause() : play());\n"
-                    "slider.addEventListener(\"input\", () => { pause(); show(Number(slider.value)); });\n"
-                    "show(0);\nplay();\n</script>\n</body></html>\n");
+    plot_buf_printf(
+        &h,
+        "];\nconst img = document.getElementById(\"frame\"), slider = document.getElementById(\"slider\"),\n"
+        "      button = document.getElementById(\"play\"), label = document.getElementById(\"label\");\n"
+        "let i = 0, timer = null;\n"
+        "function show(k) { i = k; img.src = frames[k]; slider.value = k;\n"
+        "  label.textContent = \"frame \" + (k + 1) + \" of \" + frames.length + \": \" + labels[k]; }\n"
+        "function play() { if (frames.length > 1) { timer = setInterval(() => show((i + 1) %% "
+        "frames.length), speed); }\n"
+        "  button.textContent = \"Pause\"; }\n"
+        "function pause() { clearInterval(timer); timer = null; button.textContent = \"Play\"; }\n"
+        "button.addEventListener(\"click\", () => timer ? pause() : play());\n"
+        "slider.addEventListener(\"input\", () => { pause(); show(Number(slider.value)); });\n"
+        "show(0);\nplay();\n</script>\n</body></html>\n");
     if (st == STENCIL_OK)
         st = plot_buf_write(&h, path, err);
     plot_buf_free(&h);
@@ -347,8 +363,10 @@ stencil_status plot_viz_animate(const plot_ocean *o, const plot_viz_options *opt
     put_axes(&s, o, lo, hi);
     const char *body = plot_script_text("map.gp");
     /* The GIF (delay in 1/100 s), then the PNG frames for the HTML page. */
-    plot_buf_printf(&s, "set terminal gif animate delay %d loop 0 size %d,%d noenhanced font \"Sans,10\"\nset output \"%s.gif\"\n"
-                        "frame_files = 0\n",
+    plot_buf_printf(&s,
+                    "set terminal gif animate delay %d loop 0 size %d,%d noenhanced font \"Sans,10\"\nset "
+                    "output \"%s.gif\"\n"
+                    "frame_files = 0\n",
                     (opt->speed_ms + 5) / 10, FRAME_W, FRAME_H, name);
     plot_buf_append(&s, body, strlen(body));
     plot_buf_printf(&s, "unset output\nreset\n");
@@ -409,7 +427,8 @@ stencil_status plot_viz_cube(const plot_ocean *o, const plot_viz_options *opt, c
     source_text(o, src, sizeof src);
     depth_label(o, 0, dl0, sizeof dl0);
     depth_label(o, nl - 1, dl1, sizeof dl1);
-    plot_buf_printf(&s, "dat = \".%s.dat\"\nnt = %zu\nnl = %zu\narray dep[%zu]\narray ftitle[%zu]\nlandlist = \"",
+    plot_buf_printf(&s,
+                    "dat = \".%s.dat\"\nnt = %zu\nnl = %zu\narray dep[%zu]\narray ftitle[%zu]\nlandlist = \"",
                     name, nt, nl, nl, nt);
     for (size_t k = 0; k < nl; k++) { /* levels with land, from the first time (the mask is fixed) */
         const float *lv = level(o, 0, k);

@@ -48,27 +48,30 @@ static int write_fixture(const char *dir)
     FILE *f = fopen(path, "w");
     if (!f)
         return 0;
-    fprintf(f,
-            "{\n  \"schema_version\": 1, \"run_id\": \"20261124T070000Z-fixture\",\n"
-            "  \"stencilbench_version\": \"0.1.0\", \"git_commit\": \"0000000\", \"hostname\": \"fixture\",\n"
-            "  \"label\": \"fixture machine\",\n"
-            "  \"cpu\": {\"model\": \"Example CPU 9000\", \"packages\": 1, \"cores\": 4, \"pus\": 8, \"numa_nodes\": 1,\n"
-            "          \"memory_bytes\": 17179869184, \"caches\": [\n"
-            "    {\"level\": 1, \"type\": \"data\", \"size_bytes\": 32768, \"count\": 4},\n"
-            "    {\"level\": 1, \"type\": \"instruction\", \"size_bytes\": 32768, \"count\": 4},\n"
-            "    {\"level\": 2, \"type\": \"unified\", \"size_bytes\": 524288, \"count\": 4},\n"
-            "    {\"level\": 3, \"type\": \"unified\", \"size_bytes\": 8388608, \"count\": 1}]},\n"
-            "  \"binding\": {\"OMP_PROC_BIND\": \"close\", \"OMP_PLACES\": \"cores\", \"method\": \"omp\"},\n"
-            "  \"omp_env\": {\"OMP_NUM_THREADS\": null},\n"
-            "  \"compiler\": {\"c\": \"GNU 12.2.0\", \"c_flags\": \"-O3 -march=native\", \"cuda\": \"12.4\"},\n"
-            "  \"gpu\": {\"name\": \"Example GPU X\", \"cc\": \"8.6\", \"sms\": 84, \"memory_bytes\": 51539607552,\n"
-            "          \"l2_bytes\": 6291456, \"sm_clock_khz\": 1740000, \"mem_clock_khz\": 7251000,\n"
-            "          \"mem_bus_bits\": 384, \"driver_version\": 12040, \"runtime_version\": 12040},\n"
-            "  \"probes\": {\"cpu_copy_gbps\": {\"1\": 12.0, \"2\": 20.0, \"3\": 25.0, \"4\": 28.0},\n"
-            "             \"gpu_copy_gbps\": 1400.0, \"pinned_h2d_gbps\": 24.0, \"pinned_d2h_gbps\": 25.0,\n"
-            "             \"pageable_h2d_gbps\": 10.0, \"pageable_d2h_gbps\": 9.0},\n"
-            "  \"config\": {\"fixture\": true}, \"dataset\": null,\n"
-            "  \"started_utc\": \"2026-11-24T07:00:00Z\", \"finished_utc\": \"2026-11-24T07:05:00Z\"\n}\n");
+    fprintf(
+        f,
+        "{\n  \"schema_version\": 1, \"run_id\": \"20261124T070000Z-fixture\",\n"
+        "  \"stencilbench_version\": \"0.1.0\", \"git_commit\": \"0000000\", \"hostname\": \"fixture\",\n"
+        "  \"label\": \"fixture machine\",\n"
+        "  \"cpu\": {\"model\": \"Example CPU 9000\", \"packages\": 1, \"cores\": 4, \"pus\": 8, "
+        "\"numa_nodes\": 1,\n"
+        "          \"memory_bytes\": 17179869184, \"caches\": [\n"
+        "    {\"level\": 1, \"type\": \"data\", \"size_bytes\": 32768, \"count\": 4},\n"
+        "    {\"level\": 1, \"type\": \"instruction\", \"size_bytes\": 32768, \"count\": 4},\n"
+        "    {\"level\": 2, \"type\": \"unified\", \"size_bytes\": 524288, \"count\": 4},\n"
+        "    {\"level\": 3, \"type\": \"unified\", \"size_bytes\": 8388608, \"count\": 1}]},\n"
+        "  \"binding\": {\"OMP_PROC_BIND\": \"close\", \"OMP_PLACES\": \"cores\", \"method\": \"omp\"},\n"
+        "  \"omp_env\": {\"OMP_NUM_THREADS\": null},\n"
+        "  \"compiler\": {\"c\": \"GNU 12.2.0\", \"c_flags\": \"-O3 -march=native\", \"cuda\": \"12.4\"},\n"
+        "  \"gpu\": {\"name\": \"Example GPU X\", \"cc\": \"8.6\", \"sms\": 84, \"memory_bytes\": "
+        "51539607552,\n"
+        "          \"l2_bytes\": 6291456, \"sm_clock_khz\": 1740000, \"mem_clock_khz\": 7251000,\n"
+        "          \"mem_bus_bits\": 384, \"driver_version\": 12040, \"runtime_version\": 12040},\n"
+        "  \"probes\": {\"cpu_copy_gbps\": {\"1\": 12.0, \"2\": 20.0, \"3\": 25.0, \"4\": 28.0},\n"
+        "             \"gpu_copy_gbps\": 1400.0, \"pinned_h2d_gbps\": 24.0, \"pinned_d2h_gbps\": 25.0,\n"
+        "             \"pageable_h2d_gbps\": 10.0, \"pageable_d2h_gbps\": 9.0},\n"
+        "  \"config\": {\"fixture\": true}, \"dataset\": null,\n"
+        "  \"started_utc\": \"2026-11-24T07:00:00Z\", \"finished_utc\": \"2026-11-24T07:05:00Z\"\n}\n");
     if (fclose(f) != 0)
         return 0;
     snprintf(path, sizeof path, "%s/timings.csv", dir);
@@ -77,7 +80,8 @@ static int write_fixture(const char *dir)
     fprintf(f, "schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,"
                "land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,"
                "cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source\n");
-    static const long grids[][3] = {{16, 16, 16}, {32, 32, 32}, {64, 64, 64}, {50, 222, 241}, {128, 128, 128}, {256, 256, 256}};
+    static const long grids[][3] = {{16, 16, 16},   {32, 32, 32},    {64, 64, 64},
+                                    {50, 222, 241}, {128, 128, 128}, {256, 256, 256}};
     static const char *const variants[] = {"naive", "tiled", "openmp", "cuda_naive", "cuda_shared"};
     static const int steps[] = {1, 10, 100};
     fx_rng rng = {42};
@@ -94,14 +98,16 @@ static int write_fixture(const char *dir)
                             double copy, step, h2d, d2h;
                             if (gpu) {
                                 copy = gpu_copy;
-                                double bw = copy * 1e9 * (v == 4 ? 0.85 : 0.6) * (cells * 8 <= 6291456 ? 1.5 : 1.0);
+                                double bw =
+                                    copy * 1e9 * (v == 4 ? 0.85 : 0.6) * (cells * 8 <= 6291456 ? 1.5 : 1.0);
                                 step = fmax(interior * 8 / bw, 4e-6);
                                 double up = h ? 10e9 : 24e9, down = h ? 9e9 : 25e9;
                                 h2d = cells * 4 / up + 10e-6;
                                 d2h = cells * 4 / down + 10e-6;
                             } else {
                                 copy = cpu_copy[t];
-                                step = interior * 8 / (cpu_gbps(variants[v], cells, t) * 1e9) + 2e-6 * (t > 1);
+                                step =
+                                    interior * 8 / (cpu_gbps(variants[v], cells, t) * 1e9) + 2e-6 * (t > 1);
                                 h2d = cells * 4 / (copy * 0.5e9);
                                 d2h = h2d;
                             }
@@ -109,17 +115,21 @@ static int write_fixture(const char *dir)
                             h2d *= jitter(&rng);
                             d2h *= jitter(&rng);
                             double rate = interior * s / compute, eff = rate * 8 / 1e9;
-                            fprintf(f, "1,20261124T070000Z-fixture,measured,fixture,%s,%s,course,0.1,%ld,%ld,%ld,"
-                                       "synthetic,0.5,%d,default,%s,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,0,ok,\n",
-                                    variants[v], gpu ? "gpu" : "cpu", grids[g][0], grids[g][1], grids[g][2], t,
-                                    gpu ? (h ? "pageable" : "pinned") : "none", s, rep, h2d, compute, d2h,
-                                    h2d + compute + d2h, rate, eff, copy, eff / copy);
+                            fprintf(
+                                f,
+                                "1,20261124T070000Z-fixture,measured,fixture,%s,%s,course,0.1,%ld,%ld,%ld,"
+                                "synthetic,0.5,%d,default,%s,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,0,"
+                                "ok,\n",
+                                variants[v], gpu ? "gpu" : "cpu", grids[g][0], grids[g][1], grids[g][2], t,
+                                gpu ? (h ? "pageable" : "pinned") : "none", s, rep, h2d, compute, d2h,
+                                h2d + compute + d2h, rate, eff, copy, eff / copy);
                         }
         }
     }
     /* Rows that must not be drawn. */
-    fprintf(f, "1,20261124T070000Z-fixture,measured,fixture,cuda_naive,gpu,course,0.1,512,512,512,synthetic,0.5,"
-               "1,default,pinned,10,0,,,,,,,,,,skipped:too large for device memory,\n");
+    fprintf(f,
+            "1,20261124T070000Z-fixture,measured,fixture,cuda_naive,gpu,course,0.1,512,512,512,synthetic,0.5,"
+            "1,default,pinned,10,0,,,,,,,,,,skipped:too large for device memory,\n");
     fprintf(f, "1,20261124T070000Z-fixture,measured,fixture,tiled,cpu,course,0.1,16,16,16,synthetic,0.5,"
                "1,default,none,10,0,1e-9,1e-9,1e-9,3e-9,1e15,8e6,12,1e6,3.5,failed:validation,\n");
     return fclose(f) == 0;
@@ -165,7 +175,8 @@ static void check_run(check_ctx *ctx, const char *run_dir, int min_charts)
         CHECK(ctx, !file_nonempty(path), "gnuplot left a log (warnings): %s", path);
         charts++;
     }
-    CHECK(ctx, charts >= min_charts, "%s: %d charts in index.html, want at least %d", run_dir, charts, min_charts);
+    CHECK(ctx, charts >= min_charts, "%s: %d charts in index.html, want at least %d", run_dir, charts,
+          min_charts);
     printf("%s: %d charts, %d references checked\n", run_dir, charts, refs);
     free(html);
 }
@@ -200,8 +211,10 @@ int main(int argc, char **argv)
     if (argc == 2) {
         /* A real study, small: 3 grids, 2 timestep counts, 1 and 2 threads, 3 repetitions. */
         char cmd[8192];
-        snprintf(cmd, sizeof cmd, "rm -rf plot_real_run && '%s' run --variant cpu --grid 16,24,40 --steps 1,4 "
-                 "--threads 1,2 --reps 3 --warmup 1 --out plot_real_run --quiet > plot_real_run.log 2>&1", argv[1]);
+        snprintf(cmd, sizeof cmd,
+                 "rm -rf plot_real_run && '%s' run --variant cpu --grid 16,24,40 --steps 1,4 "
+                 "--threads 1,2 --reps 3 --warmup 1 --out plot_real_run --quiet > plot_real_run.log 2>&1",
+                 argv[1]);
         int rc = system(cmd);
         CHECK(&ctx, rc == 0, "'%s' exited %d (see plot_real_run.log)", cmd, rc);
         if (rc == 0) /* per variant: rate, step time, roofline, steps; openmp scaling; 5 comparing */
@@ -215,7 +228,8 @@ int main(int argc, char **argv)
         fclose(gp);
     }
     stencil_status wst = plot_gnuplot_run(".", "plot_warn.gp", &err);
-    CHECK(&ctx, wst == STENCIL_ERR_IO && strstr(err.msg, "warned") && strstr(err.msg, "empty y range"), "a warning passed: %d %s", (int)wst, err.msg);
+    CHECK(&ctx, wst == STENCIL_ERR_IO && strstr(err.msg, "warned") && strstr(err.msg, "empty y range"),
+          "a warning passed: %d %s", (int)wst, err.msg);
     if ((gp = fopen("plot_clean.gp", "w"))) {
         fputs("set terminal svg\nset output 'plot_clean.svg'\nplot [1:2] x\n", gp);
         fclose(gp);
@@ -255,7 +269,8 @@ int main(int argc, char **argv)
     if ((f = fopen(path, "w"))) {
         fputs("schema_version,run_id,variant,device,scheme,nz,ny,nx,threads,tuning,host_memory,timesteps,"
               "rep,h2d_s,compute_s,d2h_s,total_s,cell_updates_per_s,roofline_fraction,copy_gbps,status\n"
-              "1,x,naive,cpu,course,8,8,8,1,default,none,1,0,,,,,,,,failed:validation\n", f);
+              "1,x,naive,cpu,course,8,8,8,1,default,none,1,0,,,,,,,,failed:validation\n",
+              f);
         fclose(f);
     }
     st = plot_render_run(bad, &err);

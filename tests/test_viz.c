@@ -73,14 +73,16 @@ int main(int argc, char **argv)
     enum { NT = 4, NZ = 6, NY = 40, NX = 50 };
     float *data = malloc(sizeof(float) * NT * NZ * NY * NX);
     double lat[NY], lon[NX], dep[NZ];
-    const char *times[NT] = {"2024-01-01 00:00:00", "2024-01-01 06:00:00", "2024-01-01 12:00:00", "2024-01-01 18:00:00"};
+    const char *times[NT] = {"2024-01-01 00:00:00", "2024-01-01 06:00:00", "2024-01-01 12:00:00",
+                             "2024-01-01 18:00:00"};
     CHECK(&ctx, data != NULL, "out of memory");
     if (!data)
         return check_finish(&ctx, "test_viz");
     for (int t = 0; t < NT; t++) {
         io_ocean_spec spec = io_ocean_default(NZ, NY, NX);
         spec.hours = 6.0 * t;
-        CHECK(&ctx, io_synthetic_ocean(&spec, data + (size_t)t * NZ * NY * NX, 1, &err) == STENCIL_OK, "%s", err.msg);
+        CHECK(&ctx, io_synthetic_ocean(&spec, data + (size_t)t * NZ * NY * NX, 1, &err) == STENCIL_OK, "%s",
+              err.msg);
     }
     for (int y = 0; y < NY; y++)
         lat[y] = 50.0 + 0.25 * y;
@@ -89,7 +91,8 @@ int main(int argc, char **argv)
     for (int z = 0; z < NZ; z++)
         dep[z] = io_synthetic_depth((size_t)z, NZ);
     plot_ocean o = {NT, NZ, NY, NX, 0, data, dep, lat, lon, times, "thetao", "degrees_C", "small_ocean.nc"};
-    plot_viz_options opt = {.out_dir = "viz_out", .depth_m = 30.0, .time = 2, .speed_ms = 150, .depths = 4, .times = 3};
+    plot_viz_options opt = {
+        .out_dir = "viz_out", .depth_m = 30.0, .time = 2, .speed_ms = 150, .depths = 4, .times = 3};
     char written[PLOT_PATH_MAX], why[512], path[PLOT_PATH_MAX + 16];
 
     stencil_status st = plot_viz_slice(&o, &opt, written, sizeof written, &err);
@@ -134,9 +137,11 @@ int main(int argc, char **argv)
     /* The CLI on the default dataset, generated into a scratch cache. */
     if (argc >= 2) {
         char cmd[8192], out[8192];
-        static const char *const modes[] = {"slice --depth 100 --time 4", "animate --speed 120", "cube --depths 3 --times 2"};
+        static const char *const modes[] = {"slice --depth 100 --time 4", "animate --speed 120",
+                                            "cube --depths 3 --times 2"};
         for (int m = 0; m < 3; m++) {
-            snprintf(cmd, sizeof cmd, "STENCILBENCH_CACHE=viz_cache '%s' viz %s --out viz_cli 2>viz_cli.err", argv[1], modes[m]);
+            snprintf(cmd, sizeof cmd, "STENCILBENCH_CACHE=viz_cache '%s' viz %s --out viz_cli 2>viz_cli.err",
+                     argv[1], modes[m]);
             int rc = run(cmd, out, sizeof out);
             CHECK(&ctx, rc == 0, "'%s' exited %d", cmd, rc);
             /* Every printed path is a good picture. */
@@ -155,16 +160,20 @@ int main(int argc, char **argv)
             CHECK(&ctx, files >= 1, "'%s' printed no path", cmd);
         }
         /* A model prediction's snapshots as the time axis, labelled by the steps completed. */
-        snprintf(cmd, sizeof cmd, "STENCILBENCH_CACHE=viz_cache '%s' model --variant openmp --steps 4 --save-every 2 "
-                 "--output viz_pred.nc >/dev/null 2>&1 && '%s' viz animate --input viz_pred.nc --out viz_cli 2>&1",
-                 argv[1], argv[1]);
+        snprintf(
+            cmd, sizeof cmd,
+            "STENCILBENCH_CACHE=viz_cache '%s' model --variant openmp --steps 4 --save-every 2 "
+            "--output viz_pred.nc >/dev/null 2>&1 && '%s' viz animate --input viz_pred.nc --out viz_cli 2>&1",
+            argv[1], argv[1]);
         int rc = run(cmd, out, sizeof out);
-        CHECK(&ctx, rc == 0 && strstr(out, "viz_cli/viz_pred_animate_0.494m.html"), "prediction: exit %d, '%s'", rc, out);
+        CHECK(&ctx, rc == 0 && strstr(out, "viz_cli/viz_pred_animate_0.494m.html"),
+              "prediction: exit %d, '%s'", rc, out);
         if (rc == 0) {
             check_player(&ctx, "viz_cli/viz_pred_animate_0.494m.html", 2, 100);
             size_t n = 0;
             char *page = pc_slurp("viz_cli/viz_pred_animate_0.494m.html", &n);
-            CHECK(&ctx, page && strstr(page, "model timesteps completed: 4"), "prediction frames not labelled by steps");
+            CHECK(&ctx, page && strstr(page, "model timesteps completed: 4"),
+                  "prediction frames not labelled by steps");
             free(page);
         }
         snprintf(cmd, sizeof cmd, "'%s' viz slice --input no_such.nc --out viz_cli 2>&1", argv[1]);
