@@ -1,5 +1,5 @@
-/* Helpers shared by the plots folder's C files: a growing text buffer, files and folders, the embedded gnuplot
- * scripts and the gnuplot runner. Not part of the public interface (plot.h). */
+/* Helpers shared by the plots folder's C files: a growing text buffer, files and folders,
+ * the embedded gnuplot scripts and the gnuplot runner. Not part of the public interface. */
 #ifndef PLOT_INTERNAL_H
 #define PLOT_INTERNAL_H
 
