@@ -1,5 +1,6 @@
 # Median per grid size with min..max error bars over the repetitions, one series per block of
-# `dat`; dashed horizontal reference lines (rooflines); dotted verticals at cache capacities.
+# `dat`; dashed reference lines (rooflines: a rate, or each series' time per step at the copy
+# bandwidth, column 12); dotted verticals at cache capacities.
 # Set by plot.c: dat, chart_title, ns, stitle[], ycol (2 rate, 5 ms per step, 8 roofline
 # fraction), ylabel, ylog, yfmt, nr, roofv[], rooft[], roofl[] (colour index, 0 black),
 # roofo[] (label offset, characters), nc, cx[],
@@ -38,5 +39,12 @@ if (roofdirect) {
         set label 100 + j rooft[j] at graph 0.99, first roofv[j] right offset 0, character roofo[j] font ",9" boxed back
     }
 }
-plot for [i=1:ns] dat index i-1 using 1:ycol:ycol+1:ycol+2 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb col[i] title stitle[i], \
-     for [j=1:nr] roofv[j] with lines lw 2 dt j + 1 lc rgb (roofl[j] > 0 ? col[roofl[j]] : "#000000") title rooft[j]
+if (ycol == 5) {
+    # time per step: each series' time at the copy bandwidth (column 12), dashed
+    plot for [i=1:ns] dat index i-1 using 1:ycol:ycol+1:ycol+2 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb col[i] title stitle[i], \
+         for [i=1:ns] dat index i-1 using 1:12 with lines lw 1.5 dt 2 lc rgb col[i] notitle, \
+         keyentry with lines lw 1.5 dt 2 lc rgb "#000000" title "dashed: time at the copy bandwidth (8 B per interior cell)"
+} else {
+    plot for [i=1:ns] dat index i-1 using 1:ycol:ycol+1:ycol+2 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb col[i] title stitle[i], \
+         for [j=1:nr] roofv[j] with lines lw 2 dt j + 1 lc rgb (roofl[j] > 0 ? col[roofl[j]] : "#000000") title rooft[j]
+}

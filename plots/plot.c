@@ -605,7 +605,9 @@ static void grid_label(const plot_key *k, char *out, size_t len)
 static void grid_block(plot_buf *d, const plot_point *const *p, size_t n, const char *title)
 {
     plot_buf_printf(
-        d, "# %s\n# cells rate(med lo hi) ms_per_step(med lo hi) roofline_fraction(med lo hi) grid\n", title);
+        d, "# %s\n# cells rate(med lo hi) ms_per_step(med lo hi) roofline_fraction(med lo hi) grid "
+           "ms_per_step_at_copy_bandwidth\n",
+        title);
     for (size_t i = 0; i < n; i++) {
         const plot_point *q = p[i];
         double s = q->k.steps > 0 ? 1e3 / (double)q->k.steps : NAN;
@@ -615,7 +617,11 @@ static void grid_block(plot_buf *d, const plot_point *const *p, size_t n, const 
         put(d, q->med[M_RATE]), put(d, q->lo[M_RATE]), put(d, q->hi[M_RATE]);
         put(d, q->med[M_COMPUTE] * s), put(d, q->lo[M_COMPUTE] * s), put(d, q->hi[M_COMPUTE] * s);
         put(d, q->med[M_ROOF]), put(d, q->lo[M_ROOF]), put(d, q->hi[M_ROOF]);
-        plot_buf_printf(d, " %s\n", g);
+        plot_buf_printf(d, " %s", g);
+        /* The time one step would take at the copy bandwidth: 8 B per interior cell. */
+        double interior = (double)(q->k.nz - 2) * (double)(q->k.ny - 2) * (double)(q->k.nx - 2);
+        put(d, interior * 8 / (q->med[M_COPY] * 1e9) * 1e3);
+        plot_buf_printf(d, "\n");
     }
     plot_buf_printf(d, "\n\n");
 }
@@ -713,7 +719,8 @@ static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_bu
          "grids come to the dashed copy roofline (copy GB/s / 8 B).",
          2, 1},
         {"step_time", "time per timestep (ms, log scale)", "time per timestep against grid size",
-         "Compute time per timestep, median (bars: min..max). Look for a slope of one (time "
+         "Compute time per timestep, median (bars: min..max); dashed: the time at the measured copy "
+         "bandwidth. Look for a slope of one (time "
          "proportional to cells) where the stencil is bandwidth-bound; a flat floor at small "
          "grids is a fixed cost per step (loop, thread or launch overhead).",
          5, 1},
