@@ -15,6 +15,7 @@ set xrange [xmin:xmax]
 if (ylog) {
     set logscale y
     set format y yfmt
+    set autoscale yfix
     set offsets 0, 0, graph 0.05, graph 0.05
 } else {
     unset logscale y
