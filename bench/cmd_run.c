@@ -356,7 +356,7 @@ int bench_cmd_run(int argc, char **argv)
         printf("\n");
     }
     cfg_json = config_json(&plan->resolved);
-    bench_record_info info = {run_id, host, started, NULL, plan->dataset, 0, resumed};
+    bench_record_info info = {run_id, host, started, NULL, plan->dataset, 0, resumed, -1.0, -1.0};
     snprintf(path, sizeof path, "%s/machine.json", dir);
     if (bench_machine_json_write(path, &info, &topo, probes, cfg_json, &err) != STENCIL_OK) {
         fprintf(stderr, "stencilbench: %s\n", err.msg);
@@ -369,7 +369,7 @@ int bench_cmd_run(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_sa);
     bench_study study = {plan, probes, csv, run_id, host, &stop_requested, o.quiet,
-                         isatty(STDERR_FILENO), first_rep, 0, 0, 0, 0, 0};
+                         isatty(STDERR_FILENO), first_rep, 0, 0, 0, 0, 0, 0.0, 0.0};
     stencil_status st = bench_study_run(&study, &err);
     sigaction(SIGINT, &old_sa, NULL);
     fclose(csv);
@@ -381,6 +381,8 @@ int bench_cmd_run(int argc, char **argv)
     utc_now(finished, sizeof finished, "%Y-%m-%dT%H:%M:%SZ");
     info.finished_utc = study.interrupted ? NULL : finished;
     info.interrupted = study.interrupted;
+    info.sweep_wall_s = study.wall_s;
+    info.sweep_measured_s = study.measured_s;
     snprintf(path, sizeof path, "%s/machine.json", dir);
     if (bench_machine_json_write(path, &info, &topo, probes, cfg_json, &err) != STENCIL_OK)
         fprintf(stderr, "stencilbench: %s\n", err.msg);
@@ -397,6 +399,10 @@ int bench_cmd_run(int argc, char **argv)
     }
     printf("\n%zu rows in %s/timings.csv (%zu failed, %zu skipped); machine.json beside it\n",
            nrows, dir, failed, skipped);
+    if (!o.quiet && study.wall_s > 0)
+        printf("harness overhead: %.1f s of the sweep's %.1f s outside timed stages (inputs, "
+               "references, validation, warm-up, allocation); probes %.1f s\n",
+               study.wall_s - study.measured_s, study.wall_s, probes->seconds);
     if (study.interrupted) {
         printf("stopped by Ctrl-C; continue with: stencilbench run --resume %s\n", dir);
         status = 130;

@@ -2,6 +2,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <hwloc.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,9 +129,9 @@ stencil_status bench_probes_run(const int *threads, int nthreads, int want_gpu, 
                                         &p->pinned_d2h_gbps, &gerr) != STENCIL_OK ||
                 bench_gpu_transfer_gbps((size_t)256 << 20, 0, 5, &p->pageable_h2d_gbps,
                                         &p->pageable_d2h_gbps, &gerr) != STENCIL_OK)
-                snprintf(p->gpu_why, sizeof p->gpu_why, "GPU probe failed: %s", gerr.msg);
+                snprintf(p->gpu_why, sizeof p->gpu_why, "GPU probe failed: %.200s", gerr.msg);
         } else {
-            snprintf(p->gpu_why, sizeof p->gpu_why, "%s", gerr.msg);
+            snprintf(p->gpu_why, sizeof p->gpu_why, "%.250s", gerr.msg);
         }
     } else {
         snprintf(p->gpu_why, sizeof p->gpu_why, "no GPU variant in the study");
@@ -226,6 +227,10 @@ stencil_status bench_machine_json_write(const char *path, const bench_record_inf
                             "OpenMP places: one thread per core (OMP_PROC_BIND/OMP_PLACES as "
                             "above, set to close/cores unless the user set them); fields "
                             "first-touched by the threads that compute on them");
+    static const char *const binds[] = {"false", "true", "master", "close", "spread"};
+    int pb = (int)omp_get_proc_bind();
+    cJSON_AddStringToObject(bind, "omp_proc_bind", pb >= 0 && pb <= 4 ? binds[pb] : "unknown");
+    cJSON_AddNumberToObject(bind, "omp_num_places", omp_get_num_places());
     cJSON *env = cJSON_AddObjectToObject(o, "omp_env");
     for (size_t i = 0; i < sizeof omp_vars / sizeof omp_vars[0]; i++)
         cJSON_AddItemToObject(env, omp_vars[i], string_or_null(getenv(omp_vars[i])));
@@ -277,6 +282,10 @@ stencil_status bench_machine_json_write(const char *path, const bench_record_inf
     cJSON_AddItemToObject(o, "finished_utc", string_or_null(info->finished_utc));
     cJSON_AddBoolToObject(o, "interrupted", info->interrupted);
     cJSON_AddNumberToObject(o, "resumed", info->resumed);
+    cJSON *ov = cJSON_AddObjectToObject(o, "overhead");
+    cJSON_AddItemToObject(ov, "sweep_wall_s", number_or_null(info->sweep_wall_s));
+    cJSON_AddItemToObject(ov, "sweep_measured_s", number_or_null(info->sweep_measured_s));
+    cJSON_AddItemToObject(ov, "probes_s", number_or_null(p->seconds));
 
     char *text = cJSON_Print(o);
     cJSON_Delete(o);

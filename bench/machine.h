@@ -59,6 +59,7 @@ typedef struct bench_record_info {
     const char *run_id, *hostname, *started_utc, *finished_utc, *dataset;
     int interrupted;
     int resumed; /* times this run was resumed */
+    double sweep_wall_s, sweep_measured_s; /* the harness's overhead: wall minus measured */
 } bench_record_info;
 
 stencil_status bench_machine_json_write(const char *path, const bench_record_info *info,

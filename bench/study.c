@@ -198,6 +198,7 @@ static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
         rs->max_err = val.max_abs_err;
     if (rs->write_status == STENCIL_OK)
         rs->write_status = write_row(rs, r, &rs->write_err);
+    rs->s->measured_s += r->total_s;
     if (rs->nrep < MAX_REPS)
         rs->compute[rs->nrep++] = t->compute_s;
     progress(rs, rep);
@@ -355,7 +356,7 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
         if (st != STENCIL_OK) {
             point_line(rs, p, "failed: reference");
             s->points_failed++;
-            snprintf(why, sizeof why, "reference (naive) failed: %s", perr.msg);
+            snprintf(why, sizeof why, "reference (naive) failed: %.300s", perr.msg);
             return status_row(rs, p, "failed", why, err);
         }
         rs->ref_of = p;
@@ -370,7 +371,7 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
             bench_host_free(pin_in, 1);
             point_line(rs, p, "skipped: pinned memory");
             s->points_skipped++;
-            snprintf(why, sizeof why, "pinned host memory: %s", perr.msg);
+            snprintf(why, sizeof why, "pinned host memory: %.300s", perr.msg);
             return status_row(rs, p, "skipped", why, err);
         }
         memcpy(pin_in, rs->input, bytes);
@@ -445,6 +446,7 @@ stencil_status bench_study_run(bench_study *s, stencil_error *err)
         }
     }
     clear_progress(s);
+    s->wall_s = bench_now() - rs->t0;
     free(rs->input);
     free(rs->ref);
     free(rs->out);

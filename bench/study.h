@@ -27,6 +27,8 @@ typedef struct bench_study {
     int *first_rep;
     /* Results, filled by bench_study_run. */
     size_t points_run, points_skipped, points_failed, rows_written;
+    double wall_s;     /* the sweep's wall time */
+    double measured_s; /* of it, inside timed stages (the rows' total_s) */
     int interrupted;
 } bench_study;
 
