@@ -17,6 +17,8 @@ typedef struct bench_command {
 static const bench_command commands[] = {
     {"list", bench_cmd_list, "variants, and whether each can run here"},
     {"run", bench_cmd_run, "measure and validate variants on a grid"},
+    {"plot", bench_cmd_plot, "render the charts of a run folder (gnuplot)"},
+    {"viz", bench_cmd_viz, "pictures of a dataset: slice, animate, cube (gnuplot)"},
     {"model", bench_cmd_model, "run the diffusion model on ocean data (netCDF in, netCDF out)"},
     {"summary", bench_cmd_summary, "dimensions, coordinates, attributes, mean/max/min/std of a dataset"},
     {"generate", bench_cmd_generate, "write the synthetic default dataset (netCDF)"},
