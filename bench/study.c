@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,8 +248,8 @@ static stencil_status prepare_grid(run_state *rs, const bench_point *p, stencil_
         io_ocean_spec spec = io_ocean_default(p->nz, p->ny, p->nx);
         spec.land_fraction = plan->land_fraction;
         spec.seed = plan->seed;
-        int threads = plan->thread_counts[plan->nthread_counts - 1];
-        st = io_synthetic_ocean(&spec, rs->input, threads, err);
+        /* every processor: the input is the harness's copy, read by every variant */
+        st = io_synthetic_ocean(&spec, rs->input, omp_get_num_procs(), err);
     }
     if (st != STENCIL_OK)
         return st;
