@@ -8,6 +8,7 @@
 
 #include "../io/synthetic.h"
 #include "cli.h"
+#include "gpu_report.h"
 #include "grid.h"
 #include "measure.h"
 #include "probe.h"
@@ -140,6 +141,13 @@ int bench_cmd_run(int argc, char **argv)
     double copyn = threads > 1 ? bench_cpu_copy_gbps((int)threads, bench_copy_probe_bytes(), 10) : copy1;
     printf("copy bandwidth (STREAM-like, read+write): %.1f GB/s on 1 thread, %.1f GB/s on %ld\n\n",
            copy1, copyn, threads);
+    /* GPU rows: roofline against the device-to-device copy, transfers (bench/gpu_report.c) */
+    bench_gpu_probes gpu = {0};
+    for (int i = 0; i < nv; i++)
+        if (variants[i]->device == STENCIL_GPU && variants[i]->available(gpu.why, sizeof gpu.why)) {
+            bench_gpu_probe_print(cells * sizeof(float), &gpu);
+            break;
+        }
     printf("%-12s %7s %-20s %12s %10s %9s %9s %11s  %s\n", "variant", "threads", "tuning",
            "compute_s", "Gcell/s", "GB/s", "of_copy", "max_abs_err", "status");
     for (int i = 0; i < nv; i++) {
@@ -150,7 +158,7 @@ int bench_cmd_run(int argc, char **argv)
         stencil_tuning_format(&problem.tuning, v->tunings, tuning, sizeof tuning);
         stencil_status st = bench_measure(v, &problem, input, (int)steps, (int)warmup, (int)reps,
                                           rep, out, &err);
-        if (st == STENCIL_ERR_UNAVAILABLE) {
+        if (st == STENCIL_ERR_UNAVAILABLE || st == STENCIL_ERR_NOMEM) {
             printf("%-12s %7d %-20s %12s %10s %9s %9s %11s  skipped: %s\n", v->name,
                    problem.threads, tuning, "-", "-", "-", "-", "-", err.msg);
             continue;
@@ -167,7 +175,7 @@ int bench_cmd_run(int argc, char **argv)
         double med = bench_median(t, (int)reps);
         double rate = bench_cell_updates(nz, ny, nx, (int)steps) / med;
         double gbps = rate * v->bytes_per_cell / 1e9;
-        double copy = problem.threads > 1 ? copyn : copy1;
+        double copy = v->device == STENCIL_GPU ? gpu.d2d_gbps : problem.threads > 1 ? copyn : copy1;
         bench_validation val;
         bench_validate(ref, out, nz, ny, nx, (int)steps, &val);
         printf("%-12s %7d %-20s %12.6f %10.3f %9.2f %8.1f%% %11.3g  %s\n", v->name,
@@ -177,6 +185,12 @@ int bench_cmd_run(int argc, char **argv)
             fprintf(stderr,
                     "stencilbench: %s differs from naive in %zu cells (tolerance %.3g); first: %s\n",
                     v->name, val.bad_cells, val.tolerance, val.first_bad);
+            status = BENCH_EXIT_FAILED;
+        }
+        if (v->device == STENCIL_GPU && val.ok && gpu.ok &&
+            bench_gpu_row_print(v, &problem, input, ref, (int)steps, (int)warmup, (int)reps, rep,
+                                &gpu, &err) != STENCIL_OK) {
+            fprintf(stderr, "stencilbench: %s with pinned host memory: %s\n", v->name, err.msg);
             status = BENCH_EXIT_FAILED;
         }
     }

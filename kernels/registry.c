@@ -11,7 +11,9 @@
     X(openmp)
 
 #ifdef STENCIL_HAVE_CUDA
-#define STENCIL_GPU_VARIANTS(X)
+#define STENCIL_GPU_VARIANTS(X) \
+    X(cuda_naive)               \
+    X(cuda_shared)
 #else
 #define STENCIL_GPU_VARIANTS(X)
 #endif

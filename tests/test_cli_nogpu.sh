@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# With no usable GPU: `list` shows the CUDA variants unavailable with a reason, and
+# `run --variant cuda_shared` reports the point skipped and exits 0. Exits 77 (skipped) where
+# the build has no CUDA variants or a GPU is usable (test_cuda covers that machine).
+# usage: test_cli_nogpu.sh PATH/TO/stencilbench
+set -u
+sb=$1
+list=$("$sb" list 2>&1) || { echo "FAIL: stencilbench list exited $?"; echo "$list"; exit 1; }
+if ! grep -q '^cuda_shared ' <<<"$list"; then
+    echo "test_cli_nogpu: skipped: this build has no CUDA variants"
+    exit 77
+fi
+if grep -Eq '^cuda_shared +gpu +yes' <<<"$list"; then
+    echo "test_cli_nogpu: skipped: a CUDA device is usable here"
+    exit 77
+fi
+fails=0
+for v in cuda_naive cuda_shared; do
+    if ! grep -Eq "^$v +gpu +no " <<<"$list"; then
+        echo "FAIL: list does not show $v unavailable:"; echo "$list"; fails=$((fails + 1))
+    fi
+done
+n=$(grep -Ec '^ +why not: (no usable NVIDIA driver|no CUDA device found|CUDA cannot start)' <<<"$list")
+[ "$n" -ge 2 ] || { echo "FAIL: list gives no reason for the CUDA variants:"; echo "$list"; fails=$((fails + 1)); }
+out=$("$sb" run --variant cuda_shared,naive --grid 9x10x11 --steps 2 --reps 1 2>&1)
+rc=$?
+if [ $rc -ne 0 ] || ! grep -Eq '^cuda_shared .* skipped: cuda_shared is unavailable here: ' <<<"$out" ||
+    ! grep -Eq '^naive .* ok$' <<<"$out"; then
+    echo "FAIL: run --variant cuda_shared,naive exited $rc:"; echo "$out"; fails=$((fails + 1))
+fi
+out=$("$sb" run --variant gpu --grid 9x10x11 --steps 2 --reps 1 2>&1)
+rc=$?
+if [ $rc -ne 0 ] || [ "$(grep -c 'skipped:' <<<"$out")" -ne 2 ]; then
+    echo "FAIL: run --variant gpu exited $rc:"; echo "$out"; fails=$((fails + 1))
+fi
+echo "test_cli_nogpu: $fails failed"
+[ "$fails" -eq 0 ]
