@@ -12,6 +12,17 @@ sb=stencilbench
 if [ "${SKIP_TEST:-0}" != 1 ]; then
     ( time test_cuda ) > "$OUT/test_cuda.log" 2>&1; echo "test_cuda rc=$?" >> "$OUT/test_cuda.log"
     tail -3 "$OUT/test_cuda.log"
+fi
+perf() { echo "== $*"; $sb run --reps 5 --warmup 1 "$@" 2>&1 | grep -vE '^copy bandwidth|^$'; }
+{
+    perf --variant cuda_naive,cuda_shared --grid 512 --steps 20 --land-fraction 0.5
+    perf --variant cuda_naive,cuda_shared --grid 512 --steps 20 --land-fraction 0.0
+    perf --variant cuda_naive,cuda_shared --grid 50x222x241 --steps 100
+    perf --variant cuda_naive,cuda_shared --grid 50x222x241 --steps 100 --tuning graph=-1
+    perf --variant cuda_shared --grid 512 --steps 20 --tuning graph=-1
+} > "$OUT/perf.log" 2>&1
+cat "$OUT/perf.log" | grep -E '^(==|cuda|GPU|  transfers| +[0-9.]+ us)'
+if [ "${SKIP_TEST:-0}" != 1 ]; then
     {
         for tool in memcheck racecheck synccheck; do
             for g in 13x17x20 13x17x19; do
@@ -27,15 +38,6 @@ if [ "${SKIP_TEST:-0}" != 1 ]; then
     } > "$OUT/sanitizer.log" 2>&1
     grep -c 'rc=0' "$OUT/sanitizer.log"
 fi
-perf() { echo "== $*"; $sb run --reps 5 --warmup 1 "$@" 2>&1 | grep -vE '^copy bandwidth|^$'; }
-{
-    perf --variant cuda_naive,cuda_shared --grid 512 --steps 20 --land-fraction 0.5
-    perf --variant cuda_naive,cuda_shared --grid 512 --steps 20 --land-fraction 0.0
-    perf --variant cuda_naive,cuda_shared --grid 50x222x241 --steps 100
-    perf --variant cuda_naive,cuda_shared --grid 50x222x241 --steps 100 --tuning graph=-1
-    perf --variant cuda_shared --grid 512 --steps 20 --tuning graph=-1
-} > "$OUT/perf.log" 2>&1
-cat "$OUT/perf.log" | grep -E '^(==|cuda|GPU|  transfers| +[0-9.]+ us)'
 {
     for t in ${SWEEP_BIG:-block_x=32,block_y=4 block_x=32,block_y=16 block_x=64,block_y=4 block_x=64,block_y=8 tile_z=64 tile_z=128 tile_z=510 block_x=32,block_y=8,tile_z=32}; do
         perf --variant cuda_shared --grid 512 --steps 10 --tuning $t
