@@ -61,6 +61,8 @@ __global__ void shared_step(const float *__restrict__ in, float *__restrict__ ou
     const size_t off = (size_t)z_begin * sz + (size_t)y * (size_t)nx + (size_t)x0;
     const float *p = in + off;
     float *q = out + off;
+    stencil_grid_wait();
+    stencil_grid_release();
 
     float below[V], cur[V], above[V], nxt[V], hrow[V], hrow_n[V], hcol = 0.0f, hcol_n = 0.0f;
     for (int v = 0; v < V; v++)
@@ -137,12 +139,11 @@ static stencil_status shared_launch(const stencil_cuda_state *s, const float *in
     const stencil_problem *p = &s->problem;
     const int tiles_x = (int)((p->nx + s->block.x * s->vec - 1) / (s->block.x * s->vec));
     const int insulated = p->scheme == STENCIL_SCHEME_INSULATED;
-    if (s->vec == 4)
-        shared_step<4><<<s->grid, s->block, s->shared_bytes, stream>>>(
-            in, out, (int)p->nz, (int)p->ny, (int)p->nx, tiles_x, s->tile_z, p->k, insulated);
-    else
-        shared_step<1><<<s->grid, s->block, s->shared_bytes, stream>>>(
-            in, out, (int)p->nz, (int)p->ny, (int)p->nx, tiles_x, s->tile_z, p->k, insulated);
+    cudaLaunchAttribute attr;
+    const cudaLaunchConfig_t c = stencil_cuda_config(s, stream, &attr);
+    STENCIL_CUDA_CHECK(err, cudaLaunchKernelEx(&c, s->vec == 4 ? shared_step<4> : shared_step<1>, in,
+                                               out, (int)p->nz, (int)p->ny, (int)p->nx, tiles_x,
+                                               s->tile_z, p->k, insulated));
     STENCIL_CUDA_CHECK(err, cudaGetLastError());
     return STENCIL_OK;
 }
