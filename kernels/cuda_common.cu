@@ -70,6 +70,14 @@ static stencil_status allocate(stencil_cuda_state *s, stencil_error *err)
     STENCIL_CUDA_CHECK(err, cudaGetDevice(&dev));
     STENCIL_CUDA_CHECK(err, cudaDeviceGetAttribute(&cc, cudaDevAttrComputeCapabilityMajor, dev));
     s->pdl = cc >= 9;
+    size_t free_b = 0, total_b = 0, bytes = s->cells * sizeof(float);
+    STENCIL_CUDA_CHECK(err, cudaMemGetInfo(&free_b, &total_b));
+    if (bytes > free_b / 2)
+        return stencil_fail(err, STENCIL_ERR_NOMEM,
+                            "out of device memory: grid %zux%zux%zu needs 2 x %.2f GiB, %.2f GiB is "
+                            "free: choose a smaller grid",
+                            s->problem.nz, s->problem.ny, s->problem.nx,
+                            (double)bytes / 1073741824.0, (double)free_b / 1073741824.0);
     STENCIL_CUDA_CHECK(err, cudaMalloc((void **)&s->buf[0], s->cells * sizeof(float)));
     STENCIL_CUDA_CHECK(err, cudaMalloc((void **)&s->buf[1], s->cells * sizeof(float)));
     STENCIL_CUDA_CHECK(err, cudaStreamCreateWithFlags(&s->capture, cudaStreamNonBlocking));
