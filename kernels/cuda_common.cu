@@ -49,27 +49,8 @@ extern "C" int stencil_cuda_sms(void)
     return sms > 0 ? sms : 1;
 }
 
-extern "C" cudaLaunchConfig_t stencil_cuda_config(const stencil_cuda_state *s, cudaStream_t stream,
-                                                  cudaLaunchAttribute *attr)
-{
-    cudaLaunchConfig_t c = {};
-    c.gridDim = s->grid;
-    c.blockDim = s->block;
-    c.dynamicSmemBytes = s->shared_bytes;
-    c.stream = stream;
-    attr->id = cudaLaunchAttributeProgrammaticStreamSerialization;
-    attr->val.programmaticStreamSerializationAllowed = 1;
-    c.attrs = attr;
-    c.numAttrs = s->pdl ? 1 : 0;
-    return c;
-}
-
 static stencil_status allocate(stencil_cuda_state *s, stencil_error *err)
 {
-    int dev = 0, cc = 0;
-    STENCIL_CUDA_CHECK(err, cudaGetDevice(&dev));
-    STENCIL_CUDA_CHECK(err, cudaDeviceGetAttribute(&cc, cudaDevAttrComputeCapabilityMajor, dev));
-    s->pdl = cc >= 9;
     size_t free_b = 0, total_b = 0, bytes = s->cells * sizeof(float);
     STENCIL_CUDA_CHECK(err, cudaMemGetInfo(&free_b, &total_b));
     if (bytes > free_b / 2)

@@ -45,7 +45,6 @@ typedef struct stencil_cuda_state {
     dim3 grid, block;     /* the variant's launch shape */
     size_t shared_bytes;
     int tile_z, vec;      /* cuda_shared: planes per block, cells per thread in x */
-    int pdl;              /* 1: launch with programmatic dependent launch (compute capability >= 9) */
     cudaStream_t capture; /* private stream, used only to capture graphs */
     stencil_cuda_graph graphs[STENCIL_CUDA_GRAPHS];
     int next_graph;
@@ -67,28 +66,9 @@ stencil_status stencil_cuda_download(void *state, float *out, stencil_error *err
 void stencil_cuda_release(void *state);
 /* Streaming multiprocessors of the current device (1 if it cannot be read). */
 int stencil_cuda_sms(void);
-/* The launch configuration for one step: with s->pdl, the step may start while the previous
- * one finishes (programmatic dependent launch); the kernel then calls stencil_grid_wait()
- * before it touches global memory and stencil_grid_release() once it may be overlapped. */
-cudaLaunchConfig_t stencil_cuda_config(const struct stencil_cuda_state *s, cudaStream_t stream,
-                                       cudaLaunchAttribute *attr);
 
 #ifdef __cplusplus
 }
 #endif
-
-__device__ __forceinline__ void stencil_grid_wait(void)
-{
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    cudaGridDependencySynchronize();
-#endif
-}
-
-__device__ __forceinline__ void stencil_grid_release(void)
-{
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    cudaTriggerProgrammaticLaunchCompletion();
-#endif
-}
 
 #endif

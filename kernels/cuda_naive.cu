@@ -10,8 +10,6 @@ __global__ void naive_step(const float *__restrict__ in, float *__restrict__ out
                            int nx, float k, int insulated)
 {
     const int x = blockIdx.x * blockDim.x + threadIdx.x;
-    stencil_grid_wait();
-    stencil_grid_release();
     if (x < 1 || x > nx - 2)
         return;
     const size_t sy = (size_t)nx, sz = (size_t)nx * (size_t)ny;
@@ -20,11 +18,10 @@ __global__ void naive_step(const float *__restrict__ in, float *__restrict__ out
             if (z < 1 || y < 1)
                 continue;
             const size_t i = (size_t)z * sz + (size_t)y * sy + (size_t)x;
-            /* all seven loads issued together, before the land test */
-            const float c = in[i], zm = in[i - sz], zp = in[i + sz], ym = in[i - sy],
-                        yp = in[i + sy], xm = in[i - 1], xp = in[i + 1];
+            const float c = in[i];
             if (c == c)
-                out[i] = stencil_cell(c, zm, zp, ym, yp, xm, xp, k, insulated);
+                out[i] = stencil_cell(c, in[i - sz], in[i + sz], in[i - sy], in[i + sy], in[i - 1],
+                                      in[i + 1], k, insulated);
         }
 }
 
@@ -32,11 +29,8 @@ static stencil_status naive_launch(const stencil_cuda_state *s, const float *in,
                                    cudaStream_t stream, stencil_error *err)
 {
     const stencil_problem *p = &s->problem;
-    cudaLaunchAttribute attr;
-    const cudaLaunchConfig_t c = stencil_cuda_config(s, stream, &attr);
-    STENCIL_CUDA_CHECK(err, cudaLaunchKernelEx(&c, naive_step, in, out, (int)p->nz, (int)p->ny,
-                                               (int)p->nx, p->k,
-                                               (int)(p->scheme == STENCIL_SCHEME_INSULATED)));
+    naive_step<<<s->grid, s->block, 0, stream>>>(in, out, (int)p->nz, (int)p->ny, (int)p->nx, p->k,
+                                                p->scheme == STENCIL_SCHEME_INSULATED);
     STENCIL_CUDA_CHECK(err, cudaGetLastError());
     return STENCIL_OK;
 }
@@ -52,7 +46,7 @@ static stencil_status cuda_naive_prepare(const stencil_problem *problem, void **
 {
     const stencil_tuning *t = &problem->tuning;
     const int bx = t->block_x ? t->block_x : 32, by = t->block_y ? t->block_y : 4,
-              bz = t->block_z ? t->block_z : 2;
+              bz = t->block_z ? t->block_z : 4;
     if ((long)bx * by * bz > 1024 || bz > 64)
         return stencil_fail(err, STENCIL_ERR_ARG,
                             "block %dx%dx%d: a CUDA block holds at most 1024 threads, block_z <= 64",

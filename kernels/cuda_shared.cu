@@ -61,8 +61,6 @@ __global__ void shared_step(const float *__restrict__ in, float *__restrict__ ou
     const size_t off = (size_t)z_begin * sz + (size_t)y * (size_t)nx + (size_t)x0;
     const float *p = in + off;
     float *q = out + off;
-    stencil_grid_wait();
-    stencil_grid_release();
 
     float below[V], cur[V], above[V], nxt[V], hrow[V], hrow_n[V], hcol = 0.0f, hcol_n = 0.0f;
     for (int v = 0; v < V; v++)
@@ -139,23 +137,25 @@ static stencil_status shared_launch(const stencil_cuda_state *s, const float *in
     const stencil_problem *p = &s->problem;
     const int tiles_x = (int)((p->nx + s->block.x * s->vec - 1) / (s->block.x * s->vec));
     const int insulated = p->scheme == STENCIL_SCHEME_INSULATED;
-    cudaLaunchAttribute attr;
-    const cudaLaunchConfig_t c = stencil_cuda_config(s, stream, &attr);
-    STENCIL_CUDA_CHECK(err, cudaLaunchKernelEx(&c, s->vec == 4 ? shared_step<4> : shared_step<1>, in,
-                                               out, (int)p->nz, (int)p->ny, (int)p->nx, tiles_x,
-                                               s->tile_z, p->k, insulated));
+    if (s->vec == 4)
+        shared_step<4><<<s->grid, s->block, s->shared_bytes, stream>>>(
+            in, out, (int)p->nz, (int)p->ny, (int)p->nx, tiles_x, s->tile_z, p->k, insulated);
+    else
+        shared_step<1><<<s->grid, s->block, s->shared_bytes, stream>>>(
+            in, out, (int)p->nz, (int)p->ny, (int)p->nx, tiles_x, s->tile_z, p->k, insulated);
     STENCIL_CUDA_CHECK(err, cudaGetLastError());
     return STENCIL_OK;
 }
 
-/* Launch shape: tiles of block_x * vec by block_y cells; unless tile_z is given, the planes
- * are split into as many runs as fill one wave of resident blocks. */
+/* Launch shape: tiles of block_x * vec by block_y cells (default 32 x 4 threads); unless
+ * tile_z is given, runs of 8 to 32 planes, as many as make about four waves of resident blocks
+ * (measured on the H100: results/reference/h100/README.md). */
 static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
 {
     const stencil_problem *p = &s->problem;
     const stencil_tuning *t = &p->tuning;
     const int vec = p->nx % 4 == 0 ? 4 : 1;
-    const int bx = t->block_x ? t->block_x : 32, by = t->block_y ? t->block_y : 8;
+    const int bx = t->block_x ? t->block_x : 32, by = t->block_y ? t->block_y : 4;
     const void *fn = vec == 4 ? (const void *)shared_step<4> : (const void *)shared_step<1>;
     cudaFuncAttributes attr;
     int dev = 0, smem_optin = 0;
@@ -179,13 +179,14 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
         return stencil_fail(err, STENCIL_ERR_ARG, "too many x-y tiles: use a larger block");
     const size_t planes = p->nz > 2 ? p->nz - 2 : 1;
     size_t tile_z = (size_t)t->tile_z;
-    if (!tile_z) {
+    if (!tile_z) { /* enough runs for about four waves of blocks, each run 8 to 32 planes */
         int per_sm = 0;
         STENCIL_CUDA_CHECK(err, cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, fn, bx * by,
                                                                              shared_bytes));
         size_t wave = (size_t)(per_sm > 0 ? per_sm : 1) * (size_t)stencil_cuda_sms();
-        size_t runs = wave > tiles ? wave / tiles : 1;
+        size_t runs = (4 * wave + tiles - 1) / tiles;
         tile_z = (planes + runs - 1) / runs;
+        tile_z = tile_z < 8 ? 8 : tile_z > 32 ? 32 : tile_z;
     }
     if (tile_z < (planes + 65534) / 65535)
         tile_z = (planes + 65534) / 65535;
