@@ -46,7 +46,7 @@ static stencil_status cuda_naive_prepare(const stencil_problem *problem, void **
 {
     const stencil_tuning *t = &problem->tuning;
     const int bx = t->block_x ? t->block_x : 32, by = t->block_y ? t->block_y : 4,
-              bz = t->block_z ? t->block_z : 4;
+              bz = t->block_z ? t->block_z : 2;
     if ((long)bx * by * bz > 1024 || bz > 64)
         return stencil_fail(err, STENCIL_ERR_ARG,
                             "block %dx%dx%d: a CUDA block holds at most 1024 threads, block_z <= 64",
