@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "stencilbench_version.h"
@@ -16,6 +17,11 @@ typedef struct bench_command {
 static const bench_command commands[] = {
     {"list", bench_cmd_list, "variants, and whether each can run here"},
     {"run", bench_cmd_run, "measure and validate variants on a grid"},
+    {"plot", bench_cmd_plot, "render the charts of a run folder (gnuplot)"},
+    {"viz", bench_cmd_viz, "pictures of a dataset: slice, animate, cube (gnuplot)"},
+    {"model", bench_cmd_model, "run the diffusion model on ocean data (netCDF in, netCDF out)"},
+    {"summary", bench_cmd_summary, "dimensions, coordinates, attributes, mean/max/min/std of a dataset"},
+    {"generate", bench_cmd_generate, "write the synthetic default dataset (netCDF)"},
 };
 
 static void usage(FILE *f)
@@ -26,11 +32,24 @@ static void usage(FILE *f)
     fprintf(f, "\n  --version  print the version\n");
 }
 
-int main(int argc, char **argv)
+/* Pin one thread per core unless the user chose otherwise. libgomp reads OMP_* when it is
+ * loaded, before main runs, so the variables set here take effect only in a re-executed
+ * program; if exec fails the program goes on unpinned (machine.json records the binding). */
+static void bench_pin_threads(char **argv)
 {
-    /* Pin one thread per core unless the user chose otherwise; must precede OpenMP's start. */
+    if (getenv("OMP_PROC_BIND") && getenv("OMP_PLACES"))
+        return;
     setenv("OMP_PROC_BIND", "close", 0);
     setenv("OMP_PLACES", "cores", 0);
+    if (getenv("STENCILBENCH_REEXEC"))
+        return;
+    setenv("STENCILBENCH_REEXEC", "1", 1);
+    execv("/proc/self/exe", argv);
+}
+
+int main(int argc, char **argv)
+{
+    bench_pin_threads(argv);
     if (argc < 2) {
         usage(stderr);
         return BENCH_EXIT_USAGE;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # With no usable GPU: `list` shows the CUDA variants unavailable with a reason, and
-# `run --variant cuda_shared` reports the point skipped and exits 0. Exits 77 (skipped) where
-# the build has no CUDA variants or a GPU is usable (test_cuda covers that machine).
+# `run --variant cuda_shared,naive` reports the CUDA point skipped (in the CSV too, with the
+# reason) and exits 0; `run --variant gpu` skips every point and exits 1 saying so. Exits 77
+# (skipped) where the build has no CUDA variants or a GPU is usable (test_cuda covers that).
 # usage: test_cli_nogpu.sh PATH/TO/stencilbench
 set -u
 sb=$1
@@ -22,16 +23,21 @@ for v in cuda_naive cuda_shared; do
 done
 n=$(grep -Ec '^ +why not: (no usable NVIDIA driver|no CUDA device found|CUDA cannot start)' <<<"$list")
 [ "$n" -ge 2 ] || { echo "FAIL: list gives no reason for the CUDA variants:"; echo "$list"; fails=$((fails + 1)); }
-out=$("$sb" run --variant cuda_shared,naive --grid 9x10x11 --steps 2 --reps 1 2>&1)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+out=$("$sb" run --variant cuda_shared,naive --grid 9x10x11 --steps 2 --reps 1 --out "$tmp/a" 2>&1)
 rc=$?
-if [ $rc -ne 0 ] || ! grep -Eq '^cuda_shared .* skipped: cuda_shared is unavailable here: ' <<<"$out" ||
-    ! grep -Eq '^naive .* ok$' <<<"$out"; then
-    echo "FAIL: run --variant cuda_shared,naive exited $rc:"; echo "$out"; fails=$((fails + 1))
+if [ $rc -ne 0 ] || ! grep -Eq 'cuda_shared .* skipped: unavailable' <<<"$out" ||
+    ! grep -Eq ' naive .* ok$' <<<"$out" ||
+    ! grep -Eq ',cuda_shared,gpu,.*,skipped:unavailable: (no usable NVIDIA driver|no CUDA device found|CUDA cannot start)' "$tmp/a/timings.csv"; then
+    echo "FAIL: run --variant cuda_shared,naive exited $rc:"; echo "$out"; cat "$tmp/a/timings.csv"
+    fails=$((fails + 1))
 fi
-out=$("$sb" run --variant gpu --grid 9x10x11 --steps 2 --reps 1 2>&1)
+out=$("$sb" run --variant gpu --grid 9x10x11 --steps 2 --reps 1 --out "$tmp/b" 2>&1)
 rc=$?
-if [ $rc -ne 0 ] || [ "$(grep -c 'skipped:' <<<"$out")" -ne 2 ]; then
-    echo "FAIL: run --variant gpu exited $rc:"; echo "$out"; fails=$((fails + 1))
+if [ $rc -ne 1 ] || [ "$(grep -c 'skipped: unavailable' <<<"$out")" -ne 2 ] ||
+    ! grep -q 'every point was skipped' <<<"$out"; then
+    echo "FAIL: run --variant gpu exited $rc (want 1, every point skipped):"; echo "$out"; fails=$((fails + 1))
 fi
 echo "test_cli_nogpu: $fails failed"
 [ "$fails" -eq 0 ]
