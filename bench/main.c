@@ -16,6 +16,7 @@ typedef struct bench_command {
 static const bench_command commands[] = {
     {"list", bench_cmd_list, "variants, and whether each can run here"},
     {"run", bench_cmd_run, "measure and validate variants on a grid"},
+    {"compare", bench_cmd_compare, "a run against references; the regression gate (--gate)"},
 };
 
 static void usage(FILE *f)
