@@ -40,15 +40,16 @@ static stencil_status timed_stage(stage_call *c, double *seconds, stencil_error 
     return st;
 }
 
-stencil_status bench_measure(const stencil_variant *v, const stencil_problem *problem,
-                             const float *input, int steps, int warmup, int reps,
-                             bench_rep *rep, float *out, stencil_error *err)
+stencil_status bench_measure_each(const stencil_variant *v, const stencil_problem *problem,
+                                  const float *input, int steps, int warmup, int first_rep,
+                                  int reps, bench_rep_fn on_rep, void *ctx, float *out,
+                                  stencil_error *err)
 {
     void *state = NULL;
     stencil_status st = stencil_problem_check(problem, err);
     if (st != STENCIL_OK)
         return st;
-    if (steps < 0 || reps < 1 || warmup < 0)
+    if (steps < 0 || reps < 1 || warmup < 0 || first_rep < 0)
         return stencil_fail(err, STENCIL_ERR_ARG, "steps=%d reps=%d warmup=%d: need steps >= 0, "
                             "reps >= 1, warmup >= 0", steps, reps, warmup);
     char why[256] = "";
@@ -58,20 +59,41 @@ stencil_status bench_measure(const stencil_variant *v, const stencil_problem *pr
     if (st != STENCIL_OK)
         return st;
     stage_call c = {v, state, STAGE_UPLOAD, input, out, steps};
-    for (int r = -warmup; r < reps && st == STENCIL_OK; r++) {
+    int go = 1;
+    for (int r = first_rep - warmup; r < reps && st == STENCIL_OK && go; r++) {
         double t[3];
         for (int s = 0; s < 3 && st == STENCIL_OK; s++) {
             c.what = (stage)s;
             st = timed_stage(&c, &t[s], err);
         }
-        if (st == STENCIL_OK && r >= 0) {
-            rep[r].h2d_s = t[0];
-            rep[r].compute_s = t[1];
-            rep[r].d2h_s = t[2];
+        if (st == STENCIL_OK && r >= first_rep) {
+            bench_rep rep = {t[0], t[1], t[2]};
+            go = on_rep(ctx, r, &rep, out);
         }
     }
     v->release(state);
     return st;
+}
+
+stencil_status bench_time_run(const stencil_variant *v, void *state, int steps, double *seconds,
+                              stencil_error *err)
+{
+    stage_call c = {v, state, STAGE_RUN, NULL, NULL, steps};
+    return timed_stage(&c, seconds, err);
+}
+
+static int store_rep(void *ctx, int r, const bench_rep *times, const float *out)
+{
+    (void)out;
+    ((bench_rep *)ctx)[r] = *times;
+    return 1;
+}
+
+stencil_status bench_measure(const stencil_variant *v, const stencil_problem *problem,
+                             const float *input, int steps, int warmup, int reps,
+                             bench_rep *rep, float *out, stencil_error *err)
+{
+    return bench_measure_each(v, problem, input, steps, warmup, 0, reps, store_rep, rep, out, err);
 }
 
 stencil_status bench_reference(const stencil_problem *problem, const float *input, int steps,

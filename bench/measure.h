@@ -13,6 +13,23 @@ typedef struct bench_rep {
     double h2d_s, compute_s, d2h_s;
 } bench_rep;
 
+/* Called after each timed repetition with its index (first_rep, first_rep + 1, ...), its
+ * times, and that pass's result in out. Returning 0 stops before the next repetition. */
+typedef int (*bench_rep_fn)(void *ctx, int rep, const bench_rep *times, const float *out);
+
+/* Like bench_measure, reporting each repetition to on_rep as it is measured: repetitions
+ * first_rep .. reps-1 are timed (a resumed point skips those already recorded). Stopping
+ * early through on_rep is not an error. */
+stencil_status bench_measure_each(const stencil_variant *v, const stencil_problem *problem,
+                                  const float *input, int steps, int warmup, int first_rep,
+                                  int reps, bench_rep_fn on_rep, void *ctx, float *out,
+                                  stencil_error *err);
+
+/* Times one stage on a prepared state: run(state, steps) only, with the clock the variant's
+ * device uses (CUDA events for GPU variants). For harnesses that drive the life cycle. */
+stencil_status bench_time_run(const stencil_variant *v, void *state, int steps, double *seconds,
+                              stencil_error *err);
+
 /* reps >= 1 entries of rep are filled. Returns the first failing status with err set. */
 stencil_status bench_measure(const stencil_variant *v, const stencil_problem *problem,
                              const float *input, int steps, int warmup, int reps,
