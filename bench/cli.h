@@ -12,6 +12,8 @@ enum { BENCH_EXIT_OK = 0, BENCH_EXIT_FAILED = 1, BENCH_EXIT_USAGE = 2 };
 
 int bench_cmd_list(int argc, char **argv);
 int bench_cmd_run(int argc, char **argv);
+int bench_cmd_plot(int argc, char **argv);
+int bench_cmd_viz(int argc, char **argv);
 int bench_cmd_compare(int argc, char **argv);
 
 /* Strict number parsing for flags: the whole text must be a number in [lo, hi]. On error

@@ -16,6 +16,8 @@ typedef struct bench_command {
 static const bench_command commands[] = {
     {"list", bench_cmd_list, "variants, and whether each can run here"},
     {"run", bench_cmd_run, "measure and validate variants on a grid"},
+    {"plot", bench_cmd_plot, "render the charts of a run folder (gnuplot)"},
+    {"viz", bench_cmd_viz, "pictures of a dataset: slice, animate, cube (gnuplot)"},
     {"compare", bench_cmd_compare, "a run against references; the regression gate (--gate)"},
 };
 

@@ -1,0 +1,1234 @@
+/* stencilbench plot: the charts of one run, from its timings.csv and machine.json only.
+ *
+ * Rows with status ok are grouped per point (variant, grid, threads, timesteps, tuning, host
+ * memory, scheme); each point keeps the median, min and max of its repetitions. Each chart
+ * writes its points to plots/data/<chart>.dat and a script plots/data/<chart>.gp (settings,
+ * then the body of plots/<kind>.gp, once for PNG and once for SVG); gnuplot draws. */
+#define _POSIX_C_SOURCE 200809L
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plot.h"
+#include "plot_internal.h"
+
+enum { M_H2D, M_COMPUTE, M_D2H, M_TOTAL, M_RATE, M_ROOF, M_COPY, M_N };
+enum { MAX_CHARTS = 128, MAX_SERIES = 16, MAX_CACHES = 8, CHART_W = 960, CHART_H = 620 };
+
+typedef struct plot_key {
+    char variant[48], device[8], scheme[16], tuning[96], host[16];
+    long nz, ny, nx, threads, steps;
+} plot_key;
+
+typedef struct plot_row {
+    plot_key k;
+    double v[M_N];
+} plot_row;
+
+typedef struct plot_point {
+    plot_key k;
+    double cells; /* nz * ny * nx */
+    int reps;
+    double med[M_N], lo[M_N], hi[M_N];
+} plot_point;
+
+typedef struct plot_cache {
+    double bytes;
+    char label[48];
+} plot_cache;
+
+typedef struct plot_machine {
+    char label[128], cpu[160], gpu[160];
+    plot_cache cpu_cache[MAX_CACHES];
+    int ncpu_cache;
+    double gpu_l2;
+    cJSON *json;
+} plot_machine;
+
+typedef struct plot_chart {
+    char name[96], title[160], caption[400];
+} plot_chart;
+
+typedef struct plot_ctx {
+    char run_dir[PLOT_PATH_MAX], plots_dir[PLOT_PATH_MAX];
+    plot_machine m;
+    plot_point *pts;
+    size_t np;
+    size_t rows_ok, rows_other;
+    plot_chart charts[MAX_CHARTS];
+    int ncharts;
+} plot_ctx;
+
+/* The point settings a variant's charts hold fixed. */
+typedef struct plot_pref {
+    const char *variant, *scheme, *tuning, *host;
+    int gpu;
+    long max_threads, steps; /* steps: the timestep count measured on the most grid sizes */
+} plot_pref;
+
+/* ---- reading ------------------------------------------------------------------------ */
+
+static void copy_field(char *dst, size_t len, const char *src)
+{
+    snprintf(dst, len, "%s", src);
+}
+
+static double num(const char *s)
+{
+    if (!s || !*s)
+        return NAN;
+    char *end;
+    double v = strtod(s, &end);
+    return *end ? NAN : v;
+}
+
+static void human_bytes(double b, char *out, size_t len)
+{
+    if (b >= 1024.0 * 1024 * 1024)
+        snprintf(out, len, "%.3g GiB", b / (1024.0 * 1024 * 1024));
+    else if (b >= 1024.0 * 1024)
+        snprintf(out, len, "%.3g MiB", b / (1024.0 * 1024));
+    else
+        snprintf(out, len, "%.3g KiB", b / 1024.0);
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double jnum(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static stencil_status read_machine(plot_ctx *c, stencil_error *err)
+{
+    char path[PLOT_PATH_MAX];
+    stencil_status st = plot_path(path, sizeof path, err, "%s/machine.json", c->run_dir);
+    if (st != STENCIL_OK)
+        return st;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        plot_msg(err, "cannot read %s: %s (is %s a run folder?)", path,
+                 strerror(errno), c->run_dir);
+        return STENCIL_ERR_IO;
+    }
+    plot_buf b = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        plot_buf_append(&b, chunk, n);
+    fclose(f);
+    if (b.failed || !b.s) {
+        plot_buf_free(&b);
+        plot_msg(err, "%s is empty or too large", path);
+        return b.failed ? STENCIL_ERR_NOMEM : STENCIL_ERR_IO;
+    }
+    c->m.json = cJSON_Parse(b.s);
+    plot_buf_free(&b);
+    if (!cJSON_IsObject(c->m.json)) {
+        plot_msg(err, "%s is not a JSON object (results/SCHEMA.md)", path);
+        return STENCIL_ERR_IO;
+    }
+    const cJSON *j = c->m.json, *cpu = cJSON_GetObjectItemCaseSensitive(j, "cpu"),
+                *gpu = cJSON_GetObjectItemCaseSensitive(j, "gpu");
+    const char *label = jstr(j, "label") ? jstr(j, "label") : jstr(j, "hostname");
+    copy_field(c->m.label, sizeof c->m.label, label ? label : "unknown machine");
+    if (cJSON_IsObject(cpu)) {
+        const char *model = jstr(cpu, "model");
+        double cores = jnum(cpu, "cores");
+        if (isfinite(cores))
+            snprintf(c->m.cpu, sizeof c->m.cpu, "%s, %.0f cores", model ? model : "CPU", cores);
+        else
+            copy_field(c->m.cpu, sizeof c->m.cpu, model ? model : "CPU");
+        const cJSON *caches = cJSON_GetObjectItemCaseSensitive(cpu, "caches"), *e;
+        cJSON_ArrayForEach(e, caches)
+        {
+            const char *type = jstr(e, "type");
+            double level = jnum(e, "level"), size = jnum(e, "size_bytes");
+            if (c->m.ncpu_cache >= MAX_CACHES || !isfinite(size) || size <= 0 || !isfinite(level) ||
+                (type && strcmp(type, "instruction") == 0))
+                continue;
+            plot_cache *pc = &c->m.cpu_cache[c->m.ncpu_cache++];
+            char hb[32];
+            human_bytes(size, hb, sizeof hb);
+            pc->bytes = size;
+            snprintf(pc->label, sizeof pc->label, "L%.0f%s %s", level,
+                     type && strcmp(type, "data") == 0 ? "d" : "", hb);
+        }
+    }
+    if (cJSON_IsObject(gpu)) {
+        const char *name = jstr(gpu, "name");
+        copy_field(c->m.gpu, sizeof c->m.gpu, name ? name : "GPU");
+        c->m.gpu_l2 = jnum(gpu, "l2_bytes");
+    }
+    return STENCIL_OK;
+}
+
+static const char *required_cols[] = {"variant", "device", "scheme", "nz", "ny", "nx", "threads",
+                                      "tuning", "host_memory", "timesteps", "h2d_s", "compute_s",
+                                      "d2h_s", "total_s", "cell_updates_per_s",
+                                      "roofline_fraction", "copy_gbps", "status"};
+enum { C_VARIANT, C_DEVICE, C_SCHEME, C_NZ, C_NY, C_NX, C_THREADS, C_TUNING, C_HOST, C_STEPS,
+       C_H2D, C_COMPUTE, C_D2H, C_TOTAL, C_RATE, C_ROOF, C_COPY, C_STATUS, C_PROVENANCE, C_NCOLS };
+enum { MAX_FIELDS = 64 };
+
+static int split(char *line, char **f, int max)
+{
+    int n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    for (char *p = line;; p++) {
+        if (n < max)
+            f[n] = p;
+        n++;
+        p += strcspn(p, ",");
+        if (!*p)
+            break;
+        *p = '\0';
+    }
+    return n < max ? n : max;
+}
+
+static stencil_status read_rows(plot_ctx *c, plot_row **rows, size_t *nrows, stencil_error *err)
+{
+    char path[PLOT_PATH_MAX];
+    stencil_status st = plot_path(path, sizeof path, err, "%s/timings.csv", c->run_dir);
+    if (st != STENCIL_OK)
+        return st;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        plot_msg(err, "cannot read %s: %s", path, strerror(errno));
+        return STENCIL_ERR_IO;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    int col[C_NCOLS];
+    char *fld[MAX_FIELDS];
+    st = STENCIL_OK;
+    if (getline(&line, &cap, f) < 0) {
+        plot_msg(err, "%s is empty: it needs the header line (results/SCHEMA.md)", path);
+        st = STENCIL_ERR_IO;
+        goto done;
+    }
+    int nf = split(line, fld, MAX_FIELDS);
+    for (int i = 0; i < C_NCOLS; i++) {
+        const char *want = i == C_PROVENANCE ? "provenance" : required_cols[i];
+        col[i] = -1;
+        for (int j = 0; j < nf; j++)
+            if (strcmp(fld[j], want) == 0)
+                col[i] = j;
+        if (col[i] < 0 && i != C_PROVENANCE) {
+            plot_msg(err, "%s has no column '%s' (results/SCHEMA.md)", path, want);
+            st = STENCIL_ERR_IO;
+            goto done;
+        }
+    }
+    size_t cap_rows = 0;
+    long lineno = 1;
+    while (getline(&line, &cap, f) >= 0) {
+        lineno++;
+        if (line[strspn(line, " \r\n")] == '\0')
+            continue;
+        int n = split(line, fld, MAX_FIELDS);
+        int ok = 1;
+        for (int i = 0; i < C_NCOLS; i++)
+            if (col[i] >= n)
+                ok = 0;
+        if (!ok) {
+            plot_msg(err, "%s:%ld: %d fields, fewer than the header's", path, lineno, n);
+            st = STENCIL_ERR_IO;
+            goto done;
+        }
+        if (strcmp(fld[col[C_STATUS]], "ok") != 0 ||
+            (col[C_PROVENANCE] >= 0 && *fld[col[C_PROVENANCE]] &&
+             strcmp(fld[col[C_PROVENANCE]], "measured") != 0)) {
+            c->rows_other++;
+            continue;
+        }
+        if (*nrows == cap_rows) {
+            size_t nc = cap_rows ? 2 * cap_rows : 256;
+            plot_row *r = realloc(*rows, nc * sizeof *r);
+            if (!r) {
+                plot_msg(err, "out of memory reading %s", path);
+                st = STENCIL_ERR_NOMEM;
+                goto done;
+            }
+            *rows = r;
+            cap_rows = nc;
+        }
+        plot_row *r = &(*rows)[*nrows];
+        memset(r, 0, sizeof *r);
+        copy_field(r->k.variant, sizeof r->k.variant, fld[col[C_VARIANT]]);
+        copy_field(r->k.device, sizeof r->k.device, fld[col[C_DEVICE]]);
+        copy_field(r->k.scheme, sizeof r->k.scheme, fld[col[C_SCHEME]]);
+        copy_field(r->k.tuning, sizeof r->k.tuning, fld[col[C_TUNING]]);
+        copy_field(r->k.host, sizeof r->k.host, fld[col[C_HOST]]);
+        double dims[5] = {num(fld[col[C_NZ]]), num(fld[col[C_NY]]), num(fld[col[C_NX]]),
+                          num(fld[col[C_THREADS]]), num(fld[col[C_STEPS]])};
+        for (int i = 0; i < 5; i++)
+            if (!(dims[i] >= 0 && dims[i] < 1e12))
+                ok = 0;
+        if (!ok || !*r->k.variant) {
+            plot_msg(err, "%s:%ld: a grid, threads or timesteps field is not a number", path, lineno);
+            st = STENCIL_ERR_IO;
+            goto done;
+        }
+        r->k.nz = (long)dims[0], r->k.ny = (long)dims[1], r->k.nx = (long)dims[2];
+        r->k.threads = (long)dims[3], r->k.steps = (long)dims[4];
+        static const int mcol[M_N] = {C_H2D, C_COMPUTE, C_D2H, C_TOTAL, C_RATE, C_ROOF, C_COPY};
+        for (int m = 0; m < M_N; m++)
+            r->v[m] = num(fld[col[mcol[m]]]);
+        (*nrows)++;
+        c->rows_ok++;
+    }
+done:
+    free(line);
+    fclose(f);
+    return st;
+}
+
+static int key_cmp(const plot_key *a, const plot_key *b)
+{
+    int d;
+    if ((d = strcmp(a->variant, b->variant)) || (d = strcmp(a->host, b->host)) ||
+        (d = strcmp(a->tuning, b->tuning)) || (d = strcmp(a->scheme, b->scheme)) ||
+        (d = strcmp(a->device, b->device)))
+        return d;
+    const long x[4] = {a->threads, a->steps, a->nz * a->ny * a->nx, a->nz},
+               y[4] = {b->threads, b->steps, b->nz * b->ny * b->nx, b->nz};
+    for (int i = 0; i < 4; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    return a->ny != b->ny ? (a->ny < b->ny ? -1 : 1) : (a->nx > b->nx) - (a->nx < b->nx);
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+    return key_cmp(&((const plot_row *)a)->k, &((const plot_row *)b)->k);
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median, min and max of the finite values of one metric over rows [r, r+n). */
+static void stats(const plot_row *r, size_t n, int m, double *tmp, double *med, double *lo, double *hi)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(r[i].v[m]))
+            tmp[k++] = r[i].v[m];
+    if (k == 0) {
+        *med = *lo = *hi = NAN;
+        return;
+    }
+    qsort(tmp, k, sizeof *tmp, dbl_cmp);
+    *med = k % 2 ? tmp[k / 2] : 0.5 * (tmp[k / 2 - 1] + tmp[k / 2]);
+    *lo = tmp[0];
+    *hi = tmp[k - 1];
+}
+
+static stencil_status aggregate(plot_ctx *c, plot_row *rows, size_t n, stencil_error *err)
+{
+    if (n == 0)
+        return STENCIL_OK;
+    qsort(rows, n, sizeof *rows, row_cmp);
+    double *tmp = malloc(n * sizeof *tmp);
+    c->pts = malloc(n * sizeof *c->pts);
+    if (!tmp || !c->pts) {
+        free(tmp);
+        plot_msg(err, "out of memory aggregating %zu rows", n);
+        return STENCIL_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && key_cmp(&rows[i].k, &rows[j].k) == 0)
+            j++;
+        plot_point *p = &c->pts[c->np++];
+        p->k = rows[i].k;
+        p->cells = (double)p->k.nz * (double)p->k.ny * (double)p->k.nx;
+        p->reps = (int)(j - i);
+        for (int m = 0; m < M_N; m++)
+            stats(rows + i, j - i, m, tmp, &p->med[m], &p->lo[m], &p->hi[m]);
+        i = j;
+    }
+    free(tmp);
+    return STENCIL_OK;
+}
+
+/* ---- choosing points ---------------------------------------------------------------- */
+
+/* The most frequent value of a key string among a variant's points (prefer if present). */
+static const char *common(const plot_ctx *c, const char *variant, size_t off, const char *prefer)
+{
+    const char *best = NULL;
+    size_t best_n = 0;
+    for (size_t i = 0; i < c->np; i++) {
+        if (strcmp(c->pts[i].k.variant, variant) != 0)
+            continue;
+        const char *s = (const char *)&c->pts[i].k + off;
+        if (prefer && strcmp(s, prefer) == 0)
+            return s;
+        size_t n = 0;
+        for (size_t j = 0; j < c->np; j++)
+            n += strcmp(c->pts[j].k.variant, variant) == 0 && strcmp((const char *)&c->pts[j].k + off, s) == 0;
+        if (n > best_n)
+            best = s, best_n = n;
+    }
+    return best;
+}
+
+static int match(const plot_point *p, const plot_pref *f, long threads, long steps, const char *host)
+{
+    return strcmp(p->k.variant, f->variant) == 0 && strcmp(p->k.scheme, f->scheme) == 0 &&
+           strcmp(p->k.tuning, f->tuning) == 0 && strcmp(p->k.host, host ? host : f->host) == 0 &&
+           (threads < 0 || p->k.threads == threads) && (steps < 0 || p->k.steps == steps);
+}
+
+/* Distinct grid sizes among matching points. */
+static int count_grids(const plot_ctx *c, const plot_pref *f, long threads, long steps)
+{
+    int n = 0;
+    for (size_t i = 0; i < c->np; i++) {
+        if (!match(&c->pts[i], f, threads, steps, NULL))
+            continue;
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = match(&c->pts[j], f, threads, steps, NULL) && c->pts[j].cells == c->pts[i].cells &&
+                   c->pts[j].k.nz == c->pts[i].k.nz;
+        n += !seen;
+    }
+    return n;
+}
+
+static void make_pref(const plot_ctx *c, const char *variant, plot_pref *f)
+{
+    f->variant = variant;
+    f->scheme = common(c, variant, offsetof(plot_key, scheme), "course");
+    f->tuning = common(c, variant, offsetof(plot_key, tuning), "default");
+    f->host = common(c, variant, offsetof(plot_key, host), "pinned");
+    f->gpu = 0;
+    f->max_threads = 0;
+    f->steps = -1;
+    int best = -1;
+    for (size_t i = 0; i < c->np; i++) {
+        const plot_point *p = &c->pts[i];
+        if (!match(p, f, -1, -1, NULL))
+            continue;
+        f->gpu = strcmp(p->k.device, "gpu") == 0;
+        if (p->k.threads > f->max_threads)
+            f->max_threads = p->k.threads;
+    }
+    for (size_t i = 0; i < c->np; i++) {
+        const plot_point *p = &c->pts[i];
+        if (!match(p, f, f->max_threads, -1, NULL))
+            continue;
+        int n = count_grids(c, f, f->max_threads, p->k.steps);
+        if (n > best || (n == best && p->k.steps > f->steps))
+            best = n, f->steps = p->k.steps;
+    }
+}
+
+static int point_by_cells(const void *a, const void *b)
+{
+    const plot_point *x = *(const plot_point *const *)a, *y = *(const plot_point *const *)b;
+    return x->cells != y->cells ? (x->cells < y->cells ? -1 : 1) : (x->k.nz > y->k.nz) - (x->k.nz < y->k.nz);
+}
+
+/* Matching points sorted by grid size; returns the count. */
+static size_t select_points(const plot_ctx *c, const plot_pref *f, long threads, long steps,
+                            const char *host, const plot_point **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->np; i++)
+        if (match(&c->pts[i], f, threads, steps, host))
+            out[n++] = &c->pts[i];
+    qsort(out, n, sizeof *out, point_by_cells);
+    return n;
+}
+
+/* ---- writing charts ----------------------------------------------------------------- */
+
+static void put(plot_buf *b, double v)
+{
+    if (isfinite(v))
+        plot_buf_printf(b, " %.6g", v);
+    else
+        plot_buf_printf(b, " NaN");
+}
+
+static void gp_array_str(plot_buf *b, const char *name, const char *const *v, int n)
+{
+    plot_buf_printf(b, "array %s[%d]\n", name, n > 0 ? n : 1);
+    for (int i = 0; i < n; i++) {
+        plot_buf_printf(b, "%s[%d] = ", name, i + 1);
+        plot_buf_gp_string(b, v[i]);
+        plot_buf_printf(b, "\n");
+    }
+}
+
+static void gp_array_num(plot_buf *b, const char *name, const double *v, int n)
+{
+    plot_buf_printf(b, "array %s[%d]\n", name, n > 0 ? n : 1);
+    for (int i = 0; i < n; i++)
+        plot_buf_printf(b, "%s[%d] = %.9g\n", name, i + 1, v[i]);
+}
+
+static void gp_var_str(plot_buf *b, const char *name, const char *v)
+{
+    plot_buf_printf(b, "%s = ", name);
+    plot_buf_gp_string(b, v);
+    plot_buf_printf(b, "\n");
+}
+
+/* Settings every chart shares: colours (col[1..8]) and the data file. */
+static void gp_common(plot_buf *b, const char *name, const char *title)
+{
+    plot_buf_printf(b, "# %s: written by stencilbench plot; run from the plots folder: gnuplot data/%s.gp\n",
+                    name, name);
+    plot_buf_printf(b, "array col[10] = [\"#1f77b4\", \"#d62728\", \"#2ca02c\", \"#9467bd\", "
+                       "\"#ff7f0e\", \"#8c564b\", \"#e377c2\", \"#17becf\", \"#7f7f7f\", \"#bcbd22\"]\n");
+    plot_buf_printf(b, "dat = \"data/%s.dat\"\n", name);
+    gp_var_str(b, "chart_title", title);
+}
+
+/* Writes data/<name>.dat and data/<name>.gp (settings + plots/<kind>.gp for PNG and SVG),
+ * runs gnuplot and records the chart. */
+static stencil_status emit(plot_ctx *c, const char *name, const char *kind, const plot_buf *dat,
+                           const plot_buf *settings, const char *caption, const char *title,
+                           stencil_error *err)
+{
+    const char *body = plot_script_text(kind);
+    if (!body) {
+        plot_msg(err, "internal: no embedded script %s", kind);
+        return STENCIL_ERR_ARG;
+    }
+    if (c->ncharts >= MAX_CHARTS) {
+        plot_msg(err, "more than %d charts", MAX_CHARTS);
+        return STENCIL_ERR_ARG;
+    }
+    char path[PLOT_PATH_MAX], script[PLOT_PATH_MAX];
+    stencil_status st;
+    if ((st = plot_path(path, sizeof path, err, "%s/data/%s.dat", c->plots_dir, name)) != STENCIL_OK ||
+        (st = plot_buf_write(dat, path, err)) != STENCIL_OK)
+        return st;
+    plot_buf gp = {0};
+    plot_buf_append(&gp, settings->s ? settings->s : "", settings->len);
+    static const char *const fmts[] = {"png", "svg"};
+    for (int i = 0; i < 2; i++) {
+        plot_buf_printf(&gp, "\nreset\n");
+        plot_buf_terminal(&gp, fmts[i], name, CHART_W, CHART_H);
+        plot_buf_append(&gp, body, strlen(body));
+        plot_buf_printf(&gp, "unset output\n");
+    }
+    if (settings->failed)
+        gp.failed = 1;
+    if ((st = plot_path(script, sizeof script, err, "%s/data/%s.gp", c->plots_dir, name)) == STENCIL_OK &&
+        (st = plot_buf_write(&gp, script, err)) == STENCIL_OK &&
+        (st = plot_path(script, sizeof script, err, "data/%s.gp", name)) == STENCIL_OK)
+        st = plot_gnuplot_run(c->plots_dir, script, err);
+    plot_buf_free(&gp);
+    if (st != STENCIL_OK)
+        return st;
+    plot_chart *ch = &c->charts[c->ncharts++];
+    copy_field(ch->name, sizeof ch->name, name);
+    copy_field(ch->caption, sizeof ch->caption, caption);
+    copy_field(ch->title, sizeof ch->title, title);
+    for (char *p = ch->title; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    return STENCIL_OK;
+}
+
+static void machine_title(const plot_ctx *c, int cpu, int gpu, char *out, size_t len)
+{
+    plot_fmt(out, len, "%s%s%s%s%s%s", c->m.label, cpu || (gpu && *c->m.gpu) ? " (" : "",
+             cpu ? c->m.cpu : "", cpu && gpu && *c->m.gpu ? "; " : "", gpu ? c->m.gpu : "",
+             cpu || (gpu && *c->m.gpu) ? ")" : "");
+}
+
+static void grid_label(const plot_key *k, char *out, size_t len)
+{
+    snprintf(out, len, "%ldx%ldx%ld", k->nz, k->ny, k->nx);
+}
+
+/* One series of a grid chart: cells, rate, ms per step, roofline fraction (med, lo, hi). */
+static void grid_block(plot_buf *d, const plot_point *const *p, size_t n, const char *title)
+{
+    plot_buf_printf(d, "# %s\n# cells rate(med lo hi) ms_per_step(med lo hi) roofline_fraction(med lo hi) grid\n", title);
+    for (size_t i = 0; i < n; i++) {
+        const plot_point *q = p[i];
+        double s = q->k.steps > 0 ? 1e3 / (double)q->k.steps : NAN;
+        char g[64];
+        grid_label(&q->k, g, sizeof g);
+        plot_buf_printf(d, "%.0f", q->cells);
+        put(d, q->med[M_RATE]), put(d, q->lo[M_RATE]), put(d, q->hi[M_RATE]);
+        put(d, q->med[M_COMPUTE] * s), put(d, q->lo[M_COMPUTE] * s), put(d, q->hi[M_COMPUTE] * s);
+        put(d, q->med[M_ROOF]), put(d, q->lo[M_ROOF]), put(d, q->hi[M_ROOF]);
+        plot_buf_printf(d, " %s\n", g);
+    }
+    plot_buf_printf(d, "\n\n");
+}
+
+typedef struct grid_series {
+    const char *title[MAX_SERIES];
+    char titles[MAX_SERIES][96];
+    double roof[MAX_SERIES]; /* copy roofline in cell updates/s, NaN if unknown */
+    int roof_device_gpu[MAX_SERIES];
+    long roof_threads[MAX_SERIES];
+    int n;
+    double xmin, xmax;
+} grid_series;
+
+/* Writes the three grid charts (rate, time per step, roofline fraction) of a set of series. */
+static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_buf *dat, grid_series *gs,
+                                  int cpu_caches, int gpu_cache, int color_roofs, const char *who,
+                                  const char *machine, const char *what, stencil_error *err)
+{
+    /* Rooflines, merged when within 2 %. */
+    double rv[MAX_SERIES];
+    const char *rt[MAX_SERIES];
+    char rtext[MAX_SERIES][96];
+    double rl[MAX_SERIES];
+    int nr = 0;
+    for (int i = 0; i < gs->n; i++) {
+        if (!isfinite(gs->roof[i]))
+            continue;
+        int dup = 0;
+        for (int j = 0; j < nr && !dup; j++)
+            dup = fabs(rv[j] - gs->roof[i]) <= 0.02 * rv[j];
+        if (dup)
+            continue;
+        rv[nr] = gs->roof[i];
+        rl[nr] = color_roofs ? i + 1 : 0;
+        if (gs->roof_device_gpu[i])
+            snprintf(rtext[nr], sizeof rtext[nr], "GPU copy roofline (%.0f GB/s / 8 B)", rv[nr] * 8 / 1e9);
+        else
+            snprintf(rtext[nr], sizeof rtext[nr], "CPU copy roofline, %ld thread%s (%.1f GB/s / 8 B)",
+                     gs->roof_threads[i], gs->roof_threads[i] > 1 ? "s" : "", rv[nr] * 8 / 1e9);
+        rt[nr] = rtext[nr];
+        nr++;
+    }
+    /* Cache marks: the grid whose two float32 fields (8 B per cell) fill the cache. */
+    double cx[MAX_CACHES + 1];
+    char clab[MAX_CACHES + 1][64];
+    const char *cl[MAX_CACHES + 1];
+    int nc = 0;
+    double xmin = gs->xmin, xmax = gs->xmax;
+    for (int i = 0; cpu_caches && i < c->m.ncpu_cache; i++) {
+        cx[nc] = c->m.cpu_cache[i].bytes / 8;
+        snprintf(clab[nc], sizeof clab[nc], "%s fits 2 fields", c->m.cpu_cache[i].label);
+        nc++;
+    }
+    if (gpu_cache && isfinite(c->m.gpu_l2) && c->m.gpu_l2 > 0) {
+        char hb[32];
+        human_bytes(c->m.gpu_l2, hb, sizeof hb);
+        cx[nc] = c->m.gpu_l2 / 8;
+        snprintf(clab[nc], sizeof clab[nc], "GPU L2 %s fits 2 fields", hb);
+        nc++;
+    }
+    for (int i = 0; i < nc; i++) {
+        cl[i] = clab[i];
+        xmin = fmin(xmin, cx[i]);
+        xmax = fmax(xmax, cx[i]);
+    }
+    xmin /= 2, xmax *= 2;
+
+    static const struct {
+        const char *kind, *ylabel, *what, *caption;
+        int ycol, ylog;
+    } g[3] = {
+        {"rate", "cell updates per second (log scale)", "rate against grid size",
+         "Cell updates per second, median of the repetitions (bars: min..max). Look for the drop "
+         "where the two fields (8 B per cell) outgrow a cache (dotted lines), and how close large "
+         "grids come to the dashed copy roofline (copy GB/s / 8 B).", 2, 1},
+        {"step_time", "time per timestep (ms, log scale)", "time per timestep against grid size",
+         "Compute time per timestep, median (bars: min..max). Look for a slope of one (time "
+         "proportional to cells) where the stencil is bandwidth-bound; a flat floor at small "
+         "grids is a fixed cost per step (loop, thread or launch overhead).", 5, 1},
+        {"roofline", "fraction of the measured copy bandwidth", "roofline fraction against grid size",
+         "Effective bandwidth (8 B per cell update) over the copy bandwidth measured in the same "
+         "run, median (bars: min..max). Look for values near 1 (as fast as a copy: "
+         "bandwidth-bound); above 1 the fields fit in a cache.", 8, 0},
+    };
+    for (int k = 0; k < 3; k++) {
+        char name[96], title[400];
+        snprintf(name, sizeof name, "%s_%s", g[k].kind, suffix);
+        plot_fmt(title, sizeof title, "%s: %s%s\n%s", who, g[k].what, what, machine);
+        plot_buf s = {0};
+        gp_common(&s, name, title);
+        gp_array_str(&s, "stitle", gs->title, gs->n);
+        plot_buf_printf(&s, "ns = %d\nycol = %d\nylog = %d\nxmin = %.9g\nxmax = %.9g\n", gs->n,
+                        g[k].ycol, g[k].ylog, xmin, xmax);
+        gp_var_str(&s, "ylabel", g[k].ylabel);
+        if (k == 0) {
+            gp_array_num(&s, "roofv", rv, nr);
+            gp_array_str(&s, "rooft", rt, nr);
+            gp_array_num(&s, "roofl", rl, nr);
+            plot_buf_printf(&s, "nr = %d\n", nr);
+        } else if (k == 2) {
+            plot_buf_printf(&s, "array roofv[1] = [1]\narray rooft[1] = [\"as fast as the copy (1)\"]\n"
+                                "array roofl[1] = [0]\nnr = 1\n");
+        } else {
+            plot_buf_printf(&s, "array roofv[1]\narray rooft[1]\narray roofl[1]\nnr = 0\n");
+        }
+        gp_array_num(&s, "cx", cx, nc);
+        gp_array_str(&s, "clab", cl, nc);
+        plot_buf_printf(&s, "nc = %d\n", nc);
+        stencil_status st = emit(c, name, "grid.gp", dat, &s, g[k].caption, title, err);
+        plot_buf_free(&s);
+        if (st != STENCIL_OK)
+            return st;
+    }
+    return STENCIL_OK;
+}
+
+/* Per-variant grid charts: one series per thread count (CPU) at the variant's usual settings. */
+static stencil_status variant_grid(plot_ctx *c, const plot_pref *f, const plot_point **buf,
+                                   stencil_error *err)
+{
+    grid_series gs = {.n = 0, .xmin = INFINITY, .xmax = 0};
+    plot_buf d = {0};
+    long threads[MAX_SERIES];
+    int nt = 0;
+    for (size_t i = 0; i < c->np && nt < MAX_SERIES; i++) {
+        const plot_point *p = &c->pts[i];
+        if (!match(p, f, -1, f->steps, NULL))
+            continue;
+        int seen = 0;
+        for (int j = 0; j < nt; j++)
+            seen |= threads[j] == p->k.threads;
+        if (!seen)
+            threads[nt++] = p->k.threads;
+    }
+    for (int i = 0; i < nt; i++) /* ascending thread counts */
+        for (int j = i + 1; j < nt; j++)
+            if (threads[j] < threads[i]) {
+                long t = threads[i];
+                threads[i] = threads[j], threads[j] = t;
+            }
+    for (int i = 0; i < nt; i++) {
+        size_t n = select_points(c, f, threads[i], f->steps, NULL, buf);
+        if (n == 0)
+            continue;
+        int s = gs.n++;
+        if (f->gpu)
+            snprintf(gs.titles[s], sizeof gs.titles[s], "%s", f->variant);
+        else
+            snprintf(gs.titles[s], sizeof gs.titles[s], "%ld thread%s", threads[i], threads[i] > 1 ? "s" : "");
+        gs.title[s] = gs.titles[s];
+        double copy = NAN;
+        for (size_t j = 0; j < n; j++)
+            copy = isfinite(copy) ? fmax(copy, buf[j]->med[M_COPY]) : buf[j]->med[M_COPY];
+        gs.roof[s] = copy * 1e9 / 8;
+        gs.roof_device_gpu[s] = f->gpu;
+        gs.roof_threads[s] = threads[i];
+        gs.xmin = fmin(gs.xmin, buf[0]->cells);
+        gs.xmax = fmax(gs.xmax, buf[n - 1]->cells);
+        grid_block(&d, buf, n, gs.title[s]);
+    }
+    stencil_status st = STENCIL_OK;
+    if (gs.n > 0) {
+        char machine[400], what[200];
+        machine_title(c, !f->gpu, f->gpu, machine, sizeof machine);
+        snprintf(what, sizeof what, " (%ld steps, %s%s%s)", f->steps, f->tuning,
+                 f->gpu ? ", " : "", f->gpu ? f->host : "");
+        st = grid_charts(c, f->variant, &d, &gs, !f->gpu, f->gpu, 1, f->variant, machine, what, err);
+    }
+    plot_buf_free(&d);
+    return st;
+}
+
+/* Strong scaling of one variant (series: grid sizes measured at 2 or more thread counts), or
+ * of all threaded variants at their largest such grid (f == NULL). */
+static stencil_status scaling_chart(plot_ctx *c, const plot_pref *prefs, int nprefs, int all,
+                                    const plot_point **buf, stencil_error *err)
+{
+    plot_buf d = {0};
+    const char *titles[MAX_SERIES];
+    char tbuf[MAX_SERIES][96];
+    int ns = 0;
+    long t0 = -1, tmax = 0;
+    double effmax = 0;
+    for (int v = 0; v < nprefs; v++) {
+        const plot_pref *f = &prefs[v];
+        size_t n = select_points(c, f, -1, f->steps, NULL, buf);
+        /* grids, largest first, with at least two thread counts */
+        for (size_t i = n; i-- > 0 && ns < MAX_SERIES;) {
+            const plot_point *g = buf[i];
+            if (i + 1 < n && buf[i + 1]->cells == g->cells && buf[i + 1]->k.nz == g->k.nz)
+                continue; /* this grid was handled at its last point */
+            const plot_point *pts[64];
+            int np = 0;
+            for (size_t j = 0; j < n && np < 64; j++)
+                if (buf[j]->cells == g->cells && buf[j]->k.nz == g->k.nz)
+                    pts[np++] = buf[j];
+            if (np < 2)
+                continue;
+            for (int a = 0; a < np; a++) /* by threads */
+                for (int b = a + 1; b < np; b++)
+                    if (pts[b]->k.threads < pts[a]->k.threads) {
+                        const plot_point *t = pts[a];
+                        pts[a] = pts[b], pts[b] = t;
+                    }
+            if (t0 < 0)
+                t0 = pts[0]->k.threads;
+            if (pts[0]->k.threads != t0)
+                continue; /* one baseline per chart, so one ideal line */
+            char g_text[64];
+            grid_label(&g->k, g_text, sizeof g_text);
+            if (all)
+                snprintf(tbuf[ns], sizeof tbuf[ns], "%s, %s", f->variant, g_text);
+            else
+                snprintf(tbuf[ns], sizeof tbuf[ns], "%s", g_text);
+            titles[ns] = tbuf[ns];
+            ns++;
+            double base = pts[0]->med[M_COMPUTE];
+            plot_buf_printf(&d, "# %s\n# threads speedup(med lo hi) efficiency(med lo hi)\n", tbuf[ns - 1]);
+            for (int a = 0; a < np; a++) {
+                const plot_point *q = pts[a];
+                double ideal = (double)q->k.threads / (double)t0;
+                double s = base / q->med[M_COMPUTE], slo = base / q->hi[M_COMPUTE],
+                       shi = base / q->lo[M_COMPUTE];
+                plot_buf_printf(&d, "%ld", q->k.threads);
+                put(&d, s), put(&d, slo), put(&d, shi);
+                put(&d, s / ideal), put(&d, slo / ideal), put(&d, shi / ideal);
+                plot_buf_printf(&d, "\n");
+                if (isfinite(shi / ideal))
+                    effmax = fmax(effmax, shi / ideal);
+                if (q->k.threads > tmax)
+                    tmax = q->k.threads;
+            }
+            plot_buf_printf(&d, "\n\n");
+            if (all)
+                break; /* the largest grid only */
+        }
+    }
+    stencil_status st = STENCIL_OK;
+    if (ns > 0) {
+        char name[96], title[400], machine[400];
+        machine_title(c, 1, 0, machine, sizeof machine);
+        snprintf(name, sizeof name, "scaling_%s", all ? "all" : prefs[0].variant);
+        plot_fmt(title, sizeof title, "%s: strong scaling, compute time (%s)\n%s",
+                 all ? "threaded variants" : prefs[0].variant,
+                 all ? "largest grid of each" : prefs[0].tuning, machine);
+        plot_buf s = {0};
+        gp_common(&s, name, title);
+        gp_array_str(&s, "stitle", titles, ns);
+        plot_buf_printf(&s, "ns = %d\nt0 = %ld\ntmax = %ld\neffmax = %.4g\n", ns, t0, tmax, effmax * 1.08);
+        st = emit(c, name, "scaling.gp", &d, &s,
+                  "Speedup (left) and parallel efficiency (right) of the compute time over the "
+                  "fewest threads measured, median (bars: from the repetitions' min..max). Look for "
+                  "where a curve leaves the dashed ideal: there memory bandwidth, not cores, "
+                  "limits; small grids scale worse (less work per thread).",
+                  title, err);
+        plot_buf_free(&s);
+    }
+    plot_buf_free(&d);
+    return st;
+}
+
+/* Time per step against timesteps: per variant (series: host memory), or all variants. */
+static stencil_status steps_chart(plot_ctx *c, const plot_pref *prefs, int nprefs, int all,
+                                  const plot_point **buf, stencil_error *err)
+{
+    plot_buf d = {0};
+    const char *titles[MAX_SERIES];
+    char tbuf[MAX_SERIES][96];
+    int ns = 0, any_gpu = 0, any_cpu = 0;
+    for (int v = 0; v < nprefs; v++) {
+        const plot_pref *f = &prefs[v];
+        static const char *const hosts[] = {"pinned", "pageable", "none"};
+        for (int h = 0; h < 3 && ns < MAX_SERIES; h++) {
+            if (all && strcmp(hosts[h], f->host) != 0)
+                continue;
+            size_t n = select_points(c, f, f->max_threads, -1, hosts[h], buf);
+            /* the largest grid measured at two or more timestep counts */
+            const plot_point *pts[64];
+            int np = 0;
+            for (size_t i = n; i-- > 0 && np < 2;) {
+                np = 0;
+                for (size_t j = 0; j < n && np < 64; j++)
+                    if (buf[j]->cells == buf[i]->cells && buf[j]->k.nz == buf[i]->k.nz)
+                        pts[np++] = buf[j];
+            }
+            if (np < 2)
+                continue;
+            for (int a = 0; a < np; a++)
+                for (int b = a + 1; b < np; b++)
+                    if (pts[b]->k.steps < pts[a]->k.steps) {
+                        const plot_point *t = pts[a];
+                        pts[a] = pts[b], pts[b] = t;
+                    }
+            char g_text[64];
+            grid_label(&pts[0]->k, g_text, sizeof g_text);
+            if (f->gpu)
+                snprintf(tbuf[ns], sizeof tbuf[ns], "%s%s%s, %s", all ? f->variant : "",
+                         all ? " " : "", hosts[h], g_text);
+            else
+                snprintf(tbuf[ns], sizeof tbuf[ns], "%s%s%ld thr, %s", all ? f->variant : "",
+                         all ? " " : "", f->max_threads, g_text);
+            any_gpu |= f->gpu;
+            any_cpu |= !f->gpu;
+            titles[ns] = tbuf[ns];
+            ns++;
+            plot_buf_printf(&d, "# %s\n# steps total_ms_per_step(med lo hi) compute_ms_per_step(med lo hi)\n",
+                            tbuf[ns - 1]);
+            for (int a = 0; a < np; a++) {
+                const plot_point *q = pts[a];
+                double s = 1e3 / (double)(q->k.steps > 0 ? q->k.steps : 1);
+                int tm = isfinite(q->med[M_TOTAL]) ? M_TOTAL : M_COMPUTE;
+                plot_buf_printf(&d, "%ld", q->k.steps);
+                put(&d, q->med[tm] * s), put(&d, q->lo[tm] * s), put(&d, q->hi[tm] * s);
+                put(&d, q->med[M_COMPUTE] * s), put(&d, q->lo[M_COMPUTE] * s), put(&d, q->hi[M_COMPUTE] * s);
+                plot_buf_printf(&d, "\n");
+            }
+            plot_buf_printf(&d, "\n\n");
+        }
+    }
+    stencil_status st = STENCIL_OK;
+    if (ns > 0) {
+        char name[96], title[400], machine[400];
+        machine_title(c, any_cpu, any_gpu, machine, sizeof machine);
+        snprintf(name, sizeof name, "steps_%s", all ? "all" : prefs[0].variant);
+        plot_fmt(title, sizeof title, "%s: time per timestep against timesteps (fixed costs amortised)\n%s",
+                 all ? "all variants" : prefs[0].variant, machine);
+        plot_buf s = {0};
+        gp_common(&s, name, title);
+        gp_array_str(&s, "stitle", titles, ns);
+        plot_buf_printf(&s, "ns = %d\n", ns);
+        st = emit(c, name, "steps.gp", &d, &s,
+                  "Time per timestep against timesteps per repetition, median (bars: min..max). "
+                  "Solid: total (host->device + compute + device->host) / steps; dashed: compute / "
+                  "steps. Look for the solid line falling onto the dashed one as the fixed cost "
+                  "of the copies is spread over more steps.",
+                  title, err);
+        plot_buf_free(&s);
+    }
+    plot_buf_free(&d);
+    return st;
+}
+
+/* Stacked transfer/compute bars: per GPU variant (bars: grids x host memory), or all GPU
+ * variants at their largest grid. */
+static stencil_status bars_chart(plot_ctx *c, const plot_pref *prefs, int nprefs, int all,
+                                 const plot_point **buf, stencil_error *err)
+{
+    plot_buf d = {0};
+    int nbar = 0;
+    double x = 0;
+    long steps = -1;
+    int mixed_steps = 0;
+    plot_buf_printf(&d, "# x grid h2d +compute +d2h (ns per cell, medians) total_lo total_hi total_ms host\n");
+    for (int v = 0; v < nprefs; v++) {
+        const plot_pref *f = &prefs[v];
+        if (!f->gpu)
+            continue;
+        static const char *const hosts[] = {"pinned", "pageable"};
+        const plot_point *hp[2][64];
+        size_t hn[2];
+        for (int h = 0; h < 2; h++) {
+            plot_pref g = *f;
+            g.tuning = f->tuning;
+            hn[h] = select_points(c, &g, -1, f->steps, hosts[h], buf);
+            if (hn[h] > 64)
+                hn[h] = 64;
+            for (size_t i = 0; i < hn[h]; i++)
+                hp[h][i] = buf[i];
+        }
+        /* grid sizes in either, ascending; all: only the largest */
+        const plot_point *grids[128];
+        int ng = 0;
+        for (int h = 0; h < 2; h++)
+            for (size_t i = 0; i < hn[h]; i++) {
+                int seen = 0;
+                for (int j = 0; j < ng; j++)
+                    seen |= grids[j]->cells == hp[h][i]->cells && grids[j]->k.nz == hp[h][i]->k.nz;
+                if (!seen && ng < 128)
+                    grids[ng++] = hp[h][i];
+            }
+        qsort(grids, (size_t)ng, sizeof *grids, point_by_cells);
+        int first = all ? ng - 1 : 0;
+        for (int gi = first; gi >= 0 && gi < ng; gi++) {
+            x += nbar ? 0.6 : 0;
+            for (int h = 0; h < 2; h++)
+                for (size_t i = 0; i < hn[h]; i++) {
+                    const plot_point *q = hp[h][i];
+                    if (q->cells != grids[gi]->cells || q->k.nz != grids[gi]->k.nz)
+                        continue;
+                    double per = 1e9 / q->cells;
+                    double a = isfinite(q->med[M_H2D]) ? q->med[M_H2D] : 0,
+                           b = isfinite(q->med[M_COMPUTE]) ? q->med[M_COMPUTE] : 0,
+                           e = isfinite(q->med[M_D2H]) ? q->med[M_D2H] : 0;
+                    char g_text[64];
+                    grid_label(&q->k, g_text, sizeof g_text);
+                    x += 1;
+                    plot_buf_printf(&d, "%.2f %s", x, all ? q->k.variant : g_text);
+                    put(&d, a * per), put(&d, (a + b) * per), put(&d, (a + b + e) * per);
+                    put(&d, q->lo[M_TOTAL] * per), put(&d, q->hi[M_TOTAL] * per);
+                    put(&d, (a + b + e) * 1e3);
+                    plot_buf_printf(&d, " %s\n", all ? hosts[h] : hosts[h]);
+                    if (steps >= 0 && steps != q->k.steps)
+                        mixed_steps = 1;
+                    steps = q->k.steps;
+                    nbar++;
+                }
+        }
+    }
+    stencil_status st = STENCIL_OK;
+    if (nbar > 0) {
+        char name[96], title[400], machine[400], steps_text[48];
+        machine_title(c, 0, 1, machine, sizeof machine);
+        if (mixed_steps)
+            snprintf(steps_text, sizeof steps_text, "each variant's usual timesteps");
+        else
+            snprintf(steps_text, sizeof steps_text, "%ld timestep%s", steps, steps == 1 ? "" : "s");
+        snprintf(name, sizeof name, "transfers_%s", all ? "all" : prefs[0].variant);
+        plot_fmt(title, sizeof title, "%s: host->device, compute, device->host per cell (%s%s)\n%s",
+                 all ? "GPU variants" : prefs[0].variant, steps_text,
+                 all ? ", largest grid" : "", machine);
+        plot_buf s = {0};
+        gp_common(&s, name, title);
+        plot_buf_printf(&s, "nbar = %d\nxmax = %.2f\n", nbar, x + 1);
+        st = emit(c, name, "bars.gp", &d, &s,
+                  "Each bar: the median host->device copy, compute and device->host copy of one "
+                  "point, per cell of the field (so grids compare); label: the total in ms; bar: "
+                  "min..max of the repetitions' total. Look for how much of each bar is transfer, "
+                  "and how much pinned host memory shortens the copies against pageable.",
+                  title, err);
+        plot_buf_free(&s);
+    }
+    plot_buf_free(&d);
+    return st;
+}
+
+/* Comparing grid charts: each variant at its usual settings and most threads. */
+static stencil_status compare_grid(plot_ctx *c, const plot_pref *prefs, int nprefs,
+                                   const plot_point **buf, stencil_error *err)
+{
+    grid_series gs = {.n = 0, .xmin = INFINITY, .xmax = 0};
+    plot_buf d = {0};
+    int any_gpu = 0, any_cpu = 0;
+    for (int v = 0; v < nprefs && gs.n < MAX_SERIES; v++) {
+        const plot_pref *f = &prefs[v];
+        size_t n = select_points(c, f, f->max_threads, f->steps, NULL, buf);
+        if (n == 0)
+            continue;
+        int s = gs.n++;
+        if (f->gpu)
+            snprintf(gs.titles[s], sizeof gs.titles[s], "%s (%ld steps)", f->variant, f->steps);
+        else
+            snprintf(gs.titles[s], sizeof gs.titles[s], "%s, %ld thread%s (%ld steps)", f->variant,
+                     f->max_threads, f->max_threads > 1 ? "s" : "", f->steps);
+        gs.title[s] = gs.titles[s];
+        double copy = NAN;
+        for (size_t j = 0; j < n; j++)
+            copy = isfinite(copy) ? fmax(copy, buf[j]->med[M_COPY]) : buf[j]->med[M_COPY];
+        gs.roof[s] = copy * 1e9 / 8;
+        gs.roof_device_gpu[s] = f->gpu;
+        gs.roof_threads[s] = f->max_threads;
+        any_gpu |= f->gpu;
+        any_cpu |= !f->gpu;
+        gs.xmin = fmin(gs.xmin, buf[0]->cells);
+        gs.xmax = fmax(gs.xmax, buf[n - 1]->cells);
+        grid_block(&d, buf, n, gs.title[s]);
+    }
+    stencil_status st = STENCIL_OK;
+    if (gs.n > 0) {
+        char machine[400];
+        machine_title(c, any_cpu, any_gpu, machine, sizeof machine);
+        st = grid_charts(c, "all", &d, &gs, any_cpu, any_gpu, 0, "all variants", machine, "", err);
+    }
+    plot_buf_free(&d);
+    return st;
+}
+
+/* ---- the index page ------------------------------------------------------------------- */
+
+static void html_row(plot_buf *h, const char *key, const char *value)
+{
+    plot_buf_printf(h, "<tr><th>");
+    plot_buf_html(h, key);
+    plot_buf_printf(h, "</th><td>");
+    plot_buf_html(h, value && *value ? value : "unknown");
+    plot_buf_printf(h, "</td></tr>\n");
+}
+
+static void machine_table(const plot_ctx *c, plot_buf *h)
+{
+    const cJSON *j = c->m.json, *cpu = cJSON_GetObjectItemCaseSensitive(j, "cpu"),
+                *gpu = cJSON_GetObjectItemCaseSensitive(j, "gpu"),
+                *probes = cJSON_GetObjectItemCaseSensitive(j, "probes"),
+                *comp = cJSON_GetObjectItemCaseSensitive(j, "compiler");
+    char v[512];
+    plot_buf_printf(h, "<table class=\"machine\">\n");
+    html_row(h, "machine", c->m.label);
+    html_row(h, "run", jstr(j, "run_id"));
+    html_row(h, "host", jstr(j, "hostname"));
+    html_row(h, "CPU", c->m.cpu);
+    if (cJSON_IsObject(cpu)) {
+        snprintf(v, sizeof v, "%.0f packages, %.0f cores, %.0f hardware threads, %.0f NUMA nodes, %.1f GiB",
+                 jnum(cpu, "packages"), jnum(cpu, "cores"), jnum(cpu, "pus"), jnum(cpu, "numa_nodes"),
+                 jnum(cpu, "memory_bytes") / (1024.0 * 1024 * 1024));
+        html_row(h, "CPU topology", v);
+    }
+    v[0] = '\0';
+    for (int i = 0; i < c->m.ncpu_cache; i++) {
+        size_t l = strlen(v);
+        snprintf(v + l, sizeof v - l, "%s%s", i ? ", " : "", c->m.cpu_cache[i].label);
+    }
+    html_row(h, "caches (per instance)", v);
+    if (cJSON_IsObject(gpu)) {
+        char hb[32], l2[32];
+        human_bytes(jnum(gpu, "memory_bytes"), hb, sizeof hb);
+        human_bytes(c->m.gpu_l2, l2, sizeof l2);
+        snprintf(v, sizeof v, "%s, compute capability %s, %.0f SMs, %s memory, %s L2", c->m.gpu,
+                 jstr(gpu, "cc") ? jstr(gpu, "cc") : "?", jnum(gpu, "sms"), hb, l2);
+        html_row(h, "GPU", v);
+    } else {
+        html_row(h, "GPU", "none");
+    }
+    if (cJSON_IsObject(probes)) {
+        const cJSON *cc = cJSON_GetObjectItemCaseSensitive(probes, "cpu_copy_gbps"), *e;
+        v[0] = '\0';
+        cJSON_ArrayForEach(e, cc)
+        {
+            size_t l = strlen(v);
+            if (cJSON_IsNumber(e) && e->string)
+                snprintf(v + l, sizeof v - l, "%s%.1f GB/s on %s thread%s", l ? ", " : "",
+                         e->valuedouble, e->string, strcmp(e->string, "1") ? "s" : "");
+        }
+        html_row(h, "CPU copy bandwidth", v);
+        double g = jnum(probes, "gpu_copy_gbps");
+        if (isfinite(g)) {
+            snprintf(v, sizeof v, "%.0f GB/s device to device; PCIe pinned %.1f / %.1f GB/s, pageable %.1f / %.1f GB/s (h2d / d2h)",
+                     g, jnum(probes, "pinned_h2d_gbps"), jnum(probes, "pinned_d2h_gbps"),
+                     jnum(probes, "pageable_h2d_gbps"), jnum(probes, "pageable_d2h_gbps"));
+            html_row(h, "GPU copy bandwidth", v);
+        }
+    }
+    if (cJSON_IsObject(comp)) {
+        snprintf(v, sizeof v, "%s %s%s%s", jstr(comp, "c") ? jstr(comp, "c") : "?",
+                 jstr(comp, "c_flags") ? jstr(comp, "c_flags") : "",
+                 jstr(comp, "cuda") ? "; CUDA " : "", jstr(comp, "cuda") ? jstr(comp, "cuda") : "");
+        html_row(h, "compiler", v);
+    }
+    snprintf(v, sizeof v, "%s (git %s)", jstr(j, "stencilbench_version") ? jstr(j, "stencilbench_version") : "?",
+             jstr(j, "git_commit") ? jstr(j, "git_commit") : "?");
+    html_row(h, "stencilbench", v);
+    snprintf(v, sizeof v, "%s to %s", jstr(j, "started_utc") ? jstr(j, "started_utc") : "?",
+             jstr(j, "finished_utc") ? jstr(j, "finished_utc") : "(not finished)");
+    html_row(h, "time (UTC)", v);
+    snprintf(v, sizeof v, "%zu rows ok, %zu failed, skipped or not measured (not drawn)", c->rows_ok, c->rows_other);
+    html_row(h, "timings.csv", v);
+    plot_buf_printf(h, "</table>\n");
+}
+
+static stencil_status write_index(plot_ctx *c, stencil_error *err)
+{
+    plot_buf h = {0};
+    plot_buf_printf(&h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>stencilbench: ");
+    plot_buf_html(&h, c->m.label);
+    plot_buf_printf(&h, "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:1em auto;padding:0 1em}"
+                        "table.machine{border-collapse:collapse}table.machine th{text-align:left;padding:2px 1em 2px 0;"
+                        "vertical-align:top}figure{margin:2em 0}img{max-width:100%%;border:1px solid #ddd}"
+                        "figcaption{margin-top:.4em}nav a{margin-right:1em}</style>\n</head><body>\n<h1>stencilbench run: ");
+    plot_buf_html(&h, c->m.label);
+    plot_buf_printf(&h, "</h1>\n<h2>Machine</h2>\n");
+    machine_table(c, &h);
+    plot_buf_printf(&h, "<p>Every point is the median of its repetitions; error bars span their min..max. "
+                        "Rates count interior cells; bandwidth counts 8 B per cell update (read T, write T').</p>\n");
+    if (c->ncharts == 0)
+        plot_buf_printf(&h, "<p><strong>No charts:</strong> timings.csv has no rows with status ok.</p>\n");
+    else
+        plot_buf_printf(&h, "<h2>Charts</h2>\n<nav>\n");
+    for (int i = 0; i < c->ncharts; i++)
+        plot_buf_printf(&h, "<a href=\"#%s\">%s</a>\n", c->charts[i].name, c->charts[i].name);
+    if (c->ncharts)
+        plot_buf_printf(&h, "</nav>\n");
+    for (int i = 0; i < c->ncharts; i++) {
+        const plot_chart *ch = &c->charts[i];
+        plot_buf_printf(&h, "<figure id=\"%s\"><a href=\"%s.svg\"><img src=\"%s.png\" alt=\"", ch->name, ch->name, ch->name);
+        plot_buf_html(&h, ch->title);
+        plot_buf_printf(&h, "\" width=\"%d\" height=\"%d\"></a>\n<figcaption>", CHART_W, CHART_H);
+        plot_buf_html(&h, ch->caption);
+        plot_buf_printf(&h, " <a href=\"%s.svg\">SVG</a>, <a href=\"data/%s.dat\">data</a>, <a href=\"data/%s.gp\">script</a></figcaption></figure>\n",
+                        ch->name, ch->name, ch->name);
+    }
+    plot_buf_printf(&h, "</body></html>\n");
+    char path[PLOT_PATH_MAX];
+    stencil_status st = plot_path(path, sizeof path, err, "%s/index.html", c->plots_dir);
+    if (st == STENCIL_OK)
+        st = plot_buf_write(&h, path, err);
+    plot_buf_free(&h);
+    return st;
+}
+
+/* ---- the entry point ------------------------------------------------------------------ */
+
+stencil_status plot_render_run(const char *run_dir, stencil_error *err)
+{
+    plot_ctx *c = calloc(1, sizeof *c);
+    plot_row *rows = NULL;
+    size_t nrows = 0;
+    const plot_point **buf = NULL;
+    plot_pref *prefs = NULL;
+    char data_dir[PLOT_PATH_MAX];
+    if (!c) {
+        plot_msg(err, "out of memory");
+        return STENCIL_ERR_NOMEM;
+    }
+    stencil_status st;
+    if ((st = plot_gnuplot_check(err)) != STENCIL_OK ||
+        (st = plot_path(c->run_dir, sizeof c->run_dir, err, "%s", run_dir)) != STENCIL_OK ||
+        (st = plot_path(c->plots_dir, sizeof c->plots_dir, err, "%s/plots", run_dir)) != STENCIL_OK ||
+        (st = plot_path(data_dir, sizeof data_dir, err, "%s/plots/data", run_dir)) != STENCIL_OK ||
+        (st = read_machine(c, err)) != STENCIL_OK || (st = read_rows(c, &rows, &nrows, err)) != STENCIL_OK ||
+        (st = aggregate(c, rows, nrows, err)) != STENCIL_OK || (st = plot_mkdir_p(data_dir, err)) != STENCIL_OK)
+        goto done;
+    buf = malloc((c->np ? c->np : 1) * sizeof *buf);
+    prefs = malloc((c->np ? c->np : 1) * sizeof *prefs);
+    if (!buf || !prefs) {
+        plot_msg(err, "out of memory");
+        st = STENCIL_ERR_NOMEM;
+        goto done;
+    }
+    /* Variants in order of first appearance in the sorted points: alphabetical. */
+    int nv = 0;
+    for (size_t i = 0; i < c->np; i++)
+        if (i == 0 || strcmp(c->pts[i].k.variant, c->pts[i - 1].k.variant) != 0)
+            make_pref(c, c->pts[i].k.variant, &prefs[nv++]);
+    for (int v = 0; v < nv && st == STENCIL_OK; v++) {
+        if ((st = variant_grid(c, &prefs[v], buf, err)) == STENCIL_OK &&
+            (st = scaling_chart(c, &prefs[v], 1, 0, buf, err)) == STENCIL_OK &&
+            (st = steps_chart(c, &prefs[v], 1, 0, buf, err)) == STENCIL_OK)
+            st = bars_chart(c, &prefs[v], 1, 0, buf, err);
+    }
+    if (st == STENCIL_OK && nv > 1 && (st = compare_grid(c, prefs, nv, buf, err)) == STENCIL_OK &&
+        (st = scaling_chart(c, prefs, nv, 1, buf, err)) == STENCIL_OK &&
+        (st = steps_chart(c, prefs, nv, 1, buf, err)) == STENCIL_OK) {
+        int ngpu = 0;
+        for (int v = 0; v < nv; v++)
+            ngpu += prefs[v].gpu;
+        if (ngpu > 1)
+            st = bars_chart(c, prefs, nv, 1, buf, err);
+    }
+    if (st == STENCIL_OK)
+        st = write_index(c, err);
+done:
+    free(prefs);
+    free(buf);
+    free(rows);
+    free(c->pts);
+    cJSON_Delete(c->m.json);
+    free(c);
+    return st;
+}

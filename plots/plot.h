@@ -1,0 +1,66 @@
+/* Charts of a run and pictures of ocean data, drawn by gnuplot (pngcairo, svg, gif).
+ *
+ * Charts read only a run folder's timings.csv and machine.json (results/SCHEMA.md). The C
+ * code aggregates the repetitions (median, min, max per point) into small .dat files and
+ * writes one gnuplot script per chart beside them (RUN_DIR/plots/data/); the scripts only
+ * draw. Every function returns STENCIL_OK or another stencil_status with a message in err;
+ * gnuplot missing is STENCIL_ERR_UNAVAILABLE naming the package to install, and anything
+ * gnuplot writes to stderr (a warning included) is an error. */
+#ifndef PLOT_PLOT_H
+#define PLOT_PLOT_H
+
+#include <stddef.h>
+
+#include "../kernels/variant.h"
+
+/* Renders every chart of RUN_DIR (timings.csv, machine.json) as PNG and SVG into
+ * RUN_DIR/plots/, with an index.html that shows them all and the machine summary. Rows whose
+ * status is not ok are left out; a run with no ok rows still gets an index saying so.
+ * `stencilbench run` calls this at the end of a study; `stencilbench plot` calls it again. */
+stencil_status plot_render_run(const char *run_dir, stencil_error *err);
+
+/* Returns STENCIL_OK when gnuplot can be run, else STENCIL_ERR_UNAVAILABLE with a message
+ * naming the package (gnuplot-nox). The program is $STENCILBENCH_GNUPLOT or gnuplot on PATH. */
+stencil_status plot_gnuplot_check(stencil_error *err);
+
+/* One variable of a dataset in memory: data[t][z][y][x] (x fastest), NaN for land and sea
+ * floor. Coordinates are optional (NULL means index numbers). time_units is CF
+ * ("hours since 1950-01-01 00:00:00"), used to label frames; NULL or "" shows the index. */
+typedef struct plot_ocean {
+    size_t nt, nz, ny, nx;
+    const float *data;
+    const double *time, *depth, *lat, *lon;
+    const char *time_units;
+    const char *name;   /* variable name, e.g. thetao */
+    const char *units;  /* e.g. degrees_C */
+    const char *source; /* shown in titles: the file name */
+} plot_ocean;
+
+typedef struct plot_viz_options {
+    const char *out_dir;  /* created if missing */
+    double depth_m;       /* the nearest depth level is drawn */
+    size_t time;          /* slice: the time index */
+    int speed_ms;         /* animate: milliseconds per frame */
+    size_t depths, times; /* cube: the first N depth levels for the first M times */
+} plot_viz_options;
+
+/* Longest path the viz functions write into `written` (the main file they made). */
+enum { PLOT_PATH_MAX = 4096 };
+
+/* A PNG of the depth level nearest opt->depth_m at time opt->time: longitude and latitude
+ * axes, a colour bar in the variable's units, land in grey. */
+stencil_status plot_viz_slice(const plot_ocean *o, const plot_viz_options *opt,
+                              char *written, size_t written_len, stencil_error *err);
+
+/* The time axis at the level nearest opt->depth_m as an animated GIF and a self-contained
+ * HTML page (frames embedded as base64 PNG, play/pause, slider, opt->speed_ms per frame).
+ * One colour scale for all frames. `written` gets the HTML page's path. */
+stencil_status plot_viz_animate(const plot_ocean *o, const plot_viz_options *opt,
+                                char *written, size_t written_len, stencil_error *err);
+
+/* The first opt->depths levels stacked as surfaces (depth axis pointing down), one PNG per
+ * time for the first opt->times times, and an HTML page stepping through them. */
+stencil_status plot_viz_cube(const plot_ocean *o, const plot_viz_options *opt,
+                             char *written, size_t written_len, stencil_error *err);
+
+#endif

@@ -1,0 +1,66 @@
+/* Helpers shared by the plots folder's C files: a growing text buffer, files and folders, the embedded gnuplot
+ * scripts and the gnuplot runner. Not part of the public interface (plot.h). */
+#ifndef PLOT_INTERNAL_H
+#define PLOT_INTERNAL_H
+
+#include <stddef.h>
+
+#include "../kernels/variant.h"
+
+#if defined(__GNUC__)
+#define PLOT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define PLOT_PRINTF(a, b)
+#endif
+
+/* A NUL-terminated text that grows; after a failed allocation `failed` is set and further
+ * appends do nothing, so callers check once, at the end (plot_buf_write). */
+typedef struct plot_buf {
+    char *s;
+    size_t len, cap;
+    int failed;
+} plot_buf;
+
+void plot_buf_append(plot_buf *b, const char *text, size_t n);
+void plot_buf_printf(plot_buf *b, const char *fmt, ...) PLOT_PRINTF(2, 3);
+/* Appends text as a gnuplot double-quoted string (newlines become \n). */
+void plot_buf_gp_string(plot_buf *b, const char *text);
+/* Appends text with &, <, >, " escaped for HTML. */
+void plot_buf_html(plot_buf *b, const char *text);
+/* Appends the file's bytes as base64. */
+stencil_status plot_buf_base64_file(plot_buf *b, const char *path, stencil_error *err);
+void plot_buf_free(plot_buf *b);
+/* Writes the buffer to path; STENCIL_ERR_NOMEM if an append failed, STENCIL_ERR_IO. */
+stencil_status plot_buf_write(const plot_buf *b, const char *path, stencil_error *err);
+
+/* Formats an error message into err (truncated to fit). */
+void plot_msg(stencil_error *err, const char *fmt, ...) PLOT_PRINTF(2, 3);
+/* Formats into dst, truncating to fit (titles, labels). */
+void plot_fmt(char *dst, size_t len, const char *fmt, ...) PLOT_PRINTF(3, 4);
+
+/* snprintf into dst, STENCIL_ERR_ARG when it does not fit. */
+stencil_status plot_path(char *dst, size_t len, stencil_error *err, const char *fmt, ...)
+    PLOT_PRINTF(4, 5);
+/* mkdir -p. */
+stencil_status plot_mkdir_p(const char *path, stencil_error *err);
+int plot_file_exists(const char *path);
+
+/* The gnuplot scripts plots/<name>.gp, compiled in (cmake/embed_files.cmake). */
+typedef struct plot_script {
+    const char *name, *text;
+} plot_script;
+extern const plot_script plot_scripts[];
+extern const size_t plot_scripts_count;
+/* The text of plots/<name>, or NULL. */
+const char *plot_script_text(const char *name);
+
+/* Appends the lines that choose the terminal and output of one chart: fmt is "png", "svg"
+ * or "gif"; out the file name without extension; width x height pixels. */
+void plot_buf_terminal(plot_buf *b, const char *fmt, const char *out, int width, int height);
+
+/* Runs gnuplot on `script` (a file name relative to dir) with dir as working directory.
+ * Anything on its stderr, other than gif's "N frames in animation sequence" notice, makes it
+ * fail with the first lines of that output in err. */
+stencil_status plot_gnuplot_run(const char *dir, const char *script, stencil_error *err);
+
+#endif
