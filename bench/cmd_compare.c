@@ -535,18 +535,20 @@ static int run_reference(const char *run_path, const char *ref_path, const char 
             goto done;
         }
     if (!no_chart) {
-        char out[1200];
-        if (chart_path) {
-            snprintf(out, sizeof out, "%s", chart_path);
+        char dir[1200], name[256] = "compare";
+        if (chart_path) { /* DIR/NAME[.png]: both NAME.png and NAME.svg are written */
+            snprintf(dir, sizeof dir, "%s", chart_path);
+            char *slash = strrchr(dir, '/');
+            snprintf(name, sizeof name, "%s", slash ? slash + 1 : dir);
+            if (slash)
+                *slash = '\0';
+            else
+                snprintf(dir, sizeof dir, ".");
+            char *dot = strrchr(name, '.');
+            if (dot && (strcmp(dot, ".png") == 0 || strcmp(dot, ".svg") == 0))
+                *dot = '\0';
         } else if (is_dir(run_path)) {
-            snprintf(out, sizeof out, "%s/plots", run_path);
-            if (mkdir(out, 0777) != 0 && errno != EEXIST) {
-                fprintf(stderr, "stencilbench compare: %s: %s (use --chart FILE or --no-chart)\n",
-                        out, strerror(errno));
-                status = BENCH_EXIT_FAILED;
-                goto done;
-            }
-            snprintf(out, sizeof out, "%s/plots/compare.png", run_path);
+            snprintf(dir, sizeof dir, "%.1190s/plots", run_path);
         } else {
             goto done; /* a bare timings.csv: no folder to put a chart in unless asked */
         }
@@ -557,13 +559,13 @@ static int run_reference(const char *run_path, const char *ref_path, const char 
         names[0] = mine_name;
         for (int r = 0; r < nrefs; r++)
             names[r + 1] = refs[r].label;
-        if (plot_compare_chart(out, "cell updates per second: your run against the references",
+        if (plot_compare_chart(dir, name, "cell updates per second: your run against the references",
                                c->bars, c->nbars, c->tics, c->ntics, names, (size_t)nrefs + 1,
                                &err) != STENCIL_OK) {
-            fprintf(stderr, "stencilbench compare: chart: %s\n", err.msg);
+            fprintf(stderr, "stencilbench compare: chart: %s (or --no-chart)\n", err.msg);
             status = BENCH_EXIT_FAILED;
         } else {
-            printf("\nchart: %s\n", out);
+            printf("\nchart: %s/%s.png (and .svg)\n", dir, name);
         }
     }
 done:

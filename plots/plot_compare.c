@@ -1,90 +1,80 @@
-#define _POSIX_C_SOURCE 200809L
-#include <errno.h>
-#include <spawn.h>
+#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
+#include "plot.h"
 #include "plot_compare.h"
+#include "plot_internal.h"
 
-extern char **environ;
+enum { CHART_W = 1100, CHART_H = 560 };
 
-#ifndef PLOT_SCRIPT_DIR
-#define PLOT_SCRIPT_DIR "plots"
-#endif
-
-static void quote_gp(char *dst, size_t cap, const char *s)
-{
-    size_t j = 0;
-    for (; *s && j + 2 < cap; s++)
-        if (*s != '\'' && *s != '"' && *s != '\\')
-            dst[j++] = *s;
-    dst[j] = '\0';
-}
-
-stencil_status plot_compare_chart(const char *out, const char *title, const plot_bar *bars,
-                                  size_t nbars, const plot_tic *tics, size_t ntics,
-                                  const char *const *machines, size_t nmachines,
+stencil_status plot_compare_chart(const char *dir, const char *name, const char *title,
+                                  const plot_bar *bars, size_t nbars, const plot_tic *tics,
+                                  size_t ntics, const char *const *machines, size_t nmachines,
                                   stencil_error *err)
 {
-    char data[1100], script[1100], expr[4096], names[1024] = "", t[256], o[1100];
-    snprintf(data, sizeof data, "%s", out);
-    char *dot = strrchr(data, '.'), *slash = strrchr(data, '/');
-    if (dot && (!slash || dot > slash))
-        *dot = '\0';
-    strncat(data, ".dat", sizeof data - strlen(data) - 1);
-    FILE *f = fopen(data, "w");
-    if (!f) {
-        snprintf(err->msg, sizeof err->msg, "%.300s: %s", data, strerror(errno));
-        return STENCIL_ERR_IO;
+    const char *body = plot_script_text("compare.gp");
+    if (!body) {
+        plot_msg(err, "internal: no embedded script compare.gp");
+        return STENCIL_ERR_ARG;
     }
-    /* blocks 0..2: bars by style (x rate machine); block 3: the x tics */
-    for (int s = 0; s < 3; s++) {
-        fprintf(f, "# %s\n", s == 0 ? "measured" : s == 1 ? "projected" : "published");
+    char data_dir[PLOT_PATH_MAX], path[PLOT_PATH_MAX], out[PLOT_PATH_MAX];
+    stencil_status st;
+    if ((st = plot_path(data_dir, sizeof data_dir, err, "%s/data", dir)) != STENCIL_OK ||
+        (st = plot_mkdir_p(data_dir, err)) != STENCIL_OK)
+        return st;
+    plot_buf d = {0}, gp = {0};
+    double ymin = INFINITY;
+    for (int s = 0; s < 3; s++) { /* blocks 0..2: bars by style; an empty block gets a NaN */
+        plot_buf_printf(&d, "# %s: x rate machine\n", s == 0 ? "measured" : s == 1 ? "projected" : "published");
         int any = 0;
         for (size_t i = 0; i < nbars; i++)
-            if ((int)bars[i].style == s) {
-                fprintf(f, "%g %.6g %d\n", bars[i].x, bars[i].rate, bars[i].machine + 1);
+            if ((int)bars[i].style == s && bars[i].rate > 0.0) {
+                plot_buf_printf(&d, "%g %.6g %d\n", bars[i].x, bars[i].rate, bars[i].machine % 10 + 1);
+                ymin = fmin(ymin, bars[i].rate);
                 any = 1;
             }
         if (!any)
-            fprintf(f, "0 NaN 1\n");
-        fprintf(f, "\n\n");
+            plot_buf_printf(&d, "1 NaN 1\n");
+        plot_buf_printf(&d, "\n\n");
     }
-    fprintf(f, "# tics\n");
-    for (size_t i = 0; i < ntics; i++)
-        fprintf(f, "%g \"%s\"\n", tics[i].x, tics[i].label);
-    if (fclose(f) != 0) {
-        snprintf(err->msg, sizeof err->msg, "%.300s: write failed", data);
-        return STENCIL_ERR_IO;
+    plot_buf_printf(&d, "# tics: x label\n");
+    for (size_t i = 0; i < ntics; i++) {
+        plot_buf_printf(&d, "%g ", tics[i].x);
+        plot_buf_gp_string(&d, tics[i].label);
+        plot_buf_printf(&d, "\n");
     }
-    for (size_t i = 0; i < nmachines; i++) {
-        char q[128];
-        quote_gp(q, sizeof q, machines[i]);
+    if (ntics == 0)
+        plot_buf_printf(&d, "1 \"(nothing to compare)\"\n");
+    plot_buf_printf(&gp, "# %s: written by stencilbench compare; run from %s: gnuplot data/%s.gp\n",
+                    name, dir, name);
+    plot_buf_printf(&gp, "array col[10] = [\"#1f77b4\", \"#d62728\", \"#2ca02c\", \"#9467bd\", "
+                         "\"#ff7f0e\", \"#8c564b\", \"#e377c2\", \"#17becf\", \"#7f7f7f\", \"#bcbd22\"]\n");
+    plot_buf_printf(&gp, "dat = \"data/%s.dat\"\nchart_title = ", name);
+    plot_buf_gp_string(&gp, title);
+    plot_buf_printf(&gp, "\nmachines = \"");
+    for (size_t i = 0; i < nmachines && i < 10; i++) {
         if (i)
-            strncat(names, " ", sizeof names - strlen(names) - 1);
-        strncat(names, q, sizeof names - strlen(names) - 1);
+            plot_buf_printf(&gp, " ");
+        for (const char *p = machines[i]; *p; p++)
+            if (*p != '"' && *p != '\\' && *p != ' ')
+                plot_buf_printf(&gp, "%c", *p);
     }
-    const char *dir = getenv("STENCILBENCH_PLOTS");
-    snprintf(script, sizeof script, "%s/compare.gp", dir && *dir ? dir : PLOT_SCRIPT_DIR);
-    quote_gp(t, sizeof t, title);
-    quote_gp(o, sizeof o, out);
-    snprintf(expr, sizeof expr, "datafile='%s'; outfile='%s'; chart_title='%s'; machines='%s'",
-             data, o, t, names);
-    char *argv[] = {"gnuplot", "-e", expr, script, NULL};
-    pid_t pid;
-    int rc = posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ);
-    if (rc != 0) {
-        snprintf(err->msg, sizeof err->msg,
-                 "cannot start gnuplot (%s): install gnuplot-nox to draw %s", strerror(rc), out);
-        return STENCIL_ERR_IO;
+    plot_buf_printf(&gp, "\"\nymin = %g\n", isfinite(ymin) ? pow(10.0, floor(log10(ymin) - 0.3)) : 1.0);
+    static const char *const fmts[] = {"png", "svg"};
+    for (int i = 0; i < 2; i++) {
+        plot_buf_printf(&gp, "\nreset\n");
+        plot_buf_terminal(&gp, fmts[i], name, CHART_W, CHART_H);
+        plot_buf_append(&gp, body, strlen(body));
+        plot_buf_printf(&gp, "unset output\n");
     }
-    int wst;
-    if (waitpid(pid, &wst, 0) < 0 || !WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
-        snprintf(err->msg, sizeof err->msg, "gnuplot failed on %.150s drawing %.150s (data in %.150s)", script,
-                 out, data);
-        return STENCIL_ERR_IO;
-    }
-    return STENCIL_OK;
+    if ((st = plot_path(path, sizeof path, err, "%s/data/%s.dat", dir, name)) == STENCIL_OK &&
+        (st = plot_buf_write(&d, path, err)) == STENCIL_OK &&
+        (st = plot_path(path, sizeof path, err, "%s/data/%s.gp", dir, name)) == STENCIL_OK &&
+        (st = plot_buf_write(&gp, path, err)) == STENCIL_OK &&
+        (st = plot_path(out, sizeof out, err, "data/%s.gp", name)) == STENCIL_OK)
+        st = plot_gnuplot_run(dir, out, err);
+    plot_buf_free(&d);
+    plot_buf_free(&gp);
+    return st;
 }
