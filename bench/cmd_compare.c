@@ -59,12 +59,13 @@ static void side_free(side *s)
     bench_timings_free(&s->t);
 }
 
-static stencil_status side_load(const char *path, side *s, stencil_error *err)
+/* Reads a run or reference; allow_empty accepts a file with a header and no rows. */
+static stencil_status side_load(const char *path, side *s, int allow_empty, stencil_error *err)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->name, sizeof s->name, "%s", path);
     stencil_status st = bench_timings_read(path, &s->t, err);
-    if (st == STENCIL_OK && s->t.count == 0) {
+    if (st == STENCIL_OK && s->t.count == 0 && !allow_empty) {
         snprintf(err->msg, sizeof err->msg, "%s: no rows after the header", path);
         st = STENCIL_ERR_ARG;
     }
@@ -73,7 +74,7 @@ static stencil_status side_load(const char *path, side *s, stencil_error *err)
     if (st == STENCIL_OK)
         st = bench_points_best(&s->pts, &s->best, err);
     if (st == STENCIL_OK) {
-        const char *m = s->t.rows[0].machine;
+        const char *m = s->t.count ? s->t.rows[0].machine : "";
         if (*m) {
             snprintf(s->label, sizeof s->label, "%s", m);
         } else {
@@ -107,12 +108,12 @@ static int run_gate(const char *base_path, const char *new_path, const bench_gat
 {
     side base, fresh;
     stencil_error err = {{0}};
-    if (side_load(base_path, &base, &err) != STENCIL_OK) {
+    if (side_load(base_path, &base, 0, &err) != STENCIL_OK) {
         fprintf(stderr, "stencilbench compare --gate: base: %s\n", err.msg);
         side_free(&base);
         return BENCH_EXIT_USAGE;
     }
-    if (side_load(new_path, &fresh, &err) != STENCIL_OK) {
+    if (side_load(new_path, &fresh, 0, &err) != STENCIL_OK) {
         fprintf(stderr, "stencilbench compare --gate: new: %s\n", err.msg);
         side_free(&base);
         side_free(&fresh);
@@ -230,7 +231,7 @@ static void verdict_words(const bench_point *a, const bench_point *b, const char
                           bench_match_kind kind)
 {
     double ratio = a->median_rate / b->median_rate;
-    printf("    your %s variant runs at %.2fx the %s %s", a->row->variant, ratio, ref_label,
+    printf("    your %s variant runs at %.3gx the %s %s", a->row->variant, ratio, ref_label,
            prov_noun(b->row->provenance));
     if (kind == BENCH_MATCH_NEAREST)
         printf(" (on the nearest grid it has, %ldx%ldx%ld x%ld steps)", b->row->nz, b->row->ny,
@@ -399,7 +400,7 @@ static int compare_one(const side *mine, const side *ref, int allow_nearest, ste
 }
 
 /* For each of your variants: your figure that the most references share, and their bars. */
-static void build_chart(chart *c, const side *mine, side *refs, int nrefs)
+static void build_chart(chart *c, const side *mine, side *refs, int nrefs, const int *cidx)
 {
     for (size_t i = 0; i < mine->best.count; i++) {
         const bench_point *a = &mine->pts.p[mine->best.idx[i]];
@@ -445,7 +446,7 @@ static void build_chart(chart *c, const side *mine, side *refs, int nrefs)
                     strcmp(b->row->scheme, pick->row->scheme) == 0) {
                     rate[n] = b->median_rate;
                     style[n] = style_of(b->row->provenance);
-                    machine[n++] = r + 1;
+                    machine[n++] = cidx[r];
                     break;
                 }
             }
@@ -481,7 +482,7 @@ static void build_chart(chart *c, const side *mine, side *refs, int nrefs)
                 if (best) {
                     rate[n] = best->median_rate;
                     style[n] = PLOT_PUBLISHED;
-                    machine[n++] = s + 1;
+                    machine[n++] = cidx[s];
                 }
             }
             char label[64];
@@ -495,7 +496,7 @@ static int run_reference(const char *run_path, const char *ref_path, const char 
 {
     side mine;
     stencil_error err = {{0}};
-    if (side_load(run_path, &mine, &err) != STENCIL_OK) {
+    if (side_load(run_path, &mine, 0, &err) != STENCIL_OK) {
         fprintf(stderr, "stencilbench compare: %s\n", err.msg);
         side_free(&mine);
         return BENCH_EXIT_USAGE;
@@ -519,7 +520,7 @@ static int run_reference(const char *run_path, const char *ref_path, const char 
         goto done;
     }
     for (int r = 0; r < nrefs; r++, loaded++)
-        if (side_load(paths[r], &refs[r], &err) != STENCIL_OK) {
+        if (side_load(paths[r], &refs[r], nrefs > 1, &err) != STENCIL_OK) {
             fprintf(stderr, "stencilbench compare: reference %s\n", err.msg);
             status = BENCH_EXIT_USAGE;
             loaded++;
@@ -529,7 +530,9 @@ static int run_reference(const char *run_path, const char *ref_path, const char 
     printf("rates are median cell updates per second; roof = fraction of the copy bandwidth "
            "measured on that machine (projected: its published bandwidth)\n");
     for (int r = 0; r < nrefs; r++)
-        if (!compare_one(&mine, &refs[r], allow_nearest, &err)) {
+        if (refs[r].t.count == 0)
+            printf("\n== %s: no rows yet (see its README.md) ==\n", refs[r].name);
+        else if (!compare_one(&mine, &refs[r], allow_nearest, &err)) {
             fprintf(stderr, "stencilbench compare: %s\n", err.msg);
             status = BENCH_EXIT_FAILED;
             goto done;
@@ -539,7 +542,7 @@ static int run_reference(const char *run_path, const char *ref_path, const char 
         if (chart_path) { /* DIR/NAME[.png]: both NAME.png and NAME.svg are written */
             snprintf(dir, sizeof dir, "%s", chart_path);
             char *slash = strrchr(dir, '/');
-            snprintf(name, sizeof name, "%s", slash ? slash + 1 : dir);
+            snprintf(name, sizeof name, "%.200s", slash ? slash + 1 : dir);
             if (slash)
                 *slash = '\0';
             else
@@ -552,15 +555,19 @@ static int run_reference(const char *run_path, const char *ref_path, const char 
         } else {
             goto done; /* a bare timings.csv: no folder to put a chart in unless asked */
         }
-        build_chart(c, &mine, refs, nrefs);
         const char *names[MAX_REFS + 1];
+        int cidx[MAX_REFS], nnames = 1;
         char mine_name[128];
         snprintf(mine_name, sizeof mine_name, "yours:%s", mine.label);
         names[0] = mine_name;
-        for (int r = 0; r < nrefs; r++)
-            names[r + 1] = refs[r].label;
+        for (int r = 0; r < nrefs; r++) { /* a colour per reference that has rows */
+            cidx[r] = refs[r].t.count ? nnames : 0;
+            if (refs[r].t.count)
+                names[nnames++] = refs[r].label;
+        }
+        build_chart(c, &mine, refs, nrefs, cidx);
         if (plot_compare_chart(dir, name, "cell updates per second: your run against the references",
-                               c->bars, c->nbars, c->tics, c->ntics, names, (size_t)nrefs + 1,
+                               c->bars, c->nbars, c->tics, c->ntics, names, (size_t)nnames,
                                &err) != STENCIL_OK) {
             fprintf(stderr, "stencilbench compare: chart: %s (or --no-chart)\n", err.msg);
             status = BENCH_EXIT_FAILED;

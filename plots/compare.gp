@@ -1,5 +1,5 @@
 # The comparison chart of `stencilbench compare RUN REFERENCE` (plots/plot_compare.c).
-# Set by plot_compare.c: dat, chart_title, machines (one word each), ymin.
+# Set by plot_compare.c: dat, chart_title, machines (one word each), ymin, ymax, col (colours).
 # Data blocks: 0 measured, 1 projected, 2 published bars (x, cell updates/s, machine index);
 # 3 the tic labels (x, "label"). Measured: solid; projected: hatched; published: open, dashed.
 set title chart_title
@@ -11,11 +11,12 @@ set key outside right top vertical
 set xtics scale 0 rotate by -25 font ",9" nomirror
 set boxwidth 0.11 absolute
 set style fill solid 0.85 border -1
-set yrange [ymin:*]
+set yrange [ymin:ymax]
+do for [i=1:10] { set linetype i lc rgb col[i] }
 set xrange [0.4:*]
-plot dat index 0 using 1:2:(col[int($3)]) with boxes fs solid 0.85 lc rgb variable notitle, \
-     dat index 1 using 1:2:(col[int($3)]) with boxes fs pattern 4 lc rgb variable lw 1.5 notitle, \
-     dat index 2 using 1:2:(col[int($3)]) with boxes fs empty lc rgb variable dt 2 lw 2 notitle, \
+plot dat index 0 using 1:2:3 with boxes fs solid 0.85 lc variable notitle, \
+     dat index 1 using 1:2:3 with boxes fs pattern 4 lc variable lw 1.5 notitle, \
+     dat index 2 using 1:2:3 with boxes fs empty lc variable dt 2 lw 2 notitle, \
      dat index 3 using 1:(NaN):xtic(2) with points notitle, \
      for [i=1:words(machines)] keyentry with boxes fs solid 0.85 lc rgb col[i] title word(machines, i), \
      keyentry with boxes fs solid 0.85 lc rgb "#606060" title "measured", \

@@ -24,7 +24,7 @@ stencil_status plot_compare_chart(const char *dir, const char *name, const char 
         (st = plot_mkdir_p(data_dir, err)) != STENCIL_OK)
         return st;
     plot_buf d = {0}, gp = {0};
-    double ymin = INFINITY;
+    double ymin = INFINITY, ymax = 0.0;
     for (int s = 0; s < 3; s++) { /* blocks 0..2: bars by style; an empty block gets a NaN */
         plot_buf_printf(&d, "# %s: x rate machine\n", s == 0 ? "measured" : s == 1 ? "projected" : "published");
         int any = 0;
@@ -32,6 +32,7 @@ stencil_status plot_compare_chart(const char *dir, const char *name, const char 
             if ((int)bars[i].style == s && bars[i].rate > 0.0) {
                 plot_buf_printf(&d, "%g %.6g %d\n", bars[i].x, bars[i].rate, bars[i].machine % 10 + 1);
                 ymin = fmin(ymin, bars[i].rate);
+                ymax = fmax(ymax, bars[i].rate);
                 any = 1;
             }
         if (!any)
@@ -60,7 +61,8 @@ stencil_status plot_compare_chart(const char *dir, const char *name, const char 
             if (*p != '"' && *p != '\\' && *p != ' ')
                 plot_buf_printf(&gp, "%c", *p);
     }
-    plot_buf_printf(&gp, "\"\nymin = %g\n", isfinite(ymin) ? pow(10.0, floor(log10(ymin) - 0.3)) : 1.0);
+    plot_buf_printf(&gp, "\"\nymin = %g\nymax = %g\n", isfinite(ymin) ? pow(10.0, floor(log10(ymin) - 0.3)) : 1.0,
+                    ymax > 0.0 ? pow(10.0, ceil(log10(ymax) + 0.2)) : 10.0);
     static const char *const fmts[] = {"png", "svg"};
     for (int i = 0; i < 2; i++) {
         plot_buf_printf(&gp, "\nreset\n");
