@@ -389,7 +389,7 @@ static int compare_one(const side *mine, const side *ref, int allow_nearest, ste
         if (ref_only++ < LIST_MAX) {
             char label[256];
             bench_point_label(b->row, label, sizeof label);
-            printf("%s%s", ref_only == 1 ? "  only in the reference:" : ",", label);
+            printf("%s %s", ref_only == 1 ? "  only in the reference:" : ",", label);
         }
     }
     if (ref_only)
