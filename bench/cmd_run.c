@@ -273,6 +273,14 @@ int bench_cmd_run(int argc, char **argv)
         char stamp[32];
         utc_now(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ");
         snprintf(dir, sizeof dir, "results/runs/%s-%s", stamp, host);
+        /* Two runs started in the same second get -2, -3, ... */
+        size_t n = strlen(dir);
+        for (int k = 2; k < 100; k++) {
+            snprintf(path, sizeof path, "%s/timings.csv", dir);
+            if (access(path, F_OK) != 0)
+                break;
+            snprintf(dir + n, sizeof dir - n, "-%d", k);
+        }
     }
     size_t dl = strlen(dir);
     while (dl > 1 && dir[dl - 1] == '/')

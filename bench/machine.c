@@ -87,6 +87,15 @@ stencil_status bench_topology_read(bench_topology *t, stencil_error *err)
                 t->l3_bytes = size;
         }
     }
+    size_t l2_total = 0;
+    for (int i = 0; i < t->ncaches; i++) {
+        if (t->caches[i].level == 3)
+            t->llc_total_bytes += t->caches[i].size_bytes * (size_t)t->caches[i].count;
+        if (t->caches[i].level == 2)
+            l2_total += t->caches[i].size_bytes * (size_t)t->caches[i].count;
+    }
+    if (!t->llc_total_bytes)
+        t->llc_total_bytes = l2_total;
     hwloc_topology_destroy(topo);
     return STENCIL_OK;
 }

@@ -25,6 +25,7 @@ typedef struct bench_topology {
     int ncaches;
     size_t l2_bytes; /* one core's L2 (0 if none) */
     size_t l3_bytes; /* the largest L3 (0 if none) */
+    size_t llc_total_bytes; /* all last-level caches together (every L3, else every L2) */
 } bench_topology;
 
 /* Reads the topology with hwloc; fields it cannot learn stay 0 or "" (cores at least 1). */

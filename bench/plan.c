@@ -42,7 +42,7 @@ static stencil_status split(const io_study_config *c, io_config_key key, const c
             p++;
     }
     if (out->n == 0)
-        return io_config_fail(c, key, err, "is empty");
+        return io_config_fail(c, key, err, "is empty: give at least one value");
     return STENCIL_OK;
 }
 
@@ -96,7 +96,9 @@ static stencil_status plan_grids(const io_study_config *c, const bench_topology 
             n = add_grid(grids, n, 50, 222, 241, 1);
         } else if (strcmp(it, "auto") == 0) {
             /* Two float fields (read and write) of n^3 cells: 8 n^3 bytes. */
-            size_t llc = topo->l3_bytes ? topo->l3_bytes : topo->l2_bytes;
+            size_t llc = topo->llc_total_bytes ? topo->llc_total_bytes
+                         : topo->l3_bytes          ? topo->l3_bytes
+                                                   : topo->l2_bytes;
             if (topo->l2_bytes) {
                 size_t e = cube_edge((double)topo->l2_bytes / 2 / 8, 0, 4);
                 n = add_grid(grids, n, e, e, e, 0);
@@ -121,7 +123,7 @@ static stencil_status plan_grids(const io_study_config *c, const bench_topology 
             n = add_grid(grids, n, e, e, e, 0);
             used = append_note(plan->notes, used,
                                "grid auto: %.0f^3 far out of cache (two fields %.0f MiB, at least 4x "
-                               "the %.1f MiB last-level cache)\n",
+                               "the %.1f MiB of last-level cache in all)\n",
                                (double)e, 8.0 * (double)e * e * e / mib, (double)llc / mib);
         } else {
             size_t nz, ny, nx;
@@ -207,7 +209,7 @@ static stencil_status plan_variants(const io_study_config *c, const stencil_vari
                 used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", r ? ", " : "",
                                          stencil_variant_at(r)->name);
             return io_config_fail(c, IO_KEY_VARIANTS, err,
-                                  "unknown variant '%s' (valid: %s; or all, cpu, gpu)", it, names);
+                                  "unknown variant '%s'; valid variants: %s (or all, cpu, gpu)", it, names);
         }
     }
     *nout = n;
@@ -268,10 +270,10 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
         st = io_config_double(c, IO_KEY_K, 0.0, 1.0, &k, err);
     if (st == STENCIL_OK)
         st = io_config_double(c, IO_KEY_LAND_FRACTION, 0.0, 1.0, &land, err);
+    stencil_error e2;
     if (st == STENCIL_OK && stencil_scheme_parse(c->values[IO_KEY_SCHEME].text, &plan->scheme,
-                                                 err) != STENCIL_OK)
-        st = io_config_fail(c, IO_KEY_SCHEME, err, "'%s': use course or insulated",
-                            c->values[IO_KEY_SCHEME].text);
+                                                 &e2) != STENCIL_OK)
+        st = io_config_fail(c, IO_KEY_SCHEME, err, "%s", e2.msg);
     if (st != STENCIL_OK)
         return st;
     plan->reps = (int)reps;

@@ -84,7 +84,8 @@ static void progress(run_state *rs, int rep)
     if (s->quiet || !s->tty)
         return;
     double elapsed = bench_now() - rs->t0;
-    double frac_point = s->plan->reps ? (double)(rep + 1) / (s->plan->reps + s->plan->warmup) : 1;
+    double frac_point = rep < 0 ? 0.0 : (double)(rep + 1 + s->plan->warmup) /
+                                            (s->plan->reps + s->plan->warmup);
     double done = rs->est_before + rs->est_point * (frac_point > 1 ? 1 : frac_point);
     double scale = done > 0 && elapsed > 1.0 ? elapsed / done : 1.0;
     double left = (rs->est_total - done) * scale;
@@ -164,7 +165,6 @@ static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
 {
     run_state *rs = ctx;
     const bench_point *p = rs->p;
-    const bench_plan *plan = rs->s->plan;
     bench_row *r = &rs->row;
     base_row(rs, p, r);
     r->rep = rep;
@@ -199,7 +199,7 @@ static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
         rs->write_status = write_row(rs, r, &rs->write_err);
     if (rs->nrep < MAX_REPS)
         rs->compute[rs->nrep++] = t->compute_s;
-    progress(rs, rep + plan->warmup);
+    progress(rs, rep);
     return rs->write_status == STENCIL_OK && !*rs->s->stop;
 }
 
@@ -290,7 +290,7 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
     char avail[256] = "";
     if (!v->available(avail, sizeof avail)) {
         snprintf(why, sizeof why, "unavailable: %s", avail);
-        point_line(rs, p, "skipped: unavailable");
+        point_line(rs, p, "skipped: unavailable (stencilbench list says why)");
         s->points_skipped++;
         return status_row(rs, p, "skipped", why, err);
     }
@@ -301,23 +301,23 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
         held = 3.0 * p->nz * p->ny * p->nx * sizeof(float);
     double have = (double)bench_available_memory() + held;
     if (bench_available_memory() && host * 1.1 > have) {
-        snprintf(why, sizeof why, "too large for host memory: needs %.2f GiB; %.2f GiB available",
+        snprintf(why, sizeof why, "skipped: too large for host memory: needs %.2f GiB; %.2f GiB available",
                  host * 1.1 / 1073741824.0, have / 1073741824.0);
-        point_line(rs, p, "skipped: too large for host memory");
+        point_line(rs, p, why);
         s->points_skipped++;
-        return status_row(rs, p, "skipped", why, err);
+        return status_row(rs, p, "skipped", why + strlen("skipped: "), err);
     }
     if (v->device == STENCIL_GPU) {
         size_t free_b = 0, total_b = 0;
         double dev = bench_point_device_bytes(p);
         if (bench_gpu_free_memory(&free_b, &total_b, &perr) == STENCIL_OK && dev * 1.05 > (double)free_b) {
             snprintf(why, sizeof why,
-                     "too large for device memory: needs %.2f GiB; %.2f GiB free of %.2f GiB",
+                     "skipped: too large for device memory: needs %.2f GiB; %.2f GiB free of %.2f GiB",
                      dev * 1.05 / 1073741824.0, (double)free_b / 1073741824.0,
                      (double)total_b / 1073741824.0);
-            point_line(rs, p, "skipped: too large for device memory");
+            point_line(rs, p, why);
             s->points_skipped++;
-            return status_row(rs, p, "skipped", why, err);
+            return status_row(rs, p, "skipped", why + strlen("skipped: "), err);
         }
     }
     stencil_status st = prepare_grid(rs, p, &perr);

@@ -30,16 +30,16 @@ expect 2 "grid 'axbxc' is malformed" -- run --grid axbxc
 expect 2 "grid '0x5x5' is malformed" -- run --grid 0x5x5
 expect 2 "grid '-5' is malformed" -- run --grid -5
 expect 2 "grid '5x5x5x5' is malformed" -- run --grid 5x5x5x5
-expect 2 "grid '' is malformed" -- run --grid ""
-expect 2 "needs about .* GiB of host memory .* choose a smaller grid" -- run --grid 100000x100000x1000
-expect 2 "needs about .* GiB" -- run --grid 1048576
+expect 2 "--grid : is empty" -- run --grid ""
+expect 1 "skipped: too large for host memory: needs .* GiB" -- run --grid 100000x100000x1000 --out "$tmp/big1"
+expect 1 "every point was skipped" -- run --grid 1048576 --out "$tmp/big2"
 expect 2 "diffusion coefficient must be in \(0, 1\]" -- run --k 0
 expect 2 "diffusion coefficient must be in \(0, 1\]" -- run --k 1.5
 expect 2 "diffusion coefficient must be in \(0, 1\]" -- run --k -0.1
-expect 2 "--k nan: expected a number" -- run --k nan
-expect 2 "--k abc: expected a number" -- run --k abc
-expect 2 "--steps -3: expected a whole number" -- run --steps -3
-expect 2 "--threads 0: expected a whole number from 1" -- run --threads 0
+expect 2 "--k nan: the diffusion coefficient must be in" -- run --k nan
+expect 2 "--k abc: the diffusion coefficient must be in" -- run --k abc
+expect 2 "--steps -3: '-3' is not a whole number" -- run --steps -3
+expect 2 "--threads 0: '0' is not a whole number from 1" -- run --threads 0
 expect 2 "unknown scheme 'hot'" -- run --scheme hot
 expect 2 "tuning knob 'tile_q' is not taken" -- run --variant tiled --tuning tile_q=3
 expect 2 "tuning tile_y=0: use a whole number" -- run --variant tiled --tuning tile_y=0
@@ -49,9 +49,9 @@ expect 2 "usage: stencilbench" --
 expect 0 "usage: stencilbench run" -- run --help
 expect 0 "naive +cpu +yes" -- list
 expect 0 "^stencilbench [0-9]+\.[0-9]+\.[0-9]+" -- --version
-expect 0 "openmp +2 .* ok" -- run --grid 9x10x11 --steps 3 --reps 2 --threads 2 --variant naive,tiled,openmp
-expect 0 "tiled .*tile_y=3;tile_x=4 .* ok" -- run --grid 9x10x11 --steps 2 --reps 1 --variant tiled --tuning tile_y=3,tile_x=4
-expect 0 "naive .* ok" -- run --grid 1x1x1 --steps 2 --reps 1 --variant naive
+expect 0 "openmp +2 .* ok" -- run --grid 9x10x11 --steps 3 --reps 2 --threads 2 --variant naive,tiled,openmp --out "$tmp/r1"
+expect 0 "tiled .*tile_y=3;tile_x=4 .* ok" -- run --grid 9x10x11 --steps 2 --reps 1 --variant tiled --tuning tile_y=3,tile_x=4 --out "$tmp/r2"
+expect 0 "naive .* ok" -- run --grid 1x1x1 --steps 2 --reps 1 --variant naive --out "$tmp/r3"
 
 echo "test_cli: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,0 +1,52 @@
+/* The probes return plausible positive figures: hwloc's topology, the CPU copy bandwidth for
+ * 1 and all cores; with --gpu, the GPU device copy and pinned/pageable transfers (exit 77,
+ * shown as skipped, where no GPU can be used). */
+#include <string.h>
+
+#include "../bench/machine.h"
+#include "../bench/probe.h"
+#include "check.h"
+
+int main(int argc, char **argv)
+{
+    check_ctx t = {0};
+    stencil_error err = {{0}};
+    if (argc > 1 && strcmp(argv[1], "--gpu") == 0) {
+        bench_gpu_info info;
+        if (bench_gpu_query(&info, &err) != STENCIL_OK) {
+            printf("test_probe --gpu: skipped: %s\n", err.msg);
+            return 77;
+        }
+        int one = 1;
+        bench_probes p;
+        CHECK(&t, bench_probes_run(&one, 1, 1, &p, &err) == STENCIL_OK, "%s", err.msg);
+        CHECK(&t, p.have_gpu && p.gpu.sms > 0 && p.gpu.global_mem_bytes > 0, "gpu facts");
+        CHECK(&t, p.gpu_copy_gbps > 10 && p.gpu_copy_gbps < 100000, "D2D %.1f GB/s", p.gpu_copy_gbps);
+        CHECK(&t, p.pinned_h2d_gbps > 0.5 && p.pinned_h2d_gbps < 1000, "pinned h2d %.1f", p.pinned_h2d_gbps);
+        CHECK(&t, p.pinned_d2h_gbps > 0.5 && p.pinned_d2h_gbps < 1000, "pinned d2h %.1f", p.pinned_d2h_gbps);
+        CHECK(&t, p.pageable_h2d_gbps > 0.1 && p.pageable_h2d_gbps < 1000, "pageable h2d %.1f", p.pageable_h2d_gbps);
+        CHECK(&t, p.pageable_d2h_gbps > 0.1 && p.pageable_d2h_gbps < 1000, "pageable d2h %.1f", p.pageable_d2h_gbps);
+        printf("GPU %s: D2D %.0f GB/s, pinned %.1f/%.1f, pageable %.1f/%.1f GB/s\n", p.gpu.name,
+               p.gpu_copy_gbps, p.pinned_h2d_gbps, p.pinned_d2h_gbps, p.pageable_h2d_gbps,
+               p.pageable_d2h_gbps);
+        return check_finish(&t, "test_probe --gpu");
+    }
+    bench_topology topo;
+    CHECK(&t, bench_topology_read(&topo, &err) == STENCIL_OK, "%s", err.msg);
+    CHECK(&t, topo.cores >= 1 && topo.pus >= topo.cores && topo.packages >= 1, "cores %d pus %d",
+          topo.cores, topo.pus);
+    CHECK(&t, topo.memory_bytes > 0, "memory");
+    CHECK(&t, topo.ncaches > 0 && (topo.l2_bytes > 0 || topo.l3_bytes > 0), "caches");
+    int threads[2] = {1, topo.cores};
+    bench_probes p;
+    CHECK(&t, bench_probes_run(threads, topo.cores > 1 ? 2 : 1, 0, &p, &err) == STENCIL_OK, "%s",
+          err.msg);
+    for (int i = 0; i < p.nthreads; i++)
+        CHECK(&t, p.cpu_copy_gbps[i] > 0.5 && p.cpu_copy_gbps[i] < 100000,
+              "copy on %d threads: %.2f GB/s", p.thread_counts[i], p.cpu_copy_gbps[i]);
+    CHECK(&t, !p.have_gpu && p.gpu_copy_gbps < 0, "no GPU probe when none is wanted");
+    CHECK(&t, bench_probes_cpu(&p, 1) == p.cpu_copy_gbps[0], "lookup by threads");
+    printf("copy %.1f GB/s on 1 thread, %.1f GB/s on %d; probes took %.2f s\n", p.cpu_copy_gbps[0],
+           p.cpu_copy_gbps[p.nthreads - 1], p.thread_counts[p.nthreads - 1], p.seconds);
+    return check_finish(&t, "test_probe");
+}
