@@ -9,7 +9,7 @@
 #                        [--workdir DIR] [--same] [--plant PCT]
 #   --base REV       the commit to compare against (default: $PERF_BASE, else the merge base
 #                    with origin/main, else HEAD~1)
-#   --rounds N       A B pairs (default 3: 3 x the config's reps per side and point)
+#   --rounds N       A B pairs (default 5: 5 x the config's reps per side and point)
 #   --threshold PCT  minimum slowdown that fails the gate, in % (default 5)
 #   --config FILE    the study (default configs/ci.ini)
 #   --workdir DIR    builds, runs and the pooled CSVs (default: a fresh temporary folder)
@@ -19,7 +19,7 @@
 # Environment: CMAKE_ARGS extra configure flags (e.g. -DSTENCILBENCH_CUDA=OFF); JOBS (nproc).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-base_rev=${PERF_BASE:-} rounds=3 threshold=5 config=configs/ci.ini workdir="" same=0 plant=0
+base_rev=${PERF_BASE:-} rounds=5 threshold=5 config=configs/ci.ini workdir="" same=0 plant=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --base) base_rev=$2; shift 2 ;;
