@@ -131,9 +131,10 @@ static int run_gate(const char *base_path, const char *new_path, const bench_gat
         return BENCH_EXIT_FAILED;
     }
     printf("regression gate: base %s, new %s\n", base_path, new_path);
-    printf("two-sided Mann-Whitney U on each point's repetitions (rates), alpha %g, threshold %g %%\n\n",
+    printf("two-sided Mann-Whitney U on each point's repetitions (rates), alpha %g, threshold %g %%;\n"
+           "p: repetitions' p (~: normal approximation), /runs' p where 4+ runs a side pool\n\n",
            opt->alpha, opt->threshold * 100.0);
-    printf("%-44s %10s %10s %8s %7s %8s  %s\n", "point", "base/s", "new/s", "new/base", "reps",
+    printf("%-44s %10s %10s %8s %7s %15s  %s\n", "point", "base/s", "new/s", "new/base", "reps",
            "p", "verdict");
     int status = BENCH_EXIT_OK;
     for (size_t i = 0; i < nb; i++) {
@@ -149,7 +150,7 @@ static int run_gate(const char *base_path, const char *new_path, const bench_gat
         bench_point_label(b->row, label, sizeof label);
         snprintf(reps, sizeof reps, "%zu/%zu", b->n, f->n);
         if (b->n == 0 || f->n == 0) {
-            printf("%-44s %10s %10s %8s %7s %8s  %s (no ok repetition: %zu/%zu failed or skipped)\n",
+            printf("%-44s %10s %10s %8s %7s %15s  %s (no ok repetition: %zu/%zu failed or skipped)\n",
                    label, rate_text(b->median_rate, r1, sizeof r1),
                    rate_text(f->median_rate, r2, sizeof r2), "-", reps, "-", "UNSURE", b->failed,
                    f->failed);
@@ -157,18 +158,21 @@ static int run_gate(const char *base_path, const char *new_path, const bench_gat
             continue;
         }
         bench_gate_point g;
-        if (bench_gate_decide(b->rates, b->n, f->rates, f->n, opt, &g, &err) != STENCIL_OK) {
+        if (bench_gate_decide(b->rates, b->n, f->rates, f->n, b->run_medians, b->nruns,
+                              f->run_medians, f->nruns, opt, &g, &err) != STENCIL_OK) {
             fprintf(stderr, "stencilbench compare --gate: %s: %s\n", label, err.msg);
             status = BENCH_EXIT_USAGE;
             break;
         }
         ratios[common++] = g.ratio;
         counts[g.verdict]++;
-        if (g.mwu.p_min > 0.0 && (f->n >= 2 && b->n >= 2))
+        if (g.runs_used)
+            snprintf(pbuf, sizeof pbuf, "%.3g%s/%.3g", g.mwu.p, g.mwu.exact ? "" : "~", g.mwu_runs.p);
+        else if (g.mwu.p_min > 0.0 && (f->n >= 2 && b->n >= 2))
             snprintf(pbuf, sizeof pbuf, "%.3g%s", g.mwu.p, g.mwu.exact ? "" : "~");
         else
             snprintf(pbuf, sizeof pbuf, "-");
-        printf("%-44s %10s %10s %7.3fx %7s %8s  %s (%s)\n", label,
+        printf("%-44s %10s %10s %7.3fx %7s %15s  %s (%s)\n", label,
                rate_text(b->median_rate, r1, sizeof r1), rate_text(f->median_rate, r2, sizeof r2),
                g.ratio, reps, pbuf, bench_verdict_name(g.verdict), g.why);
     }

@@ -37,11 +37,13 @@ stencil_status bench_points_build(const bench_timings *t, bench_points *out, ste
     memset(out, 0, sizeof *out);
     size_t *of = malloc((t->count ? t->count : 1) * sizeof *of);
     out->p = calloc(t->count ? t->count : 1, sizeof *out->p);
-    out->store = malloc((t->count ? t->count : 1) * sizeof *out->store);
+    out->store = malloc((t->count ? 2 * t->count : 1) * sizeof *out->store);
     double *tmp = malloc((t->count ? t->count : 1) * sizeof *tmp);
-    if (!of || !out->p || !out->store || !tmp) {
+    size_t *ix = malloc((t->count ? t->count : 1) * sizeof *ix);
+    if (!of || !out->p || !out->store || !tmp || !ix) {
         free(of);
         free(tmp);
+        free(ix);
         bench_points_free(out);
         snprintf(err->msg, sizeof err->msg, "out of memory grouping %zu rows", t->count);
         return STENCIL_ERR_NOMEM;
@@ -79,9 +81,29 @@ stencil_status bench_points_build(const bench_timings *t, bench_points *out, ste
             if (of[i] == j && t->rows[i].ok && isfinite(t->rows[i].copy_gbps))
                 copy[nc++] = t->rows[i].copy_gbps;
         p->median_copy_gbps = bench_stats_median(copy, nc);
+        p->run_medians = out->store + used; /* one median per distinct run_id */
+        size_t nix = 0;
+        for (size_t i = 0; i < t->count; i++)
+            if (of[i] == j && t->rows[i].ok)
+                ix[nix++] = i;
+        for (size_t a = 0; a < nix; a++) {
+            const char *run = t->rows[ix[a]].run_id;
+            int first = 1;
+            for (size_t b = 0; b < a && first; b++)
+                first = strcmp(t->rows[ix[b]].run_id, run) != 0;
+            if (!first)
+                continue;
+            size_t nr_run = 0;
+            for (size_t b = a; b < nix; b++)
+                if (strcmp(t->rows[ix[b]].run_id, run) == 0)
+                    tmp[nr_run++] = t->rows[ix[b]].cell_updates_per_s;
+            p->run_medians[p->nruns++] = bench_stats_median(tmp, nr_run);
+        }
+        used += p->nruns;
     }
     free(of);
     free(tmp);
+    free(ix);
     return STENCIL_OK;
 }
 
@@ -181,10 +203,13 @@ const char *bench_verdict_name(bench_verdict v)
 }
 
 stencil_status bench_gate_decide(const double *base, size_t nb, const double *fresh, size_t nf,
-                                 const bench_gate_options *opt, bench_gate_point *out,
-                                 stencil_error *err)
+                                 const double *base_runs, size_t nbr, const double *fresh_runs,
+                                 size_t nfr, const bench_gate_options *opt,
+                                 bench_gate_point *out, stencil_error *err)
 {
     memset(&out->mwu, 0, sizeof out->mwu);
+    memset(&out->mwu_runs, 0, sizeof out->mwu_runs);
+    out->runs_used = 0;
     double mb = bench_stats_median(base, nb), mf = bench_stats_median(fresh, nf);
     out->ratio = mf / mb;
     if (nb < 2 || nf < 2) {
@@ -206,6 +231,18 @@ stencil_status bench_gate_decide(const double *base, size_t nb, const double *fr
     } else if (out->mwu.p < opt->alpha) {
         out->verdict = effect < 0.0 ? BENCH_SLOWER : BENCH_FASTER;
         out->why = "significant and beyond the threshold";
+        if (nbr >= 2 && nfr >= 2) {
+            st = bench_mann_whitney(fresh_runs, nfr, base_runs, nbr, &out->mwu_runs, err);
+            if (st != STENCIL_OK)
+                return st;
+            if (out->mwu_runs.p_min < opt->alpha) {
+                out->runs_used = 1;
+                if (out->mwu_runs.p >= opt->alpha) {
+                    out->verdict = BENCH_UNSURE;
+                    out->why = "significant over repetitions but not across runs (noisy runs)";
+                }
+            }
+        }
     } else {
         out->verdict = BENCH_UNSURE;
         out->why = "beyond the threshold but not significant (noisy)";

@@ -15,13 +15,15 @@ typedef struct bench_point {
     const bench_row *row;    /* the first row: the point's key fields */
     double *rates;           /* cell updates per second of each ok repetition */
     size_t n, failed;        /* ok repetitions; rows with another status */
+    double *run_medians;     /* the median rate of each run (run_id) holding ok repetitions */
+    size_t nruns;
     double median_rate, median_roofline, median_copy_gbps;
 } bench_point;
 
 typedef struct bench_points {
     bench_point *p;
     size_t count;
-    double *store;           /* backs every point's rates */
+    double *store;           /* backs every point's rates and run medians */
 } bench_points;
 
 /* Groups t's rows into points, in order of first appearance. */
@@ -84,19 +86,27 @@ typedef struct bench_gate_options {
 typedef struct bench_gate_point {
     size_t base, fresh;      /* indices into the base and new points */
     double ratio;            /* median new rate / median base rate (> 1: faster) */
-    bench_mwu mwu;
+    bench_mwu mwu;           /* the repetitions' test */
+    bench_mwu mwu_runs;      /* the runs' test (run medians); used = 0 when not applied */
+    int runs_used;
     bench_verdict verdict;
     const char *why;         /* the reason in words */
 } bench_gate_point;
 
-/* The gate's decision for one pair of samples (rates, higher is better):
+/* The gate's decision for one point (rates, higher is better):
  *   UNSURE  fewer than 2 repetitions on a side, or the sizes cannot reach alpha even when
  *           the samples separate completely ("too few repetitions");
  *   FASTER/SLOWER  p < alpha and |ratio - 1| >= threshold;
  *   SAME    |ratio - 1| < threshold (significant or not: too small to matter);
- *   UNSURE  |ratio - 1| >= threshold but p >= alpha ("noisy"). */
+ *   UNSURE  |ratio - 1| >= threshold but p >= alpha ("noisy").
+ * Repetitions of one run share its conditions (another process on the cores hits all of
+ * them), so they are not independent samples. When both sides pool enough runs for a test
+ * on the runs' medians to reach alpha (4 or more runs each), FASTER and SLOWER also need
+ * that test at p < alpha; otherwise the point is UNSURE ("not consistent across runs").
+ * base_runs/fresh_runs may be NULL with 0 runs. */
 stencil_status bench_gate_decide(const double *base, size_t nb, const double *fresh, size_t nf,
-                                 const bench_gate_options *opt, bench_gate_point *out,
-                                 stencil_error *err);
+                                 const double *base_runs, size_t nbr, const double *fresh_runs,
+                                 size_t nfr, const bench_gate_options *opt,
+                                 bench_gate_point *out, stencil_error *err);
 
 #endif

@@ -30,6 +30,9 @@ for t in $(seq 1 "$trials"); do
     st=$?
     set -e
     [ $st -le 1 ] || { echo "trial $t: perf_gate.sh exit $st; see $work/trial-$t.log" >&2; exit 3; }
+    rm -rf "$work/trial-$t"
+    mkdir -p "$work/trial-$t"
+    cp -r "$work/base" "$work/new" "$work/trial-$t/" # the pooled rows, to gate again later
     summary=$(grep -E '^[0-9]+ points:' "$work/trial-$t.log")
     n=$(echo "$summary" | sed -E 's/^([0-9]+) points.*/\1/')
     s=$(echo "$summary" | sed -E 's/.* ([0-9]+) SLOWER.*/\1/')

@@ -89,26 +89,48 @@ static void test_gate(check_ctx *c)
     double base[10], fresh[10];
     sample(base, 10, 1e9, 0);
     sample(fresh, 10, 0.9e9, 3); /* a planted 10 % slowdown */
-    bench_gate_decide(base, 10, fresh, 10, &opt, &g, &err);
+    bench_gate_decide(base, 10, fresh, 10, NULL, 0, NULL, 0, &opt, &g, &err);
     CHECK(c, g.verdict == BENCH_SLOWER && near(g.ratio, 0.9, 0.01), "%s ratio %g p %g",
           bench_verdict_name(g.verdict), g.ratio, g.mwu.p);
     sample(fresh, 10, 1.1e9, 3);
-    bench_gate_decide(base, 10, fresh, 10, &opt, &g, &err);
+    bench_gate_decide(base, 10, fresh, 10, NULL, 0, NULL, 0, &opt, &g, &err);
     CHECK(c, g.verdict == BENCH_FASTER, "%s", bench_verdict_name(g.verdict));
     sample(fresh, 10, 1e9, 0); /* identical distributions */
-    bench_gate_decide(base, 10, fresh, 10, &opt, &g, &err);
+    bench_gate_decide(base, 10, fresh, 10, NULL, 0, NULL, 0, &opt, &g, &err);
     CHECK(c, g.verdict == BENCH_SAME && g.mwu.p == 1.0, "%s p %g", bench_verdict_name(g.verdict), g.mwu.p);
     sample(fresh, 10, 0.98e9, 3); /* 2 %: significant maybe, but under the threshold */
-    bench_gate_decide(base, 10, fresh, 10, &opt, &g, &err);
+    bench_gate_decide(base, 10, fresh, 10, NULL, 0, NULL, 0, &opt, &g, &err);
     CHECK(c, g.verdict == BENCH_SAME, "%s", bench_verdict_name(g.verdict));
     sample(fresh, 3, 0.5e9, 3); /* 3 against 3: cannot reach 5 % */
-    bench_gate_decide(base, 3, fresh, 3, &opt, &g, &err);
+    bench_gate_decide(base, 3, fresh, 3, NULL, 0, NULL, 0, &opt, &g, &err);
     CHECK(c, g.verdict == BENCH_UNSURE, "%s", bench_verdict_name(g.verdict));
-    bench_gate_decide(base, 1, fresh, 10, &opt, &g, &err);
+    bench_gate_decide(base, 1, fresh, 10, NULL, 0, NULL, 0, &opt, &g, &err);
     CHECK(c, g.verdict == BENCH_UNSURE, "%s", bench_verdict_name(g.verdict));
+    /* runs: 5 runs of 5 repetitions a side; 3 of the new runs were hit by another process */
+    double rb[25], rf[25], mb[5], mf[5];
+    for (int r = 0; r < 5; r++) {
+        sample(rb + 5 * r, 5, 1e9, r);
+        sample(rf + 5 * r, 5, r < 3 ? 0.8e9 : 1e9, r + 2);
+        mb[r] = bench_stats_median(rb + 5 * r, 5);
+        mf[r] = bench_stats_median(rf + 5 * r, 5);
+    }
+    bench_gate_decide(rb, 25, rf, 25, NULL, 0, NULL, 0, &opt, &g, &err);
+    CHECK(c, g.verdict == BENCH_SLOWER, "repetitions only: %s", bench_verdict_name(g.verdict));
+    bench_gate_decide(rb, 25, rf, 25, mb, 5, mf, 5, &opt, &g, &err);
+    CHECK(c, g.verdict == BENCH_UNSURE && g.runs_used && g.mwu_runs.p >= 0.05, "with runs: %s p %g",
+          bench_verdict_name(g.verdict), g.mwu_runs.p);
+    for (int r = 0; r < 5; r++) { /* every new run slower: a real slowdown */
+        sample(rf + 5 * r, 5, 0.9e9, r + 2);
+        mf[r] = bench_stats_median(rf + 5 * r, 5);
+    }
+    bench_gate_decide(rb, 25, rf, 25, mb, 5, mf, 5, &opt, &g, &err);
+    CHECK(c, g.verdict == BENCH_SLOWER && g.runs_used && g.mwu_runs.p < 0.05, "all runs: %s p %g",
+          bench_verdict_name(g.verdict), g.mwu_runs.p);
+    bench_gate_decide(rb, 25, rf, 25, mb, 3, mf, 3, &opt, &g, &err); /* 3 runs cannot reach 5 % */
+    CHECK(c, g.verdict == BENCH_SLOWER && !g.runs_used, "3 runs: %s", bench_verdict_name(g.verdict));
     /* noisy: medians 10 % apart, but the samples overlap completely */
     const double nb[] = {1.0, 0.5, 1.5, 0.9, 1.1, 0.6}, nf[] = {0.9, 0.45, 1.4, 0.8, 1.0, 0.55};
-    bench_gate_decide(nb, 6, nf, 6, &opt, &g, &err);
+    bench_gate_decide(nb, 6, nf, 6, NULL, 0, NULL, 0, &opt, &g, &err);
     CHECK(c, g.verdict == BENCH_UNSURE, "%s p %g ratio %g", bench_verdict_name(g.verdict), g.mwu.p, g.ratio);
 }
 
