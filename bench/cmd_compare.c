@@ -375,21 +375,10 @@ static int compare_one(const side *mine, const side *ref, int allow_nearest, ste
             *slot = a;
     }
     size_t ref_only = 0;
-    for (size_t j = 0; j < ref->best.count; j++) {
+    for (size_t j = 0; j < ref->best.count; j++) { /* points no point of yours matched */
         const bench_point *b = &ref->pts.p[ref->best.idx[j]];
-        if (used[j])
+        if (used[j] || b->row->provenance == BENCH_PUBLISHED)
             continue;
-        if (b->row->provenance == BENCH_PUBLISHED) {
-            const bench_point *a = strcmp(b->row->device, "gpu") == 0 ? fast_gpu : fast_cpu;
-            char r1[32];
-            printf("  published: %s %ld steps on %s: %s cell updates/s", b->row->variant,
-                   b->row->timesteps, ref->label, rate_text(b->median_rate, r1, sizeof r1));
-            if (a)
-                printf("; your fastest %s variant (%s) runs at %.3gx that", b->row->device,
-                       a->row->variant, a->median_rate / b->median_rate);
-            printf("\n");
-            continue;
-        }
         if (ref_only++ < LIST_MAX) {
             char label[256];
             bench_point_label(b->row, label, sizeof label);
@@ -398,6 +387,19 @@ static int compare_one(const side *mine, const side *ref, int allow_nearest, ste
     }
     if (ref_only)
         printf("%s\n", ref_only > LIST_MAX ? ", ..." : "");
+    for (size_t j = 0; j < ref->best.count; j++) { /* published figures: a line each */
+        const bench_point *b = &ref->pts.p[ref->best.idx[j]];
+        if (used[j] || b->row->provenance != BENCH_PUBLISHED)
+            continue;
+        const bench_point *a = strcmp(b->row->device, "gpu") == 0 ? fast_gpu : fast_cpu;
+        char r1[32];
+        printf("  published: %s %ld steps on %s: %s cell updates/s", b->row->variant,
+               b->row->timesteps, ref->label, rate_text(b->median_rate, r1, sizeof r1));
+        if (a)
+            printf("; your fastest %s variant (%s) runs at %.3gx that", b->row->device,
+                   a->row->variant, a->median_rate / b->median_rate);
+        printf("\n");
+    }
     free(m);
     free(used);
     return 1;
