@@ -405,7 +405,13 @@ static int compare_one(const side *mine, const side *ref, int allow_nearest, ste
     return 1;
 }
 
-/* For each of your variants: your figure that the most references share, and their bars. */
+static double cells_of(const bench_row *r)
+{
+    return (double)r->nz * (double)r->ny * (double)r->nx * (double)r->timesteps;
+}
+
+/* For each of your variants: your figure that the most references share (the largest such
+ * grid on a tie), and their bars. */
 static void build_chart(chart *c, const side *mine, side *refs, int nrefs, const int *cidx)
 {
     for (size_t i = 0; i < mine->best.count; i++) {
@@ -431,7 +437,7 @@ static void build_chart(chart *c, const side *mine, side *refs, int nrefs, const
                         b->timesteps == q->row->timesteps && strcmp(b->scheme, q->row->scheme) == 0)
                         nr++;
                 }
-            if (nr > pick_refs) {
+            if (nr > pick_refs || (nr == pick_refs && cells_of(q->row) > cells_of(pick->row))) {
                 pick = q;
                 pick_refs = nr;
             }
@@ -457,8 +463,8 @@ static void build_chart(chart *c, const side *mine, side *refs, int nrefs, const
                 }
             }
         char label[64];
-        snprintf(label, sizeof label, "%s %ldx%ldx%ld", pick->row->variant, pick->row->nz,
-                 pick->row->ny, pick->row->nx);
+        snprintf(label, sizeof label, "%s %ldx%ldx%ld x%ld", pick->row->variant, pick->row->nz,
+                 pick->row->ny, pick->row->nx, pick->row->timesteps);
         chart_group(c, label, rate, style, machine, n);
     }
     /* published figures (the course's models): one group per variant, most steps per machine */
