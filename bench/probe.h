@@ -6,7 +6,9 @@
 
 /* STREAM-like copy b[i] = a[i] with `threads` OpenMP threads (first-touched by the same
  * static partition) over two arrays of `bytes` each; one warm-up, then `reps` timed passes.
- * Returns the median bandwidth in GB/s (1e9 B/s) counting bytes read plus bytes written,
+ * Returns the best pass's bandwidth, as STREAM does (the limit the machine can reach: on a
+ * shared virtual machine a median can fall by 40 % when a neighbour is busy), in GB/s
+ * (1e9 B/s) counting bytes read plus bytes written,
  * the same 8 B per float that the stencil's model counts; a negative value if allocation
  * failed. */
 double bench_cpu_copy_gbps(int threads, size_t bytes, int reps);

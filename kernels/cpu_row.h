@@ -1,8 +1,12 @@
-/* One x-row of interior cell updates, shared by the CPU variants that vectorise.
- * in and out point at cell (z, y, 0); sy and sz are the y and z strides in cells.
- * Updates x = x0 .. x1-1 (callers keep 1 <= x0, x1 <= nx-1) through stencil_cell; the compiler turns the loop into SIMD blends
- * because stencil_cell has no branches. insulated is a compile-time constant at each call
- * site (stencil_row_course / stencil_row_insulated), so the scheme test leaves the loop. */
+/* Row loops shared by the CPU variants that vectorise.
+ *
+ * STENCIL_ROW(out, x0, x1, stream, CELL) stores CELL(x) into out[x] for x in [x0, x1): a short
+ * head up to the first 64-byte boundary, then a long vector body whose loads and stores are
+ * aligned (an unaligned 64-byte load splits across two cache lines and halves load
+ * throughput). With stream set, the body is written with non-temporal stores: the output skips
+ * the cache and its read-for-ownership, cutting memory traffic from 12 to 8 bytes per cell
+ * when the field is far larger than the last-level cache. CELL must be branch-free (the
+ * shared cell functions are), so the loops vectorise into SIMD blends. */
 #ifndef STENCIL_CPU_ROW_H
 #define STENCIL_CPU_ROW_H
 
@@ -10,27 +14,6 @@
 #include <stdint.h>
 
 #include "stencil_cell.h"
-
-static inline void stencil_row_part(const float *restrict in, float *restrict out, size_t x0,
-                                    size_t x1, size_t sy, size_t sz, float k, const int insulated)
-{
-#pragma omp simd
-    for (size_t x = x0; x < x1; x++)
-        out[x] = stencil_cell(in[x], in[x - sz], in[x + sz], in[x - sy], in[x + sy], in[x - 1],
-                              in[x + 1], k, insulated);
-}
-
-/* Splits the row where the centre loads become 64-byte aligned, so the long vector part issues
- * aligned loads (unaligned 64-byte loads split across cache lines and halve load throughput). */
-static inline void stencil_row(const float *restrict in, float *restrict out, size_t x0,
-                               size_t x1, size_t sy, size_t sz, float k, const int insulated)
-{
-    size_t a = x0 + ((64 - ((size_t)(uintptr_t)(in + x0) & 63)) & 63) / sizeof(float);
-    if (a > x1)
-        a = x1;
-    stencil_row_part(in, out, x0, a, sy, sz, k, insulated);
-    stencil_row_part(in, out, a, x1, sy, sz, k, insulated);
-}
 
 #if defined(__AVX512F__) || defined(__AVX__)
 #include <immintrin.h>
@@ -42,47 +25,54 @@ static inline void stencil_row(const float *restrict in, float *restrict out, si
 #define STENCIL_STREAM_STORE(dst, src) _mm256_stream_ps((dst), _mm256_load_ps(src))
 #endif
 #define STENCIL_STREAM_FENCE() _mm_sfence()
-
-/* The same row with non-temporal (streaming) stores for the aligned middle of the row: the
- * output skips the cache and its read-for-ownership, cutting memory traffic from 12 to 8
- * bytes per cell when the field is far larger than the last-level cache. */
-static inline void stencil_row_stream(const float *restrict in, float *restrict out, size_t x0,
-                                      size_t x1, size_t sy, size_t sz, float k, const int insulated)
-{
-    size_t head = x0;
-    while (head < x1 && ((size_t)(out + head) & (STENCIL_STREAM_WIDTH * sizeof(float) - 1)))
-        head++;
-    size_t body = head + (x1 - head) / STENCIL_STREAM_WIDTH * STENCIL_STREAM_WIDTH;
-    stencil_row(in, out, x0, head, sy, sz, k, insulated);
-    for (size_t x = head; x < body; x += STENCIL_STREAM_WIDTH) {
-        _Alignas(64) float tmp[STENCIL_STREAM_WIDTH];
-#pragma omp simd
-        for (size_t j = 0; j < STENCIL_STREAM_WIDTH; j++) {
-            size_t i = x + j;
-            tmp[j] = stencil_cell(in[i], in[i - sz], in[i + sz], in[i - sy], in[i + sy], in[i - 1],
-                                  in[i + 1], k, insulated);
-        }
-        STENCIL_STREAM_STORE(out + x, tmp);
-    }
-    stencil_row(in, out, body, x1, sy, sz, k, insulated);
-}
 #else
+#define STENCIL_STREAM_WIDTH 1
+#define STENCIL_STREAM_STORE(dst, src) (*(dst) = *(src))
 #define STENCIL_STREAM_FENCE() ((void)0)
-#define stencil_row_stream stencil_row
 #endif
+
+#define STENCIL_ROW_SPAN(out, lo, hi, CELL)                    \
+    _Pragma("omp simd") for (size_t x_ = (lo); x_ < (hi); x_++) \
+        (out)[x_] = CELL(x_);
+
+/* Streaming stores go through a small aligned buffer filled by a long SIMD loop. */
+#define STENCIL_STREAM_BLOCK 512
+
+#define STENCIL_ROW(out, x0, x1, stream, CELL)                                              \
+    do {                                                                                    \
+        size_t a_ = (x0) + ((64 - ((uintptr_t)((out) + (x0)) & 63)) & 63) / sizeof(float); \
+        a_ = a_ < (x1) ? a_ : (x1);                                                         \
+        STENCIL_ROW_SPAN(out, x0, a_, CELL)                                                 \
+        size_t b_ = a_;                                                                     \
+        if (stream) {                                                                       \
+            b_ = a_ + ((x1) - a_) / STENCIL_STREAM_WIDTH * STENCIL_STREAM_WIDTH;            \
+            for (size_t v_ = a_; v_ < b_; v_ += STENCIL_STREAM_BLOCK) {                     \
+                _Alignas(64) float tmp_[STENCIL_STREAM_BLOCK];                              \
+                size_t n_ = b_ - v_ < STENCIL_STREAM_BLOCK ? b_ - v_ : STENCIL_STREAM_BLOCK; \
+                _Pragma("omp simd") for (size_t j_ = 0; j_ < n_; j_++)                      \
+                    tmp_[j_] = CELL(v_ + j_);                                               \
+                for (size_t j_ = 0; j_ < n_; j_ += STENCIL_STREAM_WIDTH)                    \
+                    STENCIL_STREAM_STORE((out) + v_ + j_, tmp_ + j_);                       \
+            }                                                                               \
+        }                                                                                   \
+        STENCIL_ROW_SPAN(out, b_, x1, CELL)                                                 \
+    } while (0)
+
+/* One x-row of interior updates: in and out point at cell (z, y, 0); sy and sz are the y and
+ * z strides in cells. The scheme is a constant in each expansion, so its test leaves the loop. */
+#define STENCIL_CELL_COURSE(x) \
+    stencil_cell(in[x], in[(x) - sz], in[(x) + sz], in[(x) - sy], in[(x) + sy], in[(x) - 1], in[(x) + 1], k, 0)
+#define STENCIL_CELL_INSULATED(x) \
+    stencil_cell(in[x], in[(x) - sz], in[(x) + sz], in[(x) - sy], in[(x) + sy], in[(x) - 1], in[(x) + 1], k, 1)
 
 static inline void stencil_row_any(const float *restrict in, float *restrict out, size_t x0,
                                    size_t x1, size_t sy, size_t sz, float k, int insulated,
                                    int stream)
 {
-    if (stream && insulated)
-        stencil_row_stream(in, out, x0, x1, sy, sz, k, 1);
-    else if (stream)
-        stencil_row_stream(in, out, x0, x1, sy, sz, k, 0);
-    else if (insulated)
-        stencil_row(in, out, x0, x1, sy, sz, k, 1);
+    if (insulated)
+        STENCIL_ROW(out, x0, x1, stream, STENCIL_CELL_INSULATED);
     else
-        stencil_row(in, out, x0, x1, sy, sz, k, 0);
+        STENCIL_ROW(out, x0, x1, stream, STENCIL_CELL_COURSE);
 }
 
 #endif

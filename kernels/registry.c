@@ -8,7 +8,8 @@
 #define STENCIL_CPU_VARIANTS(X) \
     X(naive)                    \
     X(tiled)                    \
-    X(openmp)
+    X(openmp)                   \
+    X(openmp_counts)
 
 #ifdef STENCIL_HAVE_CUDA
 #define STENCIL_GPU_VARIANTS(X)

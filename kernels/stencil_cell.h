@@ -25,6 +25,14 @@
         n = (v) == (v) ? n + 1.0f : n; \
     } while (0)
 
+/* The update once s and n are known. */
+STENCIL_HD float stencil_update(float c, float s, float n, float k, int insulated)
+{
+    float d = insulated ? s - n * c : s - 6.0f * c;
+    float m = n > 1.0f ? n : 1.0f;
+    return c + k * d / m; /* a NaN c propagates: land stays NaN */
+}
+
 STENCIL_HD float stencil_cell(float c, float zm, float zp, float ym, float yp, float xm,
                               float xp, float k, int insulated)
 {
@@ -35,9 +43,24 @@ STENCIL_HD float stencil_cell(float c, float zm, float zp, float ym, float yp, f
     STENCIL_ACCUMULATE(s, n, yp);
     STENCIL_ACCUMULATE(s, n, xm);
     STENCIL_ACCUMULATE(s, n, xp);
-    float d = insulated ? s - n * c : s - 6.0f * c;
-    float m = n > 1.0f ? n : 1.0f;
-    return c + k * d / m; /* a NaN c propagates: land stays NaN */
+    return stencil_update(c, s, n, k, insulated);
+}
+
+/* The same cell for a field whose NaN cells were replaced by 0 and whose neighbour count n
+ * was computed beforehand (the mask never changes). Adding 0 for a land neighbour gives
+ * exactly the sum stencil_cell forms by skipping it (s starts at +0 and so never holds -0),
+ * so the two functions agree bit for bit on every valid cell. */
+STENCIL_HD float stencil_cell_zero_filled(float c, float zm, float zp, float ym, float yp,
+                                          float xm, float xp, float n, float k, int insulated)
+{
+    float s = 0.0f;
+    s += zm;
+    s += zp;
+    s += ym;
+    s += yp;
+    s += xm;
+    s += xp;
+    return stencil_update(c, s, n, k, insulated);
 }
 
 #endif
