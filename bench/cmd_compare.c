@@ -2,7 +2,6 @@
  * the regression gate between two runs, and the generator of projected references. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>

@@ -87,7 +87,7 @@ typedef struct bench_gate_point {
     size_t base, fresh;      /* indices into the base and new points */
     double ratio;            /* median new rate / median base rate (> 1: faster) */
     bench_mwu mwu;           /* the repetitions' test */
-    bench_mwu mwu_runs;      /* the runs' test (run medians); used = 0 when not applied */
+    bench_mwu mwu_runs;      /* the runs' test (run medians), valid when runs_used */
     int runs_used;
     bench_verdict verdict;
     const char *why;         /* the reason in words */
