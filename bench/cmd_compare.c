@@ -148,6 +148,11 @@ static int run_gate(const char *base_path, const char *new_path, const bench_gat
         char label[256], r1[32], r2[32], reps[32], pbuf[32];
         bench_point_label(b->row, label, sizeof label);
         snprintf(reps, sizeof reps, "%zu/%zu", b->n, f->n);
+        if (b->n == 0 && f->n == 0) { /* e.g. a GPU variant on a machine without one */
+            printf("%-44s %10s %10s %8s %7s %15s  - (not measured on either side: %s)\n", label, "-",
+                   "-", "-", reps, "-", f->row->status);
+            continue;
+        }
         if (b->n == 0 || f->n == 0) {
             printf("%-44s %10s %10s %8s %7s %15s  %s (no ok repetition: %zu/%zu failed or skipped)\n",
                    label, rate_text(b->median_rate, r1, sizeof r1),

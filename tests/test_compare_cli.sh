@@ -62,6 +62,9 @@ expect 1 "geometric mean new/base over 6 points: 0.96" -- compare "$tmp/base" "$
 expect 0 "SLOWER" -- compare "$tmp/base" "$tmp/slow" --gate --threshold 15 # 10 % < 15 %: SAME
 expect 0 "naive .* FASTER" -- compare "$tmp/base" "$tmp/fast" --gate
 expect 0 "pass" -- compare "$tmp/base/timings.csv" "$tmp/same/timings.csv" --gate
+cp -r "$tmp/base" "$tmp/skip"
+echo "1,fx,measured,me,cuda_naive,gpu,course,0.1,48,48,48,synthetic,0.5,1,default,pinned,10,0,,,,,,,,,,skipped:unavailable: no CUDA device," >>"$tmp/skip/timings.csv"
+expect 0 "cuda_naive .*not measured on either side: skipped:unavailable" -- compare "$tmp/skip" "$tmp/skip" --gate
 expect 2 "no point in common" -- compare "$tmp/base" "$tmp/other" --gate
 expect 2 "nosuch: No such file" -- compare "$tmp/base" "$tmp/nosuch" --gate
 printf 'a,b\n1,2\n' >"$tmp/bad.csv"
