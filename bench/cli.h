@@ -15,6 +15,13 @@ int bench_cmd_run(int argc, char **argv);
 int bench_cmd_plot(int argc, char **argv);
 int bench_cmd_viz(int argc, char **argv);
 int bench_cmd_compare(int argc, char **argv);
+int bench_cmd_generate(int argc, char **argv);
+int bench_cmd_summary(int argc, char **argv);
+int bench_cmd_model(int argc, char **argv);
+
+/* The default dataset's cache path in buf, generating it first (with a note on stderr) when
+ * missing; for commands given no --input (bench/cmd_generate.c). */
+stencil_status bench_default_input(char *buf, size_t len, stencil_error *err);
 
 /* Strict number parsing for flags: the whole text must be a number in [lo, hi]. On error
  * prints "stencilbench: --flag VALUE: ..." to stderr and returns 0. */

@@ -103,3 +103,14 @@ stencil_status bench_reference(const stencil_problem *problem, const float *inpu
     const stencil_variant *naive = stencil_variant_find("naive");
     return bench_measure(naive, problem, input, steps, 0, 1, &rep, out, err);
 }
+
+stencil_status bench_time_stage(const stencil_variant *v, void *state, bench_stage what,
+                                const float *input, float *out, int steps, double *seconds,
+                                stencil_error *err)
+{
+    _Static_assert((int)BENCH_STAGE_UPLOAD == (int)STAGE_UPLOAD && (int)BENCH_STAGE_RUN == (int)STAGE_RUN &&
+                       (int)BENCH_STAGE_DOWNLOAD == (int)STAGE_DOWNLOAD,
+                   "bench_stage and stage agree");
+    stage_call c = {v, state, (stage)what, input, out, steps};
+    return timed_stage(&c, seconds, err);
+}

@@ -39,4 +39,12 @@ stencil_status bench_measure(const stencil_variant *v, const stencil_problem *pr
 stencil_status bench_reference(const stencil_problem *problem, const float *input, int steps,
                                float *out, stencil_error *err);
 
+/* One stage of a prepared variant, timed as bench_measure times it (monotonic clock on the
+ * CPU, CUDA events on stream 0 for GPU variants): upload(input), run(steps) or download(out).
+ * For callers that drive the life cycle themselves (stencilbench model). */
+typedef enum bench_stage { BENCH_STAGE_UPLOAD, BENCH_STAGE_RUN, BENCH_STAGE_DOWNLOAD } bench_stage;
+stencil_status bench_time_stage(const stencil_variant *v, void *state, bench_stage what,
+                                const float *input, float *out, int steps, double *seconds,
+                                stencil_error *err);
+
 #endif

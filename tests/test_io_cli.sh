@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Bad input to generate, summary and model: a clear message, exit status 2, nothing lost (the
+# input untouched, an existing output kept unless a new one is complete, no temporary files
+# left); and the good paths, including the default dataset's cache.
+# usage: test_io_cli.sh PATH/TO/stencilbench PATH/TO/make_fixtures
+set -u
+sb=$1
+fails=0 checks=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export STENCILBENCH_CACHE=$tmp/cache
+"$2" "$tmp" || { echo "make_fixtures failed"; exit 1; }
+cd "$tmp" || exit 1
+
+# expect STATUS PATTERN -- ARGS...: runs stencilbench ARGS, wants that exit status and PATTERN
+# (an extended regex) somewhere in stdout+stderr.
+expect() {
+    local want=$1 pattern=$2
+    shift 3
+    checks=$((checks + 1))
+    "$sb" "$@" >"$tmp/out" 2>&1
+    local got=$?
+    if [ "$got" -ne "$want" ] || ! grep -Eq -- "$pattern" "$tmp/out"; then
+        fails=$((fails + 1))
+        echo "FAIL: stencilbench $* -> exit $got (want $want), output:"
+        sed 's/^/    /' "$tmp/out" | head -20
+        echo "    (wanted /$pattern/)"
+    fi
+}
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+    local what=$1
+    shift
+    checks=$((checks + 1))
+    if ! "$@"; then
+        fails=$((fails + 1))
+        echo "FAIL: $what"
+    fi
+}
+
+printf 'this is not netCDF\n' >text.nc
+head -c 3000 small.nc >truncated.nc
+cp small.nc small.orig
+m="model --variant naive --steps 2"
+
+# Bad input files.
+expect 2 "cannot open 'nosuch.nc': No such file or directory" -- $m --input nosuch.nc
+expect 2 "cannot open 'nosuch.nc': No such file" -- summary nosuch.nc
+expect 2 "'text.nc' is not a netCDF file" -- $m --input text.nc
+expect 2 "'text.nc' is not a netCDF file" -- summary text.nc
+expect 2 "truncated or damaged|not a netCDF file" -- $m --input truncated.nc
+expect 2 "truncated or damaged|not a netCDF file" -- summary truncated.nc
+if command -v nccopy >/dev/null; then
+    nccopy -k classic small.nc classic.nc && head -c 6000 classic.nc >classic_cut.nc
+    expect 2 "'classic_cut.nc' is truncated: its header describes [0-9]+ bytes of data but the file has 6000" -- $m --input classic_cut.nc
+    expect 0 "naive model completed" -- $m --input classic.nc --output classic_out.nc
+else
+    echo "test_io_cli: nccopy not found: truncated classic-format check SKIPPED"
+fi
+expect 2 "'.' is a directory" -- $m --input .
+expect 2 "no variable 'so'; it has: thetao \(4-D\) \(choose one with --var\)" -- $m --input small.nc --var so
+expect 2 "no variable 'so'; it has: thetao" -- summary --var so small.nc
+expect 2 "variable 'thetao' has 2 dimensions; need 4 \(time, depth, latitude, longitude\) or 3" -- $m --input rank2.nc
+expect 2 "dimension 3 of 'thetao' is 'longitude'; expected latitude or lat" -- $m --input baddims.nc
+expect 2 "holds only fill values: there is no water to model" -- $m --input allfill.nc
+expect 2 "holds only fill values" -- summary allfill.nc
+expect 2 "--time-index 2 is out of range: 'thetao' in small.nc has 2 times \(0 to 1\)" -- $m --input small.nc --time-index 2
+expect 2 "--time-index -1: expected a whole number" -- $m --input small.nc --time-index -1
+
+# Outputs that cannot or must not be written.
+expect 2 "cannot write 'nodir/out.nc': No such file or directory" -- $m --input small.nc --output nodir/out.nc
+expect 2 "cannot write 'text.nc/out.nc': Not a directory" -- $m --input small.nc --output text.nc/out.nc
+expect 2 "cannot write '.': it is a directory" -- $m --input small.nc --output .
+expect 2 "the output 'small.nc' is the input file; choose another --output" -- $m --input small.nc --output small.nc
+expect 2 "the output '\./\./small.nc' is the input file" -- $m --input small.nc --output ././small.nc
+ln -s small.nc link.nc
+expect 2 "the output 'link.nc' is the input file" -- $m --input small.nc --output link.nc
+check "input unchanged after refusals" cmp -s small.nc small.orig
+expect 2 "cannot write 'nodir/x.nc'" -- generate nodir/x.nc
+
+# An existing output survives a failed run, and is replaced by a complete one.
+printf 'keep me\n' >kept.nc
+expect 2 "out of range" -- $m --input small.nc --time-index 5 --output kept.nc
+check "existing output kept after a failed run" grep -q "keep me" kept.nc
+expect 0 "^naive model completed in [0-9.e+-]+ seconds\. Average time per timestep: [0-9.e+-]+ seconds\.$" -- $m --input small.nc --output kept.nc
+check "existing output replaced by a complete file" "$sb" summary kept.nc
+check "no temporary files left" test -z "$(ls ./*.tmp.* 2>/dev/null)"
+
+# Bad flags.
+expect 2 "--steps 0: expected a whole number from 1" -- model --input small.nc --steps 0
+expect 2 "--save-every 0: expected a whole number from 1" -- model --input small.nc --save-every 0
+expect 2 "unknown variant 'nosuch'.*valid variants: naive" -- model --input small.nc --variant nosuch
+# A registered variant that cannot run here (a CUDA variant on a machine with no GPU).
+unavailable=$("$sb" list 2>/dev/null | awk '$3 == "no" {print $1; exit}')
+if [ -n "$unavailable" ]; then
+    expect 2 "variant $unavailable cannot run here: .*stencilbench list" -- model --input small.nc --variant "$unavailable"
+fi
+expect 2 "diffusion coefficient must be in \(0, 1\]" -- model --input small.nc --k 2
+expect 2 "unknown scheme 'hot'" -- model --input small.nc --scheme hot
+expect 2 "unexpected argument 'small.nc' \(the input is --input FILE\)" -- model small.nc
+expect 2 "one file at most" -- summary a.nc b.nc
+expect 2 "one file at most" -- generate a.nc b.nc
+expect 0 "usage: stencilbench model" -- model --help
+expect 0 "usage: stencilbench summary" -- summary --help
+expect 0 "usage: stencilbench generate" -- generate --help
+expect 0 "model +run the diffusion model" -- --help
+
+# Good runs: packed short, snapshots, the default dataset through the cache.
+expect 0 "stored as short, unpacked as value \* 0.00100000005 \+ 10, _FillValue -32767, missing_value -999" -- summary packed.nc
+expect 0 "wrote snap.nc \(3 snapshots: every 2 steps and the last\)" -- model --variant tiled --input small.nc --output snap.nc --steps 5 --save-every 2
+expect 0 "^shape: \(3, 9, 10, 11\)$" -- summary snap.nc
+expect 0 "naive model completed" -- model --variant naive --input packed.nc --output packed_out.nc --steps 3
+expect 0 "generating the synthetic default dataset once, into $tmp/cache/synthetic_ocean_v1.nc" -- summary
+check "cache file made" test -s "$tmp/cache/synthetic_ocean_v1.nc"
+expect 0 "^shape: \(5, 50, 222, 241\)$" -- summary
+expect 0 "fill: [0-9]+ \(5[0-9]\.[0-9]+ %\)" -- summary
+expect 0 "wrote predicted_temperatures_naive.nc \(1 snapshot: every 10 steps and the last\)" -- model --variant naive --steps 1
+check "default output name" test -s predicted_temperatures_naive.nc
+expect 0 "input_file: $tmp/cache/synthetic_ocean_v1.nc" -- summary predicted_temperatures_naive.nc
+expect 0 "^synthetic: true$|  synthetic: true" -- summary predicted_temperatures_naive.nc
+expect 0 "wrote gen.nc: synthetic thetao \(time 5, depth 50, latitude 222, longitude 241\)" -- generate gen.nc
+check "generate is deterministic" cmp -s <("$sb" summary gen.nc | tail -n +2) <("$sb" summary "$tmp/cache/synthetic_ocean_v1.nc" | tail -n +2)
+expect 0 "wrote $tmp/cache/synthetic_ocean_v1.nc" -- generate
+
+echo "test_io_cli: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]

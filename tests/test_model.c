@@ -1,0 +1,118 @@
+/* stencilbench model writes what the variant computes in memory: for every variant that can
+ * run here, each snapshot of the output equals bench_measure's result for the same steps,
+ * bit for bit (NaN where the input is fill); coordinates and attributes travel.
+ * usage: test_model PATH/TO/stencilbench */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "dataset.h"
+#include "measure.h"
+#include "nc_fixture.h"
+#include "synthetic.h"
+
+enum { NZ = 9, NY = 10, NX = 11, CELLS = NZ * NY * NX, STEPS = 7, EVERY = 3 };
+
+static const char *global(const io_dataset *ds, const char *want, char *value, size_t len)
+{
+    stencil_error err;
+    char name[IO_NAME_LEN];
+    value[0] = '\0';
+    for (int i = 0; i < io_dataset_global_count(ds); i++)
+        if (io_dataset_global(ds, i, name, sizeof name, value, len, &err) == STENCIL_OK &&
+            strcmp(name, want) == 0)
+            return value;
+    return "";
+}
+
+static int same_field(const float *a, const float *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (isnan(a[i]) ? !isnan(b[i]) : memcmp(&a[i], &b[i], sizeof(float)) != 0)
+            return 0;
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_model PATH/TO/stencilbench\n");
+        return 2;
+    }
+    check_ctx c = {0, 0};
+    stencil_error err = {{0}};
+    char dir[] = "/tmp/test_model.XXXXXX", in[256], out[256], cmd[2048], text[256];
+    if (!mkdtemp(dir))
+        return 1;
+    snprintf(in, sizeof in, "%s/in.nc", dir);
+    static double stored[2 * CELLS];
+    static float slice[CELLS], want[CELLS], got[CELLS];
+    for (int t = 0; t < 2; t++) {
+        io_ocean_spec spec = io_ocean_default(NZ, NY, NX);
+        spec.land_fraction = 0.3;
+        spec.hours = 6.0 * t;
+        CHECK(&c, io_synthetic_ocean(&spec, slice, 1, &err) == STENCIL_OK, "%s", err.msg);
+        for (int i = 0; i < CELLS; i++)
+            stored[t * CELLS + i] = isnan(slice[i]) ? (double)NC_FILL_FLOAT : (double)slice[i];
+    }
+    nc_fixture f = {in, "thetao", 4, {"time", "depth", "latitude", "longitude"}, {2, NZ, NY, NX},
+                    NC_FLOAT, stored, 1, 0, 0, 1, 0, (double)NC_FILL_FLOAT, 0, 0, 0};
+    CHECK(&c, nc_fixture_write(&f) == NC_NOERR, "fixture");
+    for (int i = 0; i < CELLS; i++)
+        slice[i] = stored[CELLS + i] == (double)NC_FILL_FLOAT ? NAN : (float)stored[CELLS + i];
+
+    int tested = 0;
+    for (size_t vi = 0; vi < stencil_variant_count(); vi++) {
+        const stencil_variant *v = stencil_variant_at(vi);
+        char why[256];
+        if (!v->available(why, sizeof why)) {
+            printf("test_model: %s not tested here: %s\n", v->name, why);
+            continue;
+        }
+        tested++;
+        snprintf(out, sizeof out, "%s/out_%s.nc", dir, v->name);
+        snprintf(cmd, sizeof cmd, "'%s' model --variant %s --input '%s' --output '%s' --steps %d "
+                 "--save-every %d --time-index 1 --k 0.2 --scheme insulated --threads 2 >/dev/null",
+                 argv[1], v->name, in, out, STEPS, EVERY);
+        int rc = system(cmd);
+        CHECK(&c, rc == 0, "%s: exit %d", cmd, rc);
+        io_dataset ds;
+        CHECK(&c, io_dataset_open(out, NULL, &ds, &err) == STENCIL_OK, "%s", err.msg);
+        const int steps_at[3] = {3, 6, 7};
+        CHECK(&c, ds.nt == 3 && ds.nz == NZ && ds.ny == NY && ds.nx == NX, "%s: shape %zu %zu %zu %zu",
+              v->name, ds.nt, ds.nz, ds.ny, ds.nx);
+        for (size_t t = 0; t < 3 && ds.nt == 3 && ds.nz == NZ; t++) {
+            stencil_problem problem = {NZ, NY, NX, 0.2f, STENCIL_SCHEME_INSULATED,
+                                       v->uses_threads ? 2 : 1, {0}, 0};
+            bench_rep rep;
+            CHECK(&c, ds.axes[0].values && ds.axes[0].values[t] == steps_at[t], "time value");
+            CHECK(&c, bench_measure(v, &problem, slice, steps_at[t], 0, 1, &rep, want, &err) == STENCIL_OK,
+                  "%s", err.msg);
+            CHECK(&c, io_dataset_read(&ds, t, got, NULL, &err) == STENCIL_OK, "%s", err.msg);
+            CHECK(&c, same_field(got, want, CELLS), "%s: snapshot %zu (step %d) differs from memory",
+                  v->name, t, steps_at[t]);
+            CHECK(&c, !same_field(got, slice, CELLS), "%s: snapshot %zu did not change", v->name, t);
+        }
+        CHECK(&c, ds.axes[2].values && ds.axes[2].values[3] == 11.5 &&
+                      strcmp(ds.axes[2].units, "degrees_north") == 0, "latitude coordinate");
+        CHECK(&c, strcmp(global(&ds, "variant", text, sizeof text), v->name) == 0, "variant '%s'", text);
+        CHECK(&c, strcmp(global(&ds, "scheme", text, sizeof text), "insulated") == 0, "scheme '%s'", text);
+        CHECK(&c, strcmp(global(&ds, "steps", text, sizeof text), "7") == 0, "steps '%s'", text);
+        CHECK(&c, strcmp(global(&ds, "k", text, sizeof text), "0.2") == 0, "k '%s'", text);
+        CHECK(&c, strcmp(global(&ds, "input_file", text, sizeof text), in) == 0, "input_file '%s'", text);
+        CHECK(&c, strcmp(global(&ds, "input_time", text, sizeof text), "2024-01-01 06:00:00") == 0,
+              "input_time '%s'", text);
+        CHECK(&c, global(&ds, "stencilbench_version", text, sizeof text)[0] != '\0', "no version");
+        CHECK(&c, strcmp(ds.units, "degrees_C") == 0, "units '%s'", ds.units);
+        io_dataset_close(&ds);
+        unlink(out);
+    }
+    CHECK(&c, tested >= 1, "no variant could run");
+    unlink(in);
+    rmdir(dir);
+    return check_finish(&c, "test_model");
+}
