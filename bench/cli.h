@@ -14,6 +14,7 @@ int bench_cmd_list(int argc, char **argv);
 int bench_cmd_run(int argc, char **argv);
 int bench_cmd_plot(int argc, char **argv);
 int bench_cmd_viz(int argc, char **argv);
+int bench_cmd_compare(int argc, char **argv);
 int bench_cmd_generate(int argc, char **argv);
 int bench_cmd_summary(int argc, char **argv);
 int bench_cmd_model(int argc, char **argv);

@@ -32,6 +32,7 @@ typedef struct run_state {
     bench_row row;
     int ref_from_this;
     double compute[MAX_REPS];
+    double h2d[MAX_REPS], d2h[MAX_REPS]; /* GPU line: transfers beside the probes */
     int nrep;
     double max_err;
     size_t bad_cells;
@@ -201,8 +202,11 @@ static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
     if (rs->write_status == STENCIL_OK)
         rs->write_status = write_row(rs, r, &rs->write_err);
     rs->s->measured_s += r->total_s;
-    if (rs->nrep < MAX_REPS)
+    if (rs->nrep < MAX_REPS) {
+        rs->h2d[rs->nrep] = t->h2d_s;
+        rs->d2h[rs->nrep] = t->d2h_s;
         rs->compute[rs->nrep++] = t->compute_s;
+    }
     progress(rs, rep);
     return rs->write_status == STENCIL_OK && !*rs->s->stop;
 }
@@ -285,6 +289,18 @@ static void point_line(run_state *rs, const bench_point *p, const char *status)
         printf("%-7s %-13s %3d %-20s %-14s %5d %-8s %10s %8s %8s %6s %9s  %s\n",
                tag, p->variant->name, p->threads, p->tuning_text, grid,
                p->steps, mem, "-", "-", "-", "-", "-", status);
+    if (rs->nrep && p->variant->device == STENCIL_GPU && s->probes->have_gpu) {
+        /* GPU: time per step, and transfers beside the probe for this host memory */
+        const bench_probes *pr = s->probes;
+        int pinned = p->host_memory == BENCH_HOST_PINNED;
+        double gb = (double)(p->nz * p->ny * p->nx) * sizeof(float) / 1e9;
+        double up = gb / bench_median(rs->h2d, rs->nrep), down = gb / bench_median(rs->d2h, rs->nrep);
+        double up_probe = pinned ? pr->pinned_h2d_gbps : pr->pageable_h2d_gbps;
+        double down_probe = pinned ? pr->pinned_d2h_gbps : pr->pageable_d2h_gbps;
+        printf("        %.2f us/step; %s h2d %.1f GB/s (%.0f%% of probe), d2h %.1f GB/s (%.0f%%)\n",
+               p->steps ? 1e6 * med / p->steps : 0.0, mem, up, 100 * up / up_probe, down,
+               100 * down / down_probe);
+    }
     fflush(stdout);
 }
 

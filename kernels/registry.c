@@ -12,7 +12,9 @@
     X(openmp_counts)
 
 #ifdef STENCIL_HAVE_CUDA
-#define STENCIL_GPU_VARIANTS(X)
+#define STENCIL_GPU_VARIANTS(X) \
+    X(cuda_naive)               \
+    X(cuda_shared)
 #else
 #define STENCIL_GPU_VARIANTS(X)
 #endif

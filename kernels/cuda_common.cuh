@@ -1,0 +1,74 @@
+/* What the CUDA variants share (kernels/cuda_common.cu): device state, the one error-checking
+ * macro, and the step loop (plain launches, or replays of a captured CUDA graph).
+ *
+ * State: two device buffers; upload copies the field host->device into one and device->device
+ * into the other, so cells a kernel never writes (outer faces, NaN) are right in whichever is
+ * current. A variant supplies `launch`, which enqueues one timestep in -> out on a stream.
+ * Everything runs on the legacy default stream 0 (graphs are captured on a private stream and
+ * launched on stream 0), as kernels/variant.h asks. */
+#ifndef STENCIL_CUDA_COMMON_CUH
+#define STENCIL_CUDA_COMMON_CUH
+
+#include <cuda_runtime.h>
+
+#include "variant.h"
+
+/* Checks one CUDA call: on failure returns from the calling function with STENCIL_ERR_NOMEM
+ * (out of device memory) or STENCIL_ERR_DEVICE and "file:line: expression: CUDA's message". */
+#define STENCIL_CUDA_CHECK(err, expr)                                                      \
+    do {                                                                                   \
+        cudaError_t e_ = (expr);                                                           \
+        if (e_ != cudaSuccess)                                                             \
+            return stencil_cuda_fail((err), e_, __FILE__, __LINE__, #expr);                \
+    } while (0)
+
+enum { STENCIL_CUDA_GRAPHS = 4,       /* cached graphs per state */
+       STENCIL_CUDA_GRAPH_STEPS = 100 /* most timesteps captured in one graph */ };
+
+typedef struct stencil_cuda_graph {
+    int steps, first; /* timesteps captured; buffer the first step reads */
+    cudaGraphExec_t exec;
+} stencil_cuda_graph;
+
+struct stencil_cuda_state;
+typedef stencil_status (*stencil_cuda_launch)(const struct stencil_cuda_state *s, const float *in,
+                                              float *out, cudaStream_t stream, stencil_error *err);
+
+typedef struct stencil_cuda_state {
+    stencil_problem problem;
+    size_t cells;
+    float *buf[2];
+    int cur;              /* index of the buffer holding the current field */
+    int use_graph;
+    int interior;         /* 1 when some cell is updated (every axis >= 3) */
+    stencil_cuda_launch launch;
+    dim3 grid, block;     /* the variant's launch shape */
+    size_t shared_bytes;
+    int tile_z, vec;      /* cuda_shared: planes per block, cells per thread in x */
+    cudaStream_t capture; /* private stream, used only to capture graphs */
+    stencil_cuda_graph graphs[STENCIL_CUDA_GRAPHS];
+    int next_graph;
+} stencil_cuda_state;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+stencil_status stencil_cuda_fail(stencil_error *err, cudaError_t e, const char *file, int line,
+                                 const char *expr);
+int stencil_cuda_available(char *why, size_t why_len);
+/* Allocates the state and both device buffers; the variant then fills grid/block/launch. */
+stencil_status stencil_cuda_prepare(const stencil_problem *problem, stencil_cuda_launch launch,
+                                    stencil_cuda_state **state, stencil_error *err);
+stencil_status stencil_cuda_upload(void *state, const float *field, stencil_error *err);
+stencil_status stencil_cuda_run(void *state, int steps, stencil_error *err);
+stencil_status stencil_cuda_download(void *state, float *out, stencil_error *err);
+void stencil_cuda_release(void *state);
+/* Streaming multiprocessors of the current device (1 if it cannot be read). */
+int stencil_cuda_sms(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,191 @@
+/* The CUDA variants against naive on the CPU, bit for bit: odd shapes (and shapes whose rows
+ * take cuda_shared's 16-byte path), random masks 0/50/100 % land, 1, 2 and 100 steps, both
+ * schemes, every tuning knob; face and NaN cells unchanged; runs continued without upload;
+ * graphs longer than one capture; out-of-memory reported, not fatal. Needs a CUDA device:
+ * exits 77 (ctest: skipped) without one. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "measure.h"
+#include "validate.h"
+#include "variant.h"
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static double rng_unit(void)
+{
+    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(rng_state >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static void random_field(float *f, size_t cells, double land)
+{
+    for (size_t i = 0; i < cells; i++)
+        f[i] = rng_unit() < land ? NAN : (float)(-2.0 + 30.0 * rng_unit());
+}
+
+static int is_face(size_t i, size_t nz, size_t ny, size_t nx)
+{
+    size_t z = i / (ny * nx), y = i / nx % ny, x = i % nx;
+    return z == 0 || y == 0 || x == 0 || z == nz - 1 || y == ny - 1 || x == nx - 1;
+}
+
+static const char *const naive_tunings[] = {
+    "", "block_x=32,block_y=4,block_z=2", "block_x=7,block_y=3,block_z=5",
+    "block_x=256,block_y=1,block_z=1", "block_x=16,block_y=16,block_z=4,graph=-1", "graph=1", NULL};
+static const char *const shared_tunings[] = {
+    "", "graph=-1", "block_x=8,block_y=3,tile_z=5", "block_x=64,block_y=2,tile_z=1",
+    "block_x=32,block_y=16,tile_z=200", "block_x=2,block_y=2,tile_z=3,graph=1",
+    "block_x=128,block_y=8,tile_z=7", "block_x=32,block_y=32,graph=-1", NULL};
+
+static const char *const *tunings_for(const stencil_variant *v)
+{
+    return strcmp(v->name, "cuda_naive") == 0 ? naive_tunings : shared_tunings;
+}
+
+static double worst_err = 0.0;
+
+static void compare(check_ctx *c, const char *what, const float *in, const float *ref,
+                    const float *out, size_t nz, size_t ny, size_t nx, int steps)
+{
+    bench_validation val;
+    bench_validate(ref, out, nz, ny, nx, steps, &val);
+    if (val.max_abs_err > worst_err)
+        worst_err = val.max_abs_err;
+    CHECK(c, val.ok && val.max_abs_err == 0.0, "%s: max err %g, %zu bad: %s", what,
+          val.max_abs_err, val.bad_cells, val.first_bad);
+    size_t changed = 0, cells = nz * ny * nx;
+    for (size_t i = 0; i < cells; i++)
+        if ((is_face(i, nz, ny, nx) || isnan(in[i])) && memcmp(&in[i], &out[i], sizeof(float)) != 0)
+            changed++;
+    CHECK(c, changed == 0, "%s: %zu face or NaN cells changed", what, changed);
+}
+
+/* prepare, upload, run(a), run(b), download: must equal a+b steps. */
+static void continued(check_ctx *c, const stencil_variant *v, const stencil_problem *p,
+                      const float *in, const float *ref, float *out, int a, int b)
+{
+    void *state = NULL;
+    stencil_error err = {{0}};
+    stencil_status st = v->prepare(p, &state, &err);
+    if (st == STENCIL_OK)
+        st = v->upload(state, in, &err);
+    if (st == STENCIL_OK)
+        st = v->run(state, a, &err);
+    if (st == STENCIL_OK)
+        st = v->run(state, b, &err);
+    memset(out, 0xff, p->nz * p->ny * p->nx * sizeof *out);
+    if (st == STENCIL_OK)
+        st = v->download(state, out, &err);
+    v->release(state);
+    CHECK(c, st == STENCIL_OK, "%s continued: %s", v->name, err.msg);
+    char what[160];
+    snprintf(what, sizeof what, "%s %zux%zux%zu run(%d)+run(%d) graph=%d", v->name, p->nz, p->ny,
+             p->nx, a, b, p->tuning.graph);
+    compare(c, what, in, ref, out, p->nz, p->ny, p->nx, a + b);
+}
+
+int main(void)
+{
+    check_ctx c = {0, 0};
+    const stencil_variant *gpu[2] = {stencil_variant_find("cuda_naive"),
+                                     stencil_variant_find("cuda_shared")};
+    char why[256] = "";
+    if (!gpu[0] || !gpu[1]) {
+        printf("test_cuda: skipped: this build has no CUDA variants\n");
+        return 77;
+    }
+    if (!gpu[0]->available(why, sizeof why)) {
+        printf("test_cuda: skipped: %s\n", why);
+        return 77;
+    }
+    const size_t shapes[][3] = {{5, 7, 11},    {37, 53, 71},  {50, 222, 241}, {129, 257, 255},
+                                {6, 9, 16},    {37, 53, 72},  {3, 3, 4},      {2, 5, 8}};
+    const double lands[] = {0.0, 0.5, 1.0};
+    const int steps_list[] = {1, 2, 100};
+    size_t points = 0;
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        size_t nz = shapes[s][0], ny = shapes[s][1], nx = shapes[s][2], cells = nz * ny * nx;
+        float *in = malloc(cells * sizeof *in), *ref = malloc(cells * sizeof *ref),
+              *out = malloc(cells * sizeof *out);
+        if (!in || !ref || !out) {
+            CHECK(&c, 0, "out of host memory");
+            return 1;
+        }
+        for (size_t l = 0; l < sizeof lands / sizeof lands[0]; l++)
+            for (int scheme = 0; scheme < 2; scheme++)
+                for (size_t si = 0; si < sizeof steps_list / sizeof steps_list[0]; si++) {
+                    int steps = steps_list[si];
+                    random_field(in, cells, lands[l]);
+                    stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.15f,
+                                         .scheme = (stencil_scheme)scheme, .threads = 1};
+                    stencil_error err = {{0}};
+                    CHECK(&c, bench_reference(&p, in, steps, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
+                    for (int g = 0; g < 2; g++)
+                        for (const char *const *t = tunings_for(gpu[g]); *t; t++) {
+                            CHECK(&c, stencil_tuning_parse(*t, gpu[g]->tunings, &p.tuning, &err) == STENCIL_OK,
+                                  "%s tuning '%s': %s", gpu[g]->name, *t, err.msg);
+                            memset(out, 0xff, cells * sizeof *out); /* poison */
+                            bench_rep rep[2];
+                            stencil_status st = bench_measure(gpu[g], &p, in, steps, 1, 2, rep, out, &err);
+                            CHECK(&c, st == STENCIL_OK, "%s '%s': %s", gpu[g]->name, *t, err.msg);
+                            char what[200];
+                            snprintf(what, sizeof what, "%s %zux%zux%zu land %.0f%% %s steps %d tuning '%s'",
+                                     gpu[g]->name, nz, ny, nx, 100 * lands[l],
+                                     stencil_scheme_name(p.scheme), steps, *t);
+                            compare(&c, what, in, ref, out, nz, ny, nx, steps);
+                            points++;
+                        }
+                }
+        /* runs continued without upload, and more steps than one graph holds */
+        if (nz * ny * nx <= 37 * 53 * 72) {
+            random_field(in, cells, 0.3);
+            stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.2f, .threads = 1};
+            stencil_error err = {{0}};
+            CHECK(&c, bench_reference(&p, in, 7, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
+            for (int g = 0; g < 2; g++)
+                for (p.tuning.graph = -1; p.tuning.graph <= 1; p.tuning.graph += 2)
+                    continued(&c, gpu[g], &p, in, ref, out, 3, 4);
+            CHECK(&c, bench_reference(&p, in, 301, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
+            for (int g = 0; g < 2; g++)
+                for (p.tuning.graph = -1; p.tuning.graph <= 1; p.tuning.graph += 2)
+                    continued(&c, gpu[g], &p, in, ref, out, 201, 100);
+        }
+        free(in);
+        free(ref);
+        free(out);
+        printf("%zux%zux%zu done\n", nz, ny, nx);
+        fflush(stdout);
+    }
+    /* Out of device memory: a clear STENCIL_ERR_NOMEM, and the device still works after. */
+    for (int g = 0; g < 2; g++) {
+        stencil_problem big = {.nz = 8192, .ny = 4096, .nx = 4096, .k = 0.1f, .threads = 1};
+        void *state = NULL;
+        stencil_error err = {{0}};
+        stencil_status st = gpu[g]->prepare(&big, &state, &err);
+        CHECK(&c, st == STENCIL_ERR_NOMEM && state == NULL && strstr(err.msg, "out of device memory"),
+              "%s: 2 x 512 GiB: status %d: %s", gpu[g]->name, (int)st, err.msg);
+        if (st == STENCIL_OK)
+            gpu[g]->release(state);
+        printf("%s out of memory: %s\n", gpu[g]->name, err.msg);
+    }
+    {
+        const size_t nz = 9, ny = 10, nx = 12, cells = nz * ny * nx;
+        float in[9 * 10 * 12], ref[9 * 10 * 12], out[9 * 10 * 12];
+        random_field(in, cells, 0.5);
+        stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.1f, .threads = 1};
+        stencil_error err = {{0}};
+        bench_rep rep[1];
+        CHECK(&c, bench_reference(&p, in, 3, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
+        for (int g = 0; g < 2; g++) {
+            CHECK(&c, bench_measure(gpu[g], &p, in, 3, 0, 1, rep, out, &err) == STENCIL_OK,
+                  "%s after out-of-memory: %s", gpu[g]->name, err.msg);
+            compare(&c, "after out-of-memory", in, ref, out, nz, ny, nx, 3);
+        }
+    }
+    printf("test_cuda: %zu points against naive, largest |difference| %g\n", points, worst_err);
+    return check_finish(&c, "test_cuda");
+}
