@@ -93,9 +93,10 @@ check "ok rows for 16^3" test "$(grep -c ',16,16,16,.*,ok,$' "$tmp/b/timings.csv
 
 # Without naive in the study the reference is computed, and continued from one step count
 # to the next: every row still validates.
-"$sb" run --variant tiled,openmp --grid 17x18x19 --steps 1,4,9 --reps 2 --out "$tmp/f" >"$tmp/f.log" 2>&1
+"$sb" run --variant tiled,openmp --threads 1,2 --grid 17x18x19 --steps 1,4,9 --reps 2 --out "$tmp/f" >"$tmp/f.log" 2>&1
 check "reference-only study exits 0 ($(tail -3 "$tmp/f.log"))" test $? -eq 0
 check "all rows ok against the continued reference" test "$(grep -c ',ok,$' "$tmp/f/timings.csv")" -eq $((3 * 3 * 2))
+check "no failed rows" test "$(grep -c ',failed:' "$tmp/f/timings.csv")" -eq 0
 
 # --dry-run prints the plan and writes nothing.
 "$sb" run --config "$tmp/small.ini" --dry-run --out "$tmp/c" >"$tmp/c.log" 2>&1
