@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../io/config.h"
+#include "../plots/plot.h"
 #include "cli.h"
 #include "machine.h"
 #include "plan.h"
@@ -51,7 +52,8 @@ static void run_usage(FILE *f)
             "  --out DIR         the run folder (default: results/runs/<utc-time>-<host>)\n"
             "  --resume RUN_DIR  finish an interrupted run (Ctrl-C) without redoing points\n"
             "  --dry-run         print the plan: points, estimated time, memory per point\n"
-            "  --quiet           no progress bar or per-point lines\n\n"
+            "  --quiet           no progress bar or per-point lines\n"
+            "  --no-plots        do not draw RUN_DIR/plots at the end (stencilbench plot does)\n\n"
             "Overrides (each replaces the config key in brackets):\n"
             "  --variant V       names, all, cpu or gpu [variants]\n"
             "  --grid G          NZxNYxNX, N (cube), auto, dataset; comma list [grids]\n"
@@ -148,7 +150,7 @@ static void previous_record(const char *dir, char *started, size_t len, int *res
 
 typedef struct run_options {
     const char *config, *out, *resume;
-    int dry_run, quiet;
+    int dry_run, quiet, no_plots;
     const char *keys[32], *values[32], *flags[32];
     int noverrides;
 } run_options;
@@ -159,6 +161,7 @@ static int parse_options(int argc, char **argv, run_options *o)
         {"config", required_argument, 0, 'c'},  {"out", required_argument, 0, 'o'},
         {"resume", required_argument, 0, 'R'},  {"dry-run", no_argument, 0, 'n'},
         {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
+        {"no-plots", no_argument, 0, 'P'},
         {"variant", required_argument, 0, 1},   {"grid", required_argument, 0, 2},
         {"steps", required_argument, 0, 3},     {"threads", required_argument, 0, 4},
         {"tuning", required_argument, 0, 5},    {"host-memory", required_argument, 0, 6},
@@ -178,6 +181,7 @@ static int parse_options(int argc, char **argv, run_options *o)
         case 'R': o->resume = optarg; break;
         case 'n': o->dry_run = 1; break;
         case 'q': o->quiet = 1; break;
+        case 'P': o->no_plots = 1; break;
         case 'h': run_usage(stdout); return BENCH_EXIT_OK;
         default:
             if (c >= 1 && c <= 13 && o->noverrides < 32) {
@@ -409,6 +413,14 @@ int bench_cmd_run(int argc, char **argv)
         printf("harness overhead: %.1f s of the sweep's %.1f s outside timed stages (inputs, "
                "references, validation, warm-up, allocation); probes %.1f s\n",
                study.wall_s - study.measured_s, study.wall_s, probes->seconds);
+    if (!study.interrupted && !o.no_plots) {
+        /* The charts (plots/); a missing gnuplot or a failed chart does not fail the run. */
+        if (plot_gnuplot_check(&err) != STENCIL_OK || plot_render_run(dir, &err) != STENCIL_OK)
+            fprintf(stderr, "stencilbench: no charts: %s (draw them later: stencilbench plot %s)\n",
+                    err.msg, dir);
+        else if (!o.quiet)
+            printf("charts: %s/plots/index.html\n", dir);
+    }
     if (study.interrupted) {
         printf("stopped by Ctrl-C; continue with: stencilbench run --resume %s\n", dir);
         status = 130;

@@ -81,11 +81,14 @@ done
 if command -v python3 >/dev/null; then
     check "machine.json is JSON" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/a/machine.json"
 fi
+if command -v "${STENCILBENCH_GNUPLOT:-gnuplot}" >/dev/null; then
+    check "charts drawn at the end" test -s "$tmp/a/plots/index.html"
+fi
 ok_rows=$(grep -c ',ok,$' "$tmp/a/timings.csv")
 check "ok rows present ($ok_rows)" test "$ok_rows" -ge 12
 
 # Too large for host memory: a skipped row, the rest of the study goes on.
-"$sb" run --variant naive,tiled --grid 16,100000x100000x1000 --steps 2 --reps 2 --out "$tmp/b" >"$tmp/b.log" 2>&1
+"$sb" run --no-plots --variant naive,tiled --grid 16,100000x100000x1000 --steps 2 --reps 2 --out "$tmp/b" >"$tmp/b.log" 2>&1
 check "skip study exits 0 ($(tail -3 "$tmp/b.log"))" test $? -eq 0
 check "schema with skipped rows" schema_ok "$tmp/b/timings.csv"
 check "skipped rows for the huge grid" test "$(grep -c ',100000,100000,1000,.*,skipped:too large for host memory' "$tmp/b/timings.csv")" -eq 2
@@ -93,7 +96,7 @@ check "ok rows for 16^3" test "$(grep -c ',16,16,16,.*,ok,$' "$tmp/b/timings.csv
 
 # Without naive in the study the reference is computed, and continued from one step count
 # to the next: every row still validates.
-"$sb" run --variant tiled,openmp --threads 1,2 --grid 17x18x19 --steps 1,4,9 --reps 2 --out "$tmp/f" >"$tmp/f.log" 2>&1
+"$sb" run --no-plots --variant tiled,openmp --threads 1,2 --grid 17x18x19 --steps 1,4,9 --reps 2 --out "$tmp/f" >"$tmp/f.log" 2>&1
 check "reference-only study exits 0 ($(tail -3 "$tmp/f.log"))" test $? -eq 0
 check "all rows ok against the continued reference" test "$(grep -c ',ok,$' "$tmp/f/timings.csv")" -eq $((3 * 3 * 2))
 check "no failed rows" test "$(grep -c ',failed:' "$tmp/f/timings.csv")" -eq 0
@@ -132,6 +135,7 @@ wait "$pid"
 rc=$?
 rows=$(($(wc -l <"$tmp/e/timings.csv") - 1))
 check "interrupted run exits 130 (got $rc)" test "$rc" -eq 130
+check "no charts for an interrupted run" test ! -e "$tmp/e/plots"
 check "interrupted run stopped early ($rows of 32 rows)" test "$rows" -lt 32
 check "interrupted CSV is valid" schema_ok "$tmp/e/timings.csv"
 check "resume hint printed" grep -q -- "--resume $tmp/e" "$tmp/e.log"
