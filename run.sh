@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # stencilbench quick start.
 #   ./run.sh          install what is missing, build (Release), run the default study
+#                     (configs/default.ini: CSV, machine.json and plots in results/runs/...)
 #   ./run.sh test     install what is missing, build, run the test suite (ctest)
 # Debian 12 / Ubuntu 24.04, as root or with sudo. BUILD_DIR overrides the build folder.
 set -euo pipefail
@@ -46,5 +47,5 @@ if [ "$mode" = test ]; then
     ctest --test-dir "$build" --output-on-failure -j 2
 else
     "$build/stencilbench" list
-    "$build/stencilbench" run --variant all --grid 50x222x241 --steps 100 --reps 5
+    "$build/stencilbench" run --config configs/default.ini
 fi
