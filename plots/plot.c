@@ -590,6 +590,8 @@ static stencil_status emit(plot_ctx *c, const char *name, const char *kind, cons
 static void machine_title(const plot_ctx *c, int cpu, int gpu, char *out, size_t len)
 {
     const char *a = cpu ? c->m.cpu : "", *b = gpu ? c->m.gpu : "";
+    if (*b && strstr(c->m.label, b)) /* the label already names the GPU */
+        b = "";
     if (*a || *b)
         plot_fmt(out, len, "%s (%s%s%s)", c->m.label, a, *a && *b ? "; " : "", b);
     else
