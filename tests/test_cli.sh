@@ -7,21 +7,7 @@ fails=0 checks=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# expect STATUS PATTERN -- ARGS...: runs stencilbench ARGS, wants that exit status and PATTERN
-# (an extended regex) somewhere in stdout+stderr.
-expect() {
-    local want=$1 pattern=$2
-    shift 3
-    checks=$((checks + 1))
-    "$sb" "$@" >"$tmp/out" 2>&1
-    local got=$?
-    if [ "$got" -ne "$want" ] || ! grep -Eq -- "$pattern" "$tmp/out"; then
-        fails=$((fails + 1))
-        echo "FAIL: stencilbench $* -> exit $got (want $want), output:"
-        sed 's/^/    /' "$tmp/out" | head -20
-        echo "    (wanted /$pattern/)"
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/cli_expect.sh"
 
 expect 2 "unknown variant 'nosuch'.*valid variants: naive, tiled, openmp" -- run --variant nosuch
 expect 2 "unknown variant 'bogus'" -- run --variant naive,bogus

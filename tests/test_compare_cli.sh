@@ -32,20 +32,7 @@ fixture() {
     }' >"$1/timings.csv"
 }
 
-# expect STATUS PATTERN -- ARGS...
-expect() {
-    local want=$1 pattern=$2
-    shift 3
-    checks=$((checks + 1))
-    "$sb" "$@" >"$tmp/out" 2>&1
-    local got=$?
-    if [ "$got" -ne "$want" ] || ! grep -Eq -- "$pattern" "$tmp/out"; then
-        fails=$((fails + 1))
-        echo "FAIL: stencilbench $* -> exit $got (want $want), output:"
-        sed 's/^/    /' "$tmp/out" | head -30
-        echo "    (wanted /$pattern/)"
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/cli_expect.sh"
 
 fixture "$tmp/base" me 1 1 "34x66x66 50x222x241"
 fixture "$tmp/same" me 1 1 "34x66x66 50x222x241" 3

@@ -12,21 +12,7 @@ export STENCILBENCH_CACHE=$tmp/cache
 "$2" "$tmp" || { echo "make_fixtures failed"; exit 1; }
 cd "$tmp" || exit 1
 
-# expect STATUS PATTERN -- ARGS...: runs stencilbench ARGS, wants that exit status and PATTERN
-# (an extended regex) somewhere in stdout+stderr.
-expect() {
-    local want=$1 pattern=$2
-    shift 3
-    checks=$((checks + 1))
-    "$sb" "$@" >"$tmp/out" 2>&1
-    local got=$?
-    if [ "$got" -ne "$want" ] || ! grep -Eq -- "$pattern" "$tmp/out"; then
-        fails=$((fails + 1))
-        echo "FAIL: stencilbench $* -> exit $got (want $want), output:"
-        sed 's/^/    /' "$tmp/out" | head -20
-        echo "    (wanted /$pattern/)"
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/cli_expect.sh"
 # check DESCRIPTION COMMAND...: the command must succeed.
 check() {
     local what=$1
