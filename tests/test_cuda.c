@@ -9,29 +9,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "test_fields.h"
 #include "measure.h"
 #include "validate.h"
 #include "variant.h"
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static double rng_unit(void)
-{
-    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-    return (double)(rng_state >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static void random_field(float *f, size_t cells, double land)
-{
-    for (size_t i = 0; i < cells; i++)
-        f[i] = rng_unit() < land ? NAN : (float)(-2.0 + 30.0 * rng_unit());
-}
-
-static int is_face(size_t i, size_t nz, size_t ny, size_t nx)
-{
-    size_t z = i / (ny * nx), y = i / nx % ny, x = i % nx;
-    return z == 0 || y == 0 || x == 0 || z == nz - 1 || y == ny - 1 || x == nx - 1;
-}
 
 static const char *const naive_tunings[] = {
     "", "block_x=32,block_y=4,block_z=2", "block_x=7,block_y=3,block_z=5",
@@ -59,7 +40,7 @@ static void compare(check_ctx *c, const char *what, const float *in, const float
           val.max_abs_err, val.bad_cells, val.first_bad);
     size_t changed = 0, cells = nz * ny * nx;
     for (size_t i = 0; i < cells; i++)
-        if ((is_face(i, nz, ny, nx) || isnan(in[i])) && memcmp(&in[i], &out[i], sizeof(float)) != 0)
+        if ((test_is_face(i, nz, ny, nx) || isnan(in[i])) && memcmp(&in[i], &out[i], sizeof(float)) != 0)
             changed++;
     CHECK(c, changed == 0, "%s: %zu face or NaN cells changed", what, changed);
 }
@@ -90,6 +71,7 @@ static void continued(check_ctx *c, const stencil_variant *v, const stencil_prob
 
 int main(void)
 {
+    test_rng rng = {0x9e3779b97f4a7c15ull};
     check_ctx c = {0, 0};
     const stencil_variant *gpu[2] = {stencil_variant_find("cuda_naive"),
                                      stencil_variant_find("cuda_shared")};
@@ -119,7 +101,7 @@ int main(void)
             for (int scheme = 0; scheme < 2; scheme++)
                 for (size_t si = 0; si < sizeof steps_list / sizeof steps_list[0]; si++) {
                     int steps = steps_list[si];
-                    random_field(in, cells, lands[l]);
+                    test_random_field(&rng, in, cells, lands[l], 30.0);
                     stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.15f,
                                          .scheme = (stencil_scheme)scheme, .threads = 1};
                     stencil_error err = {{0}};
@@ -142,7 +124,7 @@ int main(void)
                 }
         /* runs continued without upload, and more steps than one graph holds */
         if (nz * ny * nx <= 37 * 53 * 72) {
-            random_field(in, cells, 0.3);
+            test_random_field(&rng, in, cells, 0.3, 30.0);
             stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.2f, .threads = 1};
             stencil_error err = {{0}};
             CHECK(&c, bench_reference(&p, in, 7, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
@@ -175,7 +157,7 @@ int main(void)
     {
         const size_t nz = 9, ny = 10, nx = 12, cells = nz * ny * nx;
         float in[9 * 10 * 12], ref[9 * 10 * 12], out[9 * 10 * 12];
-        random_field(in, cells, 0.5);
+        test_random_field(&rng, in, cells, 0.5, 30.0);
         stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.1f, .threads = 1};
         stencil_error err = {{0}};
         bench_rep rep[1];

@@ -8,29 +8,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "test_fields.h"
 #include "measure.h"
 #include "validate.h"
 #include "variant.h"
-
-static uint64_t rng_state = 0x243f6a8885a308d3ull;
-
-static double rng_unit(void)
-{
-    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-    return (double)(rng_state >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static void random_field(float *f, size_t cells, double land)
-{
-    for (size_t i = 0; i < cells; i++)
-        f[i] = rng_unit() < land ? NAN : (float)(-2.0 + 16.0 * rng_unit());
-}
-
-static int is_face(size_t i, size_t nz, size_t ny, size_t nx)
-{
-    size_t z = i / (ny * nx), y = i / nx % ny, x = i % nx;
-    return z == 0 || y == 0 || x == 0 || z == nz - 1 || y == ny - 1 || x == nx - 1;
-}
 
 /* Tuning sets for a variant: its defaults, then tile and block sizes that do not divide the
  * test grids, with streaming stores forced on and off where the variant has that switch. */
@@ -54,6 +35,7 @@ static const char *tunings_for(const stencil_variant *v, int which)
 
 int main(void)
 {
+    test_rng rng = {0x243f6a8885a308d3ull};
     check_ctx c = {0, 0};
     const size_t shapes[][3] = {{3, 3, 3}, {5, 7, 11}, {37, 53, 71}, {1, 1, 1}, {2, 5, 9}, {4, 3, 17}};
     const double lands[] = {0.0, 0.5, 1.0};
@@ -86,7 +68,7 @@ int main(void)
                                 if (!tuning)
                                     continue;
                                 int steps = steps_list[si];
-                                random_field(in, cells, lands[l]);
+                                test_random_field(&rng, in, cells, lands[l], 16.0);
                                 stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.15f, .scheme = (stencil_scheme)scheme, .threads = threads};
                                 stencil_error err;
                                 CHECK(&c, stencil_tuning_parse(tuning, v->tunings, &p.tuning, &err) == STENCIL_OK,
@@ -105,7 +87,7 @@ int main(void)
                                       steps, tuning, threads, val.max_abs_err, val.bad_cells, val.first_bad);
                                 size_t changed = 0;
                                 for (size_t i = 0; i < cells; i++)
-                                    if ((is_face(i, nz, ny, nx) || isnan(in[i])) &&
+                                    if ((test_is_face(i, nz, ny, nx) || isnan(in[i])) &&
                                         memcmp(&in[i], &out[i], sizeof(float)) != 0)
                                         changed++;
                                 CHECK(&c, changed == 0, "%s: %zu face or NaN cells changed", v->name, changed);
