@@ -5,9 +5,11 @@
  * update instead of 8 but does about half the vector work. Download restores NaN on land. */
 #include <math.h>
 #include <omp.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "cpu_row.h"
+#include "cpu_simd.h"
 #include "cpu_state.h"
 
 enum { PREFETCH_ROWS = 6, FLOATS_PER_LINE = 16, LAND = 255 };
@@ -97,8 +99,7 @@ static stencil_status counts_download(void *state, float *out, stencil_error *er
     return STENCIL_OK;
 }
 
-/* The update is computed for every cell and land is then selected back to 0 (a blend; a
- * conditional call would keep the loop scalar). */
+/* The scalar cell, for rows too short for a vector: the update, then land selected back to 0. */
 static inline float counts_cell(const float *in, const unsigned char *cnt, size_t x, size_t sy,
                                 size_t sz, float k, int insulated)
 {
@@ -107,17 +108,47 @@ static inline float counts_cell(const float *in, const unsigned char *cnt, size_
     return cnt[x] == LAND ? 0.0f : t;
 }
 
-#define COUNTS_COURSE(x) counts_cell(in, cnt, x, sy, sz, k, 0)
-#define COUNTS_INSULATED(x) counts_cell(in, cnt, x, sy, sz, k, 1)
+/* The same for the STENCIL_LANES cells from x: the shared sum and update on vectors. max(n, 1) is
+ * n - (n == 0), a vector comparison giving -1 where true; land is then masked to +0. */
+static inline stencil_vf counts_vec(const float *in, const unsigned char *cnt, size_t x,
+                                    size_t sy, size_t sz, float k, int insulated)
+{
+    stencil_vf c = stencil_vf_load(in + x);
+    stencil_vf s = STENCIL_SUM6(stencil_vf_load(in + x - sz), stencil_vf_load(in + x + sz),
+                                stencil_vf_load(in + x - sy), stencil_vf_load(in + x + sy),
+                                stencil_vf_load(in + x - 1), stencil_vf_load(in + x + 1));
+    stencil_vi n = stencil_vi_load_bytes(cnt + x);
+    stencil_vf m = __builtin_convertvector(n - (n == 0), stencil_vf);
+    stencil_vf w = insulated ? __builtin_convertvector(n, stencil_vf) : stencil_vf_splat(6.0f);
+    stencil_vf t = STENCIL_UPDATE(c, s, w, m, k);
+    return (stencil_vf)((stencil_vi)t & (n != LAND));
+}
 
+/* One x-row of interior cells [1, nx-1): a vector for the cells before the first vector-aligned
+ * address of out (only those lanes stored, one by one), aligned vectors up to the last such
+ * boundary (non-temporal with stream), then a vector ending at nx-1 for the rest. Scalar head
+ * and tail loops instead cost a third of the time on 256-cell rows. */
 static void counts_row(const float *restrict in, float *restrict out,
                        const unsigned char *restrict cnt, size_t nx, size_t sy, size_t sz,
                        float k, int insulated, int stream)
 {
-    if (insulated)
-        STENCIL_ROW(out, 1, nx - 1, stream, COUNTS_INSULATED);
-    else
-        STENCIL_ROW(out, 1, nx - 1, stream, COUNTS_COURSE);
+    const size_t x0 = 1, x1 = nx - 1;
+    if (x1 - x0 < STENCIL_LANES) {
+        for (size_t x = x0; x < x1; x++)
+            out[x] = counts_cell(in, cnt, x, sy, sz, k, insulated);
+        return;
+    }
+    const uintptr_t align = STENCIL_VECTOR_BYTES - 1;
+    size_t a = x0 + ((STENCIL_VECTOR_BYTES - ((uintptr_t)(out + x0) & align)) & align) / sizeof(float);
+    size_t b = a + (x1 - a) / STENCIL_LANES * STENCIL_LANES;
+    stencil_vf v = counts_vec(in, cnt, x0, sy, sz, k, insulated);
+    for (size_t x = x0; x < a; x++)
+        out[x] = v[x - x0];
+    for (size_t x = a; x < b; x += STENCIL_LANES)
+        stencil_vf_store(out + x, counts_vec(in, cnt, x, sy, sz, k, insulated), stream);
+    v = counts_vec(in, cnt, x1 - STENCIL_LANES, sy, sz, k, insulated);
+    for (size_t x = b; x < x1; x++)
+        out[x] = v[x - (x1 - STENCIL_LANES)];
 }
 
 static stencil_status counts_run(void *state, int steps, stencil_error *err)

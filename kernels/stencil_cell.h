@@ -25,12 +25,19 @@
         n = (v) == (v) ? n + 1.0f : n; \
     } while (0)
 
-/* The update once s and n are known. */
+/* The update once the neighbour sum s is known: w is the weight of the cell itself (6 in the
+ * course scheme, n in the insulated one) and m = max(n, 1). A macro, so that one expression
+ * serves scalars and the SIMD vectors of openmp_counts (kernels/cpu_simd.h) alike. */
+#define STENCIL_UPDATE(c, s, w, m, k) ((c) + (k) * ((s) - (w) * (c)) / (m))
+
+/* The neighbour sum of a zero-filled field, in the order of stencil_cell (scalars or vectors). */
+#define STENCIL_SUM6(zm, zp, ym, yp, xm, xp) ((((((0.0f + (zm)) + (zp)) + (ym)) + (yp)) + (xm)) + (xp))
+
 STENCIL_HD float stencil_update(float c, float s, float n, float k, int insulated)
 {
-    float d = insulated ? s - n * c : s - 6.0f * c;
+    float w = insulated ? n : 6.0f;
     float m = n > 1.0f ? n : 1.0f;
-    return c + k * d / m; /* a NaN c propagates: land stays NaN */
+    return STENCIL_UPDATE(c, s, w, m, k); /* a NaN c propagates: land stays NaN */
 }
 
 STENCIL_HD float stencil_cell(float c, float zm, float zp, float ym, float yp, float xm,
@@ -53,14 +60,7 @@ STENCIL_HD float stencil_cell(float c, float zm, float zp, float ym, float yp, f
 STENCIL_HD float stencil_cell_zero_filled(float c, float zm, float zp, float ym, float yp,
                                           float xm, float xp, float n, float k, int insulated)
 {
-    float s = 0.0f;
-    s += zm;
-    s += zp;
-    s += ym;
-    s += yp;
-    s += xm;
-    s += xp;
-    return stencil_update(c, s, n, k, insulated);
+    return stencil_update(c, STENCIL_SUM6(zm, zp, ym, yp, xm, xp), n, k, insulated);
 }
 
 #endif

@@ -37,7 +37,8 @@ int main(void)
 {
     test_rng rng = {0x243f6a8885a308d3ull};
     check_ctx c = {0, 0};
-    const size_t shapes[][3] = {{3, 3, 3}, {5, 7, 11}, {37, 53, 71}, {1, 1, 1}, {2, 5, 9}, {4, 3, 17}};
+    const size_t shapes[][3] = {{3, 3, 3}, {5, 7, 11}, {37, 53, 71}, {1, 1, 1}, {2, 5, 9}, {4, 3, 17},
+                                {5, 6, 18}, {3, 5, 33}}; /* 18, 33: the shortest rows of one and two vectors */
     const double lands[] = {0.0, 0.5, 1.0};
     const int steps_list[] = {1, 2, 7};
     int unavailable = 0;
