@@ -107,13 +107,13 @@ static void print_plan(const bench_plan *plan)
 {
     printf("plan: %zu points, %d repetitions each after %d warm-up, scheme %s, k=%g\n", plan->count,
            plan->reps, plan->warmup, stencil_scheme_name(plan->scheme), plan->k);
-    printf("%-6s %-12s %-4s %3s %-20s %-14s %6s %-8s %9s %9s %9s\n", "point", "variant", "dev",
+    printf("%-6s %-14s %-4s %3s %-20s %-14s %6s %-8s %9s %9s %9s\n", "point", "variant", "dev",
            "thr", "tuning", "grid", "steps", "memory", "est_s", "host_MiB", "dev_MiB");
     for (size_t i = 0; i < plan->count; i++) {
         const bench_point *p = &plan->points[i];
         char grid[48];
         snprintf(grid, sizeof grid, "%zux%zux%zu%s", p->nz, p->ny, p->nx, p->dataset ? "*" : "");
-        printf("%-6zu %-12s %-4s %3d %-20s %-14s %6d %-8s %9.2f %9.1f %9.1f\n", i + 1,
+        printf("%-6zu %-14s %-4s %3d %-20s %-14s %6d %-8s %9.2f %9.1f %9.1f\n", i + 1,
                p->variant->name, p->variant->device == STENCIL_GPU ? "gpu" : "cpu", p->threads,
                p->tuning_text, grid, p->steps, bench_host_memory_name(p->host_memory),
                bench_point_estimate_s(plan, p), bench_point_host_bytes(p) / 1048576.0,

@@ -59,6 +59,14 @@ static inline void stencil_vf_store(float *p, stencil_vf v, int stream)
     memcpy(p, &v, sizeof v);
 }
 
+/* Orders this thread's non-temporal stores before what follows (call before a barrier). */
+static inline void stencil_vf_stream_fence(void)
+{
+#if defined(__SSE__)
+    _mm_sfence();
+#endif
+}
+
 /* STENCIL_LANES bytes from p, zero-extended to ints (GCC 12's __builtin_convertvector does
  * this one byte at a time, which made the whole loop three times slower). */
 static inline stencil_vi stencil_vi_load_bytes(const unsigned char *p)

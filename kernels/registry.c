@@ -9,7 +9,8 @@
     X(naive)                    \
     X(tiled)                    \
     X(openmp)                   \
-    X(openmp_counts)
+    X(openmp_counts)            \
+    X(openmp_fused)
 
 #ifdef STENCIL_HAVE_CUDA
 #define STENCIL_GPU_VARIANTS(X) \

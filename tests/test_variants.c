@@ -18,6 +18,7 @@
 static const char *tunings_for(const stencil_variant *v, int which)
 {
     int tiles = strstr(v->tunings, "tile_y") && strstr(v->tunings, "tile_x");
+    int rows = strstr(v->tunings, "tile_y") != NULL;
     int blocks = strstr(v->tunings, "block_x") != NULL;
     int stream = strstr(v->tunings, "stream") != NULL;
     if (which == 0)
@@ -26,6 +27,8 @@ static const char *tunings_for(const stencil_variant *v, int which)
         return which == 1 ? "tile_y=7,tile_x=13,stream=1" : "tile_y=1,tile_x=5,stream=-1";
     if (tiles)
         return which == 1 ? "tile_y=7,tile_x=13" : "tile_y=1,tile_x=5";
+    if (rows && stream)
+        return which == 1 ? "tile_y=3,stream=1" : "tile_y=1,stream=-1";
     if (blocks)
         return which == 1 ? "block_x=32,block_y=4" : "block_x=64,block_y=2";
     if (stream)
