@@ -28,16 +28,18 @@ stencil_status bench_parse_grid(const char *text, size_t *nz, size_t *ny, size_t
 {
     const char *p = text;
     size_t v[3];
-    int n = 0;
+    int n = 0, dangling = 0; /* dangling: an 'x' with no size after it, as in "7x" */
     while (n < 3) {
         if (!parse_axis(&p, &v[n]))
             break;
         n++;
+        dangling = 0;
         if (*p != 'x' && *p != 'X')
             break;
         p++;
+        dangling = 1;
     }
-    if (*p != '\0' || (n != 1 && n != 3))
+    if (*p != '\0' || dangling || (n != 1 && n != 3))
         return stencil_fail(err, STENCIL_ERR_ARG,
                             "grid '%s' is malformed: write NZxNYxNX (e.g. 50x222x241) or N for an "
                             "N^3 cube, each size a whole number from 1 to %u",

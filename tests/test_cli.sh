@@ -16,6 +16,8 @@ expect 2 "grid 'axbxc' is malformed" -- run --grid axbxc
 expect 2 "grid '0x5x5' is malformed" -- run --grid 0x5x5
 expect 2 "grid '-5' is malformed" -- run --grid -5
 expect 2 "grid '5x5x5x5' is malformed" -- run --grid 5x5x5x5
+expect 2 "grid '7x' is malformed" -- run --grid 7x
+expect 2 "grid '5x5x5x' is malformed" -- run --grid 5x5x5x
 expect 2 "--grid : is empty" -- run --grid ""
 expect 1 "skipped: too large for host memory: needs .* GiB" -- run --grid 100000x100000x1000 --out "$tmp/big1"
 expect 1 "every point was skipped" -- run --grid 1048576 --out "$tmp/big2"
