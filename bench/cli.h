@@ -8,7 +8,7 @@
 
 #include "../kernels/variant.h"
 
-enum { BENCH_EXIT_OK = 0, BENCH_EXIT_FAILED = 1, BENCH_EXIT_USAGE = 2 };
+enum { BENCH_EXIT_OK = 0, BENCH_EXIT_FAILED = 1, BENCH_EXIT_USAGE = 2, BENCH_EXIT_INTERRUPTED = 130 };
 
 int bench_cmd_list(int argc, char **argv);
 int bench_cmd_run(int argc, char **argv);

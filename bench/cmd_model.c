@@ -4,6 +4,7 @@
 #include <math.h>
 #include <netcdf.h>
 #include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,9 @@ static void model_usage(FILE *f)
             "  --save-every M   a snapshot every M steps, and the last (default: 10)\n"
             "  --scheme S       course (6*T, default) or insulated (n*T)\n"
             "  --k K            diffusion coefficient, 0 < K <= 1 (default: 0.1)\n"
-            "  --threads T      threads for threaded variants (default: all cores)\n");
+            "  --threads T      threads for threaded variants (default: all cores)\n\n"
+            "Ctrl-C (or SIGTERM) stops after the current snapshot: nothing is written, the\n"
+            "partial file is removed and the exit status is 130.\n");
 }
 
 static const stencil_variant *default_variant(void)
@@ -188,11 +191,21 @@ typedef struct model_times {
     double h2d, compute, d2h;
 } model_times;
 
+/* The one global: set by SIGINT or SIGTERM, read between chunks of steps. */
+static volatile sig_atomic_t model_stop = 0;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    model_stop = 1;
+}
+
 /* prepare, upload, then run in chunks of save_every steps, downloading and writing a
- * snapshot after each; only upload, run and download are timed. */
+ * snapshot after each; only upload, run and download are timed. A stop signal ends the loop
+ * after the current chunk with *interrupted set. */
 static stencil_status run_model(const model_args *a, const stencil_problem *problem,
                                 const float *input, float *out, io_writer *w, model_times *tm,
-                                stencil_error *err)
+                                long *steps_done, stencil_error *err)
 {
     const stencil_variant *v = a->v;
     void *state = NULL;
@@ -201,13 +214,15 @@ static stencil_status run_model(const model_args *a, const stencil_problem *prob
     if (st == STENCIL_OK)
         st = bench_time_stage(v, state, BENCH_STAGE_UPLOAD, input, out, 0, &tm->h2d, err);
     size_t snap = 0;
-    for (long done = 0; done < a->steps && st == STENCIL_OK; snap++) {
+    *steps_done = 0;
+    for (long done = 0; done < a->steps && st == STENCIL_OK && !model_stop; snap++) {
         int chunk = (int)(a->steps - done < a->save_every ? a->steps - done : a->save_every);
         double run_s = 0, d2h_s = 0;
         st = bench_time_stage(v, state, BENCH_STAGE_RUN, input, out, chunk, &run_s, err);
         if (st == STENCIL_OK)
             st = bench_time_stage(v, state, BENCH_STAGE_DOWNLOAD, input, out, 0, &d2h_s, err);
         done += chunk;
+        *steps_done = done;
         tm->compute += run_s;
         tm->d2h += d2h_s;
         if (st == STENCIL_OK)
@@ -310,7 +325,23 @@ int bench_cmd_model(int argc, char **argv)
                                a.v->uses_threads ? (int)a.threads : 1, {0},
                                bench_largest_cache_bytes()};
     model_times tm = {0, 0, 0};
-    st = run_model(&a, &problem, field, out, w, &tm, &err);
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    long completed = 0;
+    st = run_model(&a, &problem, field, out, w, &tm, &completed, &err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (st == STENCIL_OK && completed < a.steps) {
+        fprintf(stderr, "stencilbench model: interrupted after %ld of %ld steps; %s was not "
+                        "written (the partial file is removed)\n", completed, a.steps, output);
+        io_writer_abort(w);
+        status = BENCH_EXIT_INTERRUPTED;
+        goto done;
+    }
     if (st != STENCIL_OK) {
         status = st == STENCIL_ERR_IO || st == STENCIL_ERR_ARG ? BENCH_EXIT_USAGE : BENCH_EXIT_FAILED;
         goto fail;

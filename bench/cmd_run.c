@@ -423,7 +423,7 @@ int bench_cmd_run(int argc, char **argv)
     }
     if (study.interrupted) {
         printf("stopped by Ctrl-C; continue with: stencilbench run --resume %s\n", dir);
-        status = 130;
+        status = BENCH_EXIT_INTERRUPTED;
     } else if (failed) {
         fprintf(stderr, "stencilbench: %zu rows failed (see the status column)\n", failed);
         status = BENCH_EXIT_FAILED;

@@ -104,6 +104,17 @@ expect 0 "wrote predicted_temperatures_naive.nc \(1 snapshot: every 10 steps and
 check "default output name" test -s predicted_temperatures_naive.nc
 expect 0 "input_file: $tmp/cache/synthetic_ocean_v1.nc" -- summary predicted_temperatures_naive.nc
 expect 0 "^synthetic: true$|  synthetic: true" -- summary predicted_temperatures_naive.nc
+# Ctrl-C during model: exit 130 after the current snapshot, no output, no partial file left
+timeout 120 "$sb" model --variant naive --steps 1000000 --save-every 5 --output interrupted.nc 2> interrupted.err &
+pid=$!
+for _ in $(seq 100); do [ -n "$(ls ./interrupted.nc.tmp.* 2>/dev/null)" ] && break; sleep 0.1; done
+sleep 0.3
+kill -INT "$pid"
+wait "$pid"
+check "interrupted model exits 130" test $? -eq 130
+check "interrupted model says so" grep -q "interrupted after [0-9]* of 1000000 steps; interrupted.nc was not written" interrupted.err
+check "interrupted model leaves no output" test ! -e interrupted.nc
+check "interrupted model leaves no partial file" test -z "$(ls ./interrupted.nc.tmp.* 2>/dev/null)"
 expect 0 "wrote gen.nc: synthetic thetao \(time 5, depth 50, latitude 222, longitude 241\)" -- generate gen.nc
 check "generate is deterministic" cmp -s <("$sb" summary gen.nc | tail -n +2) <("$sb" summary "$tmp/cache/synthetic_ocean_v1.nc" | tail -n +2)
 expect 0 "wrote $tmp/cache/synthetic_ocean_v1.nc" -- generate
