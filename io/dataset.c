@@ -38,17 +38,24 @@ static void text_att(int ncid, int varid, const char *name, char *buf, size_t le
 }
 
 /* A numeric attribute's first value; returns 1 when present. */
-static int number_att(int ncid, int varid, const char *name, double *out)
+/* The first `want` values of a numeric attribute; 0 when it is absent or shorter. */
+static int number_atts(int ncid, int varid, const char *name, double *out, size_t want)
 {
     nc_type t;
     size_t n;
-    if (nc_inq_att(ncid, varid, name, &t, &n) != NC_NOERR || n < 1 || !nc_numeric(t))
+    if (nc_inq_att(ncid, varid, name, &t, &n) != NC_NOERR || n < want || !nc_numeric(t))
         return 0;
     double v[16];
     if (n > 16 || nc_get_att_double(ncid, varid, name, v) != NC_NOERR)
         return 0;
-    *out = v[0];
+    for (size_t i = 0; i < want; i++)
+        out[i] = v[i];
     return 1;
+}
+
+static int number_att(int ncid, int varid, const char *name, double *out)
+{
+    return number_atts(ncid, varid, name, out, 1);
 }
 
 static double default_fill(nc_type t)
@@ -249,6 +256,16 @@ stencil_status io_dataset_open(const char *path, const char *var, io_dataset *ds
         ds->has_fill = 1;
     }
     ds->has_missing = number_att(ds->ncid, ds->varid, "missing_value", &ds->missing);
+    double range[2];
+    ds->has_valid_min = ds->has_valid_max = 0;
+    if (number_atts(ds->ncid, ds->varid, "valid_range", range, 2)) {
+        ds->valid_min = range[0];
+        ds->valid_max = range[1];
+        ds->has_valid_min = ds->has_valid_max = 1;
+    } else {
+        ds->has_valid_min = number_att(ds->ncid, ds->varid, "valid_min", &ds->valid_min);
+        ds->has_valid_max = number_att(ds->ncid, ds->varid, "valid_max", &ds->valid_max);
+    }
     text_att(ds->ncid, ds->varid, "units", ds->units, sizeof ds->units);
     text_att(ds->ncid, ds->varid, "long_name", ds->long_name, sizeof ds->long_name);
     text_att(ds->ncid, ds->varid, "standard_name", ds->standard_name, sizeof ds->standard_name);
@@ -282,7 +299,8 @@ stencil_status io_dataset_read(const io_dataset *ds, size_t t, float *out, size_
         float *dst = out + z * plane;
         for (size_t i = 0; i < plane; i++) {
             double v = level[i];
-            if ((ds->has_fill && v == ds->fill) || (ds->has_missing && v == ds->missing) || isnan(v)) {
+            if ((ds->has_fill && v == ds->fill) || (ds->has_missing && v == ds->missing) || isnan(v) ||
+                (ds->has_valid_min && v < ds->valid_min) || (ds->has_valid_max && v > ds->valid_max)) {
                 dst[i] = NAN;
                 fills++;
             } else {

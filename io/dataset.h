@@ -4,8 +4,9 @@
  * Copernicus Marine files have them, or (depth, latitude|lat, longitude|lon) with no time.
  * A dimension whose name differs is accepted when its coordinate variable says the same
  * through its `axis` attribute (T, Z, Y, X). CF encodings are honoured: values equal to
- * `_FillValue` or `missing_value` (compared packed, before scaling; the netCDF default fill
- * of the type when there is no `_FillValue`) become NaN, and `scale_factor`/`add_offset`
+ * `_FillValue` or `missing_value`, or outside `valid_range` / `valid_min` / `valid_max`
+ * (all compared packed, before scaling; the netCDF default fill of the type when there is no
+ * `_FillValue`) become NaN, and `scale_factor`/`add_offset`
  * unpack integers (byte, short, int) and floats into float32 degrees. Reading is per depth
  * level, so memory stays one field of float plus one level of double.
  *
@@ -43,8 +44,9 @@ typedef struct io_dataset {
     size_t nt, nz, ny, nx;   /* nt >= 1 */
     int nc_type;             /* the variable's stored type */
     double scale, offset;    /* 1 and 0 when unpacked */
-    int has_fill, has_missing;
+    int has_fill, has_missing, has_valid_min, has_valid_max;
     double fill, missing;    /* packed values, compared before scaling */
+    double valid_min, valid_max;
     char units[IO_TEXT_LEN], long_name[IO_TEXT_LEN], standard_name[IO_TEXT_LEN];
 } io_dataset;
 

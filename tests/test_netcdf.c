@@ -136,6 +136,57 @@ static void three_d_double(check_ctx *c)
     io_dataset_close(&ds);
 }
 
+/* valid_range on packed short, valid_min/valid_max on float: values outside become NaN. */
+static void valid_limits(check_ctx *c)
+{
+    char path[256];
+    stencil_error err = {{0}};
+    int ncid, dims[3], vs, vf;
+    const size_t n = 2 * 3 * 4;
+    short packed[24];
+    float plain[24];
+    for (size_t i = 0; i < n; i++) {
+        packed[i] = (short)(100 * (int)i - 1000); /* -1000 .. 1300 */
+        plain[i] = -3.0f + 1.5f * (float)i;       /* -3 .. 31.5 */
+    }
+    const short range[2] = {-500, 1000};
+    const float vmin = -2.0f, vmax = 30.0f, scale = 0.01f;
+    CHECK(c, nc_create(tmp_path(path, sizeof path, "valid.nc"), NC_NETCDF4 | NC_CLOBBER, &ncid) == NC_NOERR &&
+             nc_def_dim(ncid, "depth", 2, &dims[0]) == NC_NOERR && nc_def_dim(ncid, "latitude", 3, &dims[1]) == NC_NOERR &&
+             nc_def_dim(ncid, "longitude", 4, &dims[2]) == NC_NOERR &&
+             nc_def_var(ncid, "packed", NC_SHORT, 3, dims, &vs) == NC_NOERR &&
+             nc_put_att_short(ncid, vs, "valid_range", NC_SHORT, 2, range) == NC_NOERR &&
+             nc_put_att_float(ncid, vs, "scale_factor", NC_FLOAT, 1, &scale) == NC_NOERR &&
+             nc_def_var(ncid, "plain", NC_FLOAT, 3, dims, &vf) == NC_NOERR &&
+             nc_put_att_float(ncid, vf, "valid_min", NC_FLOAT, 1, &vmin) == NC_NOERR &&
+             nc_put_att_float(ncid, vf, "valid_max", NC_FLOAT, 1, &vmax) == NC_NOERR &&
+             nc_enddef(ncid) == NC_NOERR && nc_put_var_short(ncid, vs, packed) == NC_NOERR &&
+             nc_put_var_float(ncid, vf, plain) == NC_NOERR && nc_close(ncid) == NC_NOERR,
+          "valid.nc fixture");
+    io_dataset ds;
+    float out[24];
+    size_t fills = 0, bad = 0, want = 0;
+    CHECK(c, io_dataset_open(path, "packed", &ds, &err) == STENCIL_OK, "%s", err.msg);
+    CHECK(c, io_dataset_read(&ds, 0, out, &fills, &err) == STENCIL_OK, "%s", err.msg);
+    for (size_t i = 0; i < n; i++) {
+        int outside = packed[i] < range[0] || packed[i] > range[1];
+        want += outside;
+        bad += outside ? !isnan(out[i]) : out[i] != (float)(packed[i] * (double)scale);
+    }
+    CHECK(c, bad == 0 && fills == want && want == 8, "valid_range: %zu bad, fills %zu of %zu", bad, fills, want);
+    io_dataset_close(&ds);
+    CHECK(c, io_dataset_open(path, "plain", &ds, &err) == STENCIL_OK, "%s", err.msg);
+    CHECK(c, io_dataset_read(&ds, 0, out, &fills, &err) == STENCIL_OK, "%s", err.msg);
+    bad = want = 0;
+    for (size_t i = 0; i < n; i++) {
+        int outside = plain[i] < vmin || plain[i] > vmax;
+        want += outside;
+        bad += outside ? !isnan(out[i]) : out[i] != plain[i];
+    }
+    CHECK(c, bad == 0 && fills == want && want == 2, "valid_min/max: %zu bad, fills %zu of %zu", bad, fills, want);
+    io_dataset_close(&ds);
+}
+
 static void bad_files(check_ctx *c)
 {
     char path[256], other[256];
@@ -270,10 +321,11 @@ int main(int argc, char **argv)
     check_ctx c = {0, 0};
     round_trip(&c);
     packed_short(&c);
+    valid_limits(&c);
     three_d_double(&c);
     bad_files(&c);
     helpers(&c);
-    const char *names[] = {"default.nc", "packed.nc", "three.nc", "text.nc", "truncated.nc"};
+    const char *names[] = {"default.nc", "packed.nc", "valid.nc", "three.nc", "text.nc", "truncated.nc"};
     char path[256];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         unlink(tmp_path(path, sizeof path, names[i]));
