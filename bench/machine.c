@@ -9,6 +9,7 @@
 
 #include "machine.h"
 #include "probe.h"
+#include "stencilbench_git.h"
 #include "stencilbench_version.h"
 #include "timer.h"
 
@@ -22,12 +23,7 @@
 #ifndef STENCILBENCH_CUDA_COMPILER
 #define STENCILBENCH_CUDA_COMPILER ""
 #endif
-#ifndef STENCILBENCH_SOURCE_DIR
-#define STENCILBENCH_SOURCE_DIR ""
-#endif
-#ifndef STENCILBENCH_GIT_COMMIT
-#define STENCILBENCH_GIT_COMMIT ""
-#endif
+
 
 static void add_cache(bench_topology *t, int level, const char *type, size_t size)
 {
@@ -151,22 +147,7 @@ double bench_probes_cpu(const bench_probes *p, int threads)
 
 void bench_git_commit(char *buf, size_t len)
 {
-    buf[0] = '\0';
-    if (*STENCILBENCH_SOURCE_DIR) {
-        char cmd[1200];
-        snprintf(cmd, sizeof cmd, "git -C '%s' describe --always --dirty --abbrev=40 2>/dev/null",
-                 STENCILBENCH_SOURCE_DIR);
-        FILE *f = popen(cmd, "r");
-        if (f) {
-            if (fgets(buf, (int)len, f))
-                buf[strcspn(buf, "\r\n")] = '\0';
-            else
-                buf[0] = '\0';
-            pclose(f);
-        }
-    }
-    if (!buf[0])
-        snprintf(buf, len, "%s", STENCILBENCH_GIT_COMMIT);
+    snprintf(buf, len, "%s", STENCILBENCH_GIT_COMMIT);
 }
 
 static cJSON *number_or_null(double v)

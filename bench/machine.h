@@ -66,8 +66,8 @@ stencil_status bench_machine_json_write(const char *path, const bench_record_inf
                                         const bench_topology *topo, const bench_probes *probes,
                                         const void *config_json, stencil_error *err);
 
-/* The git commit of the source tree (run time `git rev-parse`, else the configure-time one),
- * or "" when unknown. */
+/* The git commit the binary was built from (`git describe --dirty`, read at build time), or
+ * "" when the source was not a git checkout. */
 void bench_git_commit(char *buf, size_t len);
 
 #endif
