@@ -1,8 +1,6 @@
 /* openmp_counts: openmp with the land mask folded in at upload (cpu_counts.h): a zero-filled
- * field and one byte of sea-neighbour count per cell, so the hot loop is six plain adds instead
- * of six compares and twelve masked adds. It reads 9 bytes per cell update instead of 8 but
- * does about half the vector work; at 256^3 on 2 Zen 5 cores openmp is bound by that masking
- * arithmetic, not by memory. */
+ * field and a byte of sea-neighbour count per cell, so a cell is six plain adds instead of six
+ * compares and twelve masked adds; 9 bytes per update instead of 8, half the vector work. */
 #include <omp.h>
 
 #include "cpu_counts.h"

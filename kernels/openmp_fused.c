@@ -1,9 +1,6 @@
-/* openmp_fused: openmp_counts with two timesteps per sweep (temporal blocking). Each thread
- * owns a slab of z planes and sweeps it once per pair of steps: it computes step t+1 for plane
- * z into a ring of three scratch planes that stay in its cache, then step t+2 for plane z-1
- * from the ring. Memory traffic per cell update halves (4.5 instead of 9 bytes), so where
- * openmp_counts waits for memory this one is bound by arithmetic. A slab recomputes the one
- * step-t+1 plane beyond each of its edges instead of waiting for its neighbour. */
+/* openmp_fused: openmp_counts with two timesteps per pass over memory (temporal blocking): per
+ * block of rows, a z wavefront writes step t+1 into three cached scratch planes and step t+2
+ * from them, halving the bytes moved per cell update; slabs recompute one plane at each edge. */
 #include <omp.h>
 #include <string.h>
 
