@@ -78,6 +78,11 @@ for key in schema_version run_id git_commit cpu caches binding omp_env compiler 
     cpu_copy_gbps gpu_copy_gbps pinned_h2d_gbps pageable_d2h_gbps config started_utc finished_utc; do
     check "machine.json has $key" grep -q "\"$key\"" "$tmp/a/machine.json"
 done
+# In a git checkout the binary records the commit it was built from (read at build time).
+src=$(cd "$(dirname "$0")/.." && pwd)
+if git -C "$src" rev-parse HEAD > /dev/null 2>&1; then
+    check "machine.json git_commit is a full commit id" grep -Eq '"git_commit":[[:space:]]*"[0-9a-f]{40}(-dirty)?"' "$tmp/a/machine.json"
+fi
 if command -v python3 >/dev/null; then
     check "machine.json is JSON" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/a/machine.json"
 fi
