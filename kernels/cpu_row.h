@@ -13,23 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpu_simd.h"
 #include "stencil_cell.h"
 
-#if defined(__AVX512F__) || defined(__AVX__)
-#include <immintrin.h>
-#if defined(__AVX512F__)
-#define STENCIL_STREAM_WIDTH 16
-#define STENCIL_STREAM_STORE(dst, src) _mm512_stream_ps((dst), _mm512_load_ps(src))
-#else
-#define STENCIL_STREAM_WIDTH 8
-#define STENCIL_STREAM_STORE(dst, src) _mm256_stream_ps((dst), _mm256_load_ps(src))
-#endif
-#define STENCIL_STREAM_FENCE() _mm_sfence()
-#else
-#define STENCIL_STREAM_WIDTH 1
-#define STENCIL_STREAM_STORE(dst, src) (*(dst) = *(src))
-#define STENCIL_STREAM_FENCE() ((void)0)
-#endif
+/* The vector width and the streaming store are cpu_simd.h's, one place per instruction set. */
+#define STENCIL_STREAM_WIDTH STENCIL_LANES
+#define STENCIL_STREAM_STORE(dst, src) stencil_vf_store((dst), stencil_vf_load(src), 1)
 
 #define STENCIL_ROW_SPAN(out, lo, hi, CELL)                    \
     _Pragma("omp simd") for (size_t x_ = (lo); x_ < (hi); x_++) \

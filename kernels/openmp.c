@@ -53,7 +53,7 @@ static stencil_status openmp_run(void *state, int steps, stencil_error *err)
                     }
                 stencil_row_any(in + row, out + row, 1, nx - 1, sy, sz, k, insulated, stream);
             }
-            STENCIL_STREAM_FENCE();
+            stencil_vf_stream_fence();
 #pragma omp barrier
 #pragma omp single
             stencil_cpu_swap(s);

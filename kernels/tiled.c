@@ -47,7 +47,7 @@ static stencil_status tiled_run(void *state, int steps, stencil_error *err)
                     }
             }
         }
-        STENCIL_STREAM_FENCE();
+        stencil_vf_stream_fence();
         stencil_cpu_swap(s);
     }
     return STENCIL_OK;
