@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "../kernels/variant.h"
+#include "variant.h"
 
 /* Renders every chart of RUN_DIR (timings.csv, machine.json) as PNG and SVG into
  * RUN_DIR/plots/, with an index.html that shows them all and the machine summary. Rows whose

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "../kernels/variant.h"
+#include "variant.h"
 
 typedef enum plot_style { PLOT_MEASURED = 0, PLOT_PROJECTED = 1, PLOT_PUBLISHED = 2 } plot_style;
 

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "../kernels/variant.h"
+#include "variant.h"
 
 #if defined(__GNUC__)
 #define PLOT_PRINTF(a, b) __attribute__((format(printf, a, b)))

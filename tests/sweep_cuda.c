@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../io/synthetic.h"
-#include "cli.h"
-#include "gpu.h"
-#include "grid.h"
-#include "measure.h"
-#include "timer.h"
-#include "validate.h"
+#include "synthetic.h"
+#include "cli/cli.h"
+#include "gpu/gpu.h"
+#include "harness/grid.h"
+#include "harness/measure.h"
+#include "harness/timer.h"
+#include "harness/validate.h"
 #include "variant.h"
 
 int main(int argc, char **argv)

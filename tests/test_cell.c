@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "measure.h"
+#include "harness/measure.h"
 #include "stencil_cell.h"
 #include "variant.h"
 

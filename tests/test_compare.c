@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "cli.h"
-#include "compare.h"
-#include "project.h"
+#include "cli/cli.h"
+#include "analysis/compare.h"
+#include "analysis/project.h"
 
 static const char header[] =
     "schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,"

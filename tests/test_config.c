@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../bench/plan.h"
-#include "../io/config.h"
+#include "harness/plan.h"
+#include "config.h"
 #include "check.h"
 
 static void write_file(const char *path, const char *text)

@@ -10,8 +10,8 @@
 
 #include "check.h"
 #include "test_fields.h"
-#include "measure.h"
-#include "validate.h"
+#include "harness/measure.h"
+#include "harness/validate.h"
 #include "variant.h"
 
 static const char *const naive_tunings[] = {

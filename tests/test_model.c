@@ -11,7 +11,7 @@
 
 #include "check.h"
 #include "dataset.h"
-#include "measure.h"
+#include "harness/measure.h"
 #include "nc_fixture.h"
 #include "synthetic.h"
 

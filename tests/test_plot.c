@@ -13,8 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../plots/plot.h"
-#include "../plots/plot_internal.h"
+#include "plot.h"
+#include "plot_internal.h"
 #include "check.h"
 #include "plot_check.h"
 

@@ -3,8 +3,8 @@
  * shown as skipped, where no GPU can be used). */
 #include <string.h>
 
-#include "../bench/machine.h"
-#include "../bench/probe.h"
+#include "harness/machine.h"
+#include "harness/probe.h"
 #include "check.h"
 
 int main(int argc, char **argv)

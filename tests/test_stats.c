@@ -2,8 +2,8 @@
 #include <math.h>
 
 #include "check.h"
-#include "compare.h"
-#include "stats.h"
+#include "analysis/compare.h"
+#include "analysis/stats.h"
 
 static int near(double a, double b, double tol) { return fabs(a - b) <= tol; }
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../bench/study.h"
+#include "harness/study.h"
 #include "check.h"
 
 static const stencil_variant *naive(void) { return stencil_variant_find("naive"); }

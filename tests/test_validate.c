@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "validate.h"
+#include "harness/validate.h"
 
 int main(void)
 {

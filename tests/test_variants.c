@@ -9,8 +9,8 @@
 
 #include "check.h"
 #include "test_fields.h"
-#include "measure.h"
-#include "validate.h"
+#include "harness/measure.h"
+#include "harness/validate.h"
 #include "variant.h"
 
 /* Tuning sets for a variant: its defaults, then tile and block sizes that do not divide the

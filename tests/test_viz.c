@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../io/synthetic.h"
-#include "../plots/plot.h"
+#include "synthetic.h"
+#include "plot.h"
 #include "check.h"
 #include "plot_check.h"
 

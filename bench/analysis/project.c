@@ -1,0 +1,520 @@
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "analysis/compare.h"
+#include "analysis/project.h"
+
+enum { MAX_FOLDERS = 64, MAX_SPEC = 128 };
+
+static const char csv_header[] =
+    "schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,"
+    "land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,"
+    "cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source";
+
+/* The machines projected, by their name in published_figures.csv. */
+typedef struct target {
+    const char *folder, *published_name, *label, *device;
+} target;
+
+static const target targets[] = {
+    {"rtx3070", "NVIDIA GeForce RTX 3070", "RTX-3070", "gpu"},
+    {"a40", "NVIDIA A40", "A40", "gpu"},
+    {"epyc7552", "AMD EPYC 7552 48-Core", "EPYC-7552", "cpu"},
+};
+static const char course_folder[] = "h100nvl-epyc9v84";
+static const char course_label[] = "H100-NVL+EPYC-9V84";
+static const char course_timings[] = "course_temperature_diffusion_timings_h100nvl_epyc9v84.csv";
+
+double bench_course_cell_updates(long steps)
+{
+    return steps > 2 ? (double)(steps - 2) * 48.0 * 220.0 * 241.0 * (double)steps : 0.0;
+}
+
+double bench_projected_rate(double bandwidth_gbps, double roofline_fraction)
+{
+    return bandwidth_gbps * 1e9 / 8.0 * roofline_fraction;
+}
+
+typedef struct spec {
+    char machine[96], device[8], kind[16], what[96], value[96], unit[32], source[256];
+} spec;
+
+static stencil_status read_specs(const char *path, spec *out, size_t *count, stencil_error *err)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        snprintf(err->msg, sizeof err->msg, "%.300s: %s (the published figures the projections use)",
+                 path, strerror(errno));
+        return STENCIL_ERR_IO;
+    }
+    char *line = NULL, *f[8];
+    size_t cap = 0;
+    int header = 1;
+    *count = 0;
+    while (getline(&line, &cap, fp) >= 0 && *count < MAX_SPEC) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        if (header) { /* machine,device,kind,what,value,unit,source */
+            header = 0;
+            continue;
+        }
+        if (bench_csv_split(line, f, 8) != 7)
+            continue;
+        spec *s = &out[(*count)++];
+        snprintf(s->machine, sizeof s->machine, "%s", f[0]);
+        snprintf(s->device, sizeof s->device, "%s", f[1]);
+        snprintf(s->kind, sizeof s->kind, "%s", f[2]);
+        snprintf(s->what, sizeof s->what, "%s", f[3]);
+        snprintf(s->value, sizeof s->value, "%s", f[4]);
+        snprintf(s->unit, sizeof s->unit, "%s", f[5]);
+        snprintf(s->source, sizeof s->source, "%s", f[6]);
+    }
+    free(line);
+    fclose(fp);
+    if (*count == 0) {
+        snprintf(err->msg, sizeof err->msg, "%.300s: no figures found", path);
+        return STENCIL_ERR_ARG;
+    }
+    return STENCIL_OK;
+}
+
+static const spec *find_spec(const spec *s, size_t n, const char *machine, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s[i].machine, machine) == 0 && strcmp(s[i].kind, "spec") == 0 &&
+            strncmp(s[i].what, what, strlen(what)) == 0)
+            return &s[i];
+    return NULL;
+}
+
+static void put_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.9g", v);
+}
+
+/* Schema v1 text fields hold no commas: a comma in a citation becomes a semicolon. */
+static void put_text(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        fputc(*s == ',' || *s == '"' || *s == '\n' ? ';' : *s, f);
+}
+
+typedef struct out_row {
+    const char *run_id, *provenance, *machine, *variant, *device, *scheme, *grid_source;
+    const char *tuning, *host_memory, *source;
+    double k, land_fraction, compute_s, rate, copy_gbps, roofline;
+    long nz, ny, nx, threads, timesteps;
+} out_row;
+
+static void write_row(FILE *f, const out_row *r)
+{
+    fprintf(f, "1,");
+    put_text(f, r->run_id);
+    fprintf(f, ",%s,", r->provenance);
+    put_text(f, r->machine);
+    fprintf(f, ",%s,%s,%s,", r->variant, r->device, r->scheme);
+    put_num(f, r->k);
+    fprintf(f, ",%ld,%ld,%ld,%s,", r->nz, r->ny, r->nx, r->grid_source);
+    put_num(f, r->land_fraction);
+    fprintf(f, ",%ld,%s,%s,%ld,0,,", r->threads, r->tuning, r->host_memory, r->timesteps);
+    put_num(f, r->compute_s);
+    fprintf(f, ",,,");
+    put_num(f, r->rate);
+    fputc(',', f);
+    if (isfinite(r->copy_gbps)) /* the course's models move more than 8 B per cell: no GB/s */
+        put_num(f, r->rate * 8.0 / 1e9);
+    fputc(',', f);
+    put_num(f, r->copy_gbps);
+    fputc(',', f);
+    put_num(f, r->roofline);
+    fprintf(f, ",,ok,");
+    put_text(f, r->source);
+    fputc('\n', f);
+}
+
+typedef struct measured {
+    char name[256];
+    bench_timings t;   /* measured rows only */
+    bench_points pts;
+    bench_best best;
+    size_t cpu_rows, gpu_rows;
+    long cpu_max_threads;
+} measured;
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(((const measured *)a)->name, ((const measured *)b)->name);
+}
+
+/* Reads every folder under root whose timings.csv has measured rows. */
+static stencil_status load_measured(const char *root, measured *m, size_t *count, stencil_error *err)
+{
+    DIR *d = opendir(root);
+    if (!d) {
+        snprintf(err->msg, sizeof err->msg, "%.300s: %s (want the results/reference folder)", root,
+                 strerror(errno));
+        return STENCIL_ERR_IO;
+    }
+    struct dirent *e;
+    *count = 0;
+    stencil_status st = STENCIL_OK;
+    while ((e = readdir(d)) && *count < MAX_FOLDERS) {
+        char path[1400];
+        struct stat sb;
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "sources") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s/timings.csv", root, e->d_name);
+        if (stat(path, &sb) != 0)
+            continue;
+        bench_timings all = {0};
+        st = bench_timings_read(path, &all, err);
+        if (st != STENCIL_OK) {
+            bench_timings_free(&all);
+            break;
+        }
+        measured *mm = &m[*count];
+        memset(mm, 0, sizeof *mm);
+        snprintf(mm->name, sizeof mm->name, "%s", e->d_name);
+        mm->t = all; /* keep measured rows only, in place */
+        size_t kept = 0;
+        for (size_t i = 0; i < all.count; i++)
+            if (all.rows[i].provenance == BENCH_MEASURED)
+                mm->t.rows[kept++] = all.rows[i];
+        mm->t.count = kept;
+        if (kept == 0) {
+            bench_timings_free(&mm->t);
+            continue;
+        }
+        for (size_t i = 0; i < kept; i++) {
+            const bench_row *r = &mm->t.rows[i];
+            if (!r->ok)
+                continue;
+            if (strcmp(r->device, "gpu") == 0) {
+                mm->gpu_rows++;
+            } else {
+                mm->cpu_rows++;
+                if (r->threads > mm->cpu_max_threads)
+                    mm->cpu_max_threads = r->threads;
+            }
+        }
+        (*count)++;
+    }
+    closedir(d);
+    if (st != STENCIL_OK)
+        return st;
+    qsort(m, *count, sizeof *m, cmp_name);
+    for (size_t i = 0; i < *count; i++) {
+        if ((st = bench_points_build(&m[i].t, &m[i].pts, err)) != STENCIL_OK ||
+            (st = bench_points_best(&m[i].pts, &m[i].best, err)) != STENCIL_OK)
+            return st;
+    }
+    return STENCIL_OK;
+}
+
+static const measured *choose(const measured *m, size_t n, const char *device, const char *name,
+                              stencil_error *err, int *bad)
+{
+    const measured *best = NULL;
+    *bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (name) {
+            if (strcmp(m[i].name, name) == 0)
+                return &m[i];
+            continue;
+        }
+        if (strcmp(device, "gpu") == 0) {
+            if (m[i].gpu_rows && (!best || m[i].gpu_rows > best->gpu_rows))
+                best = &m[i];
+        } else if (m[i].cpu_rows && (!best || m[i].cpu_max_threads > best->cpu_max_threads)) {
+            best = &m[i];
+        }
+    }
+    if (name) {
+        snprintf(err->msg, sizeof err->msg, "--%s-from %s: no measured reference folder of that name",
+                 device, name);
+        *bad = 1;
+    }
+    return best;
+}
+
+static int folder_has_measured(const measured *m, size_t n, const char *folder)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(m[i].name, folder) == 0)
+            return 1;
+    return 0;
+}
+
+static FILE *open_out(const char *root, const char *folder, const char *file, stencil_error *err)
+{
+    char path[1400];
+    snprintf(path, sizeof path, "%s/%s", root, folder);
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        snprintf(err->msg, sizeof err->msg, "%.300s: %s", path, strerror(errno));
+        return NULL;
+    }
+    snprintf(path, sizeof path, "%s/%s/%s", root, folder, file);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        snprintf(err->msg, sizeof err->msg, "%.300s: %s", path, strerror(errno));
+    return f;
+}
+
+/* "course NumPy model 100 steps" -> variant course_numpy, steps 100. */
+static int parse_course_what(const char *what, char *variant, size_t cap, long *steps)
+{
+    char method[32];
+    if (sscanf(what, "course %31s model %ld steps", method, steps) != 2)
+        return 0;
+    snprintf(variant, cap, "course_%s", method);
+    for (char *p = variant; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    return 1;
+}
+
+static void course_row(FILE *f, const char *machine, const char *variant, const char *device,
+                       long steps, double seconds, const char *source)
+{
+    char src[700];
+    snprintf(src, sizeof src,
+             "published: %s; %.9g s for %ld steps of the course's 4-D model (steps x 50 x 222 x "
+             "241 diffused over its first three axes); rate = (steps-2)*48*220*241*steps / s",
+             source, seconds, steps);
+    out_row r = {"course-published", "published", machine, variant, device, "course",
+                 "dataset", "default", "none", src, NAN, NAN, seconds,
+                 bench_course_cell_updates(steps) / seconds, NAN, NAN, 50, 222, 241, 1, steps};
+    write_row(f, &r);
+}
+
+static stencil_status write_course_h100nvl(const char *root, const char *sources, FILE *log,
+                                           stencil_error *err)
+{
+    char path[1400];
+    snprintf(path, sizeof path, "%s/%s", sources, course_timings);
+    FILE *in = fopen(path, "r");
+    if (!in) {
+        snprintf(err->msg, sizeof err->msg, "%.300s: %s", path, strerror(errno));
+        return STENCIL_ERR_IO;
+    }
+    FILE *out = open_out(root, course_folder, "timings.csv", err);
+    if (!out) {
+        fclose(in);
+        return STENCIL_ERR_IO;
+    }
+    fprintf(out, "%s\n", csv_header);
+    char *line = NULL, *f[8];
+    size_t cap = 0, rows = 0;
+    int header = 1;
+    while (getline(&line, &cap, in) >= 0) {
+        /* gpu_name,cpu_name,method,num_timesteps,mean_time_sec,std_dev_sec */
+        if (header || bench_csv_split(line, f, 8) != 6) {
+            header = 0;
+            continue;
+        }
+        const char *variant = strstr(f[2], "CuPy")    ? "course_cupy"
+                              : strstr(f[2], "NumPy") ? "course_numpy"
+                                                      : "course_python";
+        char src[300];
+        snprintf(src, sizeof src, "%s (mean of the course's runs; std %s s; process wall time incl. start-up and I/O)",
+                 course_timings, f[5]);
+        course_row(out, course_label, variant, strcmp(variant, "course_cupy") == 0 ? "gpu" : "cpu",
+                   strtol(f[3], NULL, 10), strtod(f[4], NULL), src);
+        rows++;
+    }
+    free(line);
+    fclose(in);
+    if (fclose(out) != 0) {
+        snprintf(err->msg, sizeof err->msg, "%s/%s/timings.csv: write failed", root, course_folder);
+        return STENCIL_ERR_IO;
+    }
+    FILE *rd = open_out(root, course_folder, "README.md", err);
+    if (!rd)
+        return STENCIL_ERR_IO;
+    fprintf(rd,
+            "# %s (published)\n\n"
+            "The course's own timings of its Python model on an NVIDIA H100 NVL host with an AMD EPYC\n"
+            "9V84 (`sources/%s`): pure Python, NumPy (CPU) and CuPy (GPU), 10/25/50/100 steps, the\n"
+            "mean process wall time (start-up and I/O included) in `compute_s`.\n\n"
+            "The course's model tiles one time slice into a 4-D array (steps, 50, 222, 241) and diffuses\n"
+            "it over the first three axes, so one step updates (steps-2)*48*220*241 cells and\n\n"
+            "    cell_updates_per_s = (steps-2) * 48 * 220 * 241 * steps / seconds\n\n"
+            "The grid columns say 50x222x241 (the data's shape); compare rates, never seconds.\n"
+            "Generated by `stencilbench compare --project results/reference`; do not edit by hand.\n",
+            course_label, course_timings);
+    fclose(rd);
+    fprintf(log, "  %s: %zu published rows\n", course_folder, rows);
+    return STENCIL_OK;
+}
+
+static stencil_status write_target(const char *root, const target *tg, const spec *specs,
+                                   size_t nspec, const measured *from, FILE *log, stencil_error *err)
+{
+    const spec *bw = find_spec(specs, nspec, tg->published_name, "memory bandwidth");
+    if (!bw || strcmp(bw->unit, "GB/s") != 0) {
+        snprintf(err->msg, sizeof err->msg,
+                 "published_figures.csv has no 'memory bandwidth' in GB/s for %s", tg->published_name);
+        return STENCIL_ERR_ARG;
+    }
+    double bandwidth = strtod(bw->value, NULL);
+    long cores = 1;
+    const spec *cs = find_spec(specs, nspec, tg->published_name, "cores / L3");
+    if (cs && strcmp(tg->device, "cpu") == 0)
+        cores = strtol(cs->value, NULL, 10);
+    FILE *out = open_out(root, tg->folder, "timings.csv", err);
+    if (!out)
+        return STENCIL_ERR_IO;
+    fprintf(out, "%s\n", csv_header);
+    size_t projected = 0, skipped = 0, published = 0;
+    for (size_t b = 0; from && b < from->best.count; b++) {
+        const bench_point *p = &from->pts.p[from->best.idx[b]];
+        const bench_row *m = p->row;
+        if (strcmp(m->device, tg->device) != 0)
+            continue;
+        if (strcmp(tg->device, "cpu") == 0 && m->threads != from->cpu_max_threads) {
+            skipped++;
+            continue;
+        }
+        if (!(p->median_roofline > 0.0)) {
+            skipped++;
+            continue;
+        }
+        double rate = bench_projected_rate(bandwidth, p->median_roofline);
+        char src[700];
+        snprintf(src, sizeof src,
+                 "projected: rate = %g GB/s (%s: %.120s) / 8 B per cell update x roofline_fraction "
+                 "%.4f (median of %s %ldx%ldx%ld x%ld steps %ld threads on measured reference %s)",
+                 bandwidth, tg->published_name, bw->source, p->median_roofline, m->variant, m->nz,
+                 m->ny, m->nx, m->timesteps, m->threads, from->name);
+        char run_id[300];
+        snprintf(run_id, sizeof run_id, "projected-from-%s", from->name);
+        out_row r = {run_id, "projected", tg->label, m->variant, m->device, m->scheme,
+                     m->grid_source, m->tuning, m->host_memory, src, m->k, m->land_fraction,
+                     bench_cell_updates((size_t)m->nz, (size_t)m->ny, (size_t)m->nx, (int)m->timesteps) / rate,
+                     rate, bandwidth, p->median_roofline, m->nz, m->ny, m->nx,
+                     strcmp(m->device, "cpu") == 0 && m->threads > 1 ? cores : m->threads,
+                     m->timesteps};
+        write_row(out, &r);
+        projected++;
+    }
+    for (size_t i = 0; i < nspec; i++) { /* the course's published timings on this machine */
+        char variant[48];
+        long steps;
+        if (strcmp(specs[i].machine, tg->published_name) != 0 || strcmp(specs[i].kind, "measured") != 0 ||
+            strcmp(specs[i].unit, "s") != 0 ||
+            !parse_course_what(specs[i].what, variant, sizeof variant, &steps))
+            continue;
+        course_row(out, tg->label, variant, specs[i].device, steps, strtod(specs[i].value, NULL),
+                   specs[i].source);
+        published++;
+    }
+    if (fclose(out) != 0) {
+        snprintf(err->msg, sizeof err->msg, "%s/%s/timings.csv: write failed", root, tg->folder);
+        return STENCIL_ERR_IO;
+    }
+    FILE *rd = open_out(root, tg->folder, "README.md", err);
+    if (!rd)
+        return STENCIL_ERR_IO;
+    fprintf(rd,
+            "# %s (projected%s)\n\n"
+            "Nobody here has run stencilbench on the %s. Its rows are roofline estimates:\n\n"
+            "    cell_updates_per_s = B / 8 B x f\n\n"
+            "- B = %g GB/s, its published memory bandwidth (%s; `sources/published_figures.csv`);\n"
+            "- 8 B per cell update: read T once, write T' once (float32);\n"
+            "- f = the median roofline_fraction (effective GB/s over the copy bandwidth measured in\n"
+            "  the same process) that the same variant, grid and timesteps reached on the measured\n"
+            "  reference `%s`%s.\n\n"
+            "`copy_gbps` holds B, `roofline_fraction` holds f; each row's `source` writes the formula\n"
+            "out with its numbers. %s"
+            "A datasheet bandwidth is a peak that copies rarely reach (typically 85-95 %%), so these\n"
+            "rates lean optimistic.\n\n",
+            tg->label, published ? " and published" : "", tg->published_name, bandwidth, bw->source,
+            from ? from->name : "(none: no measured reference yet)",
+            strcmp(tg->device, "cpu") == 0
+                ? ", at its full thread count (projected rows carry this machine's core count;\n"
+                  "  single-threaded variants are not projected: one core's share of a socket does not\n"
+                  "  transfer between machines)"
+                : "",
+            strcmp(tg->device, "gpu") == 0 && strcmp(tg->folder, "rtx3070") == 0
+                ? "Grids larger than its 8 GB are listed all the same; they would not fit.\n"
+                : "");
+    if (published)
+        fprintf(rd,
+                "The `course_*` rows are published: the course's Python timings on this machine\n"
+                "(`provenance=published`), converted to cell updates per second for the course's 4-D\n"
+                "model: rate = (steps-2)*48*220*241*steps / seconds.\n\n");
+    fprintf(rd,
+            "Generated by `stencilbench compare --project results/reference` from the measured\n"
+            "folders; do not edit by hand. To replace the projection with a measurement, run the\n"
+            "default study on the %s and commit its run folder's timings.csv and machine.json here\n"
+            "(see ../README.md): a folder with measured rows is never overwritten.\n",
+            tg->published_name);
+    fclose(rd);
+    fprintf(log, "  %s: %zu projected rows from %s, %zu published rows%s\n", tg->folder, projected,
+            from ? from->name : "(no measured reference)", published,
+            skipped ? " (points below the full thread count not projected)" : "");
+    return STENCIL_OK;
+}
+
+stencil_status bench_project_references(const bench_project_options *opt, FILE *log,
+                                        stencil_error *err)
+{
+    char sources[1100], path[1400];
+    snprintf(sources, sizeof sources, "%s", opt->sources ? opt->sources : "");
+    if (!opt->sources)
+        snprintf(sources, sizeof sources, "%s/sources", opt->reference_root);
+    spec *specs = calloc(MAX_SPEC, sizeof *specs);
+    measured *m = calloc(MAX_FOLDERS, sizeof *m);
+    size_t nspec = 0, nm = 0;
+    stencil_status st = STENCIL_OK;
+    if (!specs || !m) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        st = STENCIL_ERR_NOMEM;
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/published_figures.csv", sources);
+    if ((st = read_specs(path, specs, &nspec, err)) != STENCIL_OK ||
+        (st = load_measured(opt->reference_root, m, &nm, err)) != STENCIL_OK)
+        goto done;
+    int bad;
+    const measured *gpu = choose(m, nm, "gpu", opt->gpu_from, err, &bad);
+    if (bad) {
+        st = STENCIL_ERR_ARG;
+        goto done;
+    }
+    const measured *cpu = choose(m, nm, "cpu", opt->cpu_from, err, &bad);
+    if (bad) {
+        st = STENCIL_ERR_ARG;
+        goto done;
+    }
+    fprintf(log, "stencilbench compare --project: measured references: GPU from %s, CPU from %s\n",
+            gpu ? gpu->name : "(none)", cpu ? cpu->name : "(none)");
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        if (folder_has_measured(m, nm, targets[i].folder)) {
+            fprintf(log, "  %s: holds measured rows (a contributed run); left alone\n", targets[i].folder);
+            continue;
+        }
+        st = write_target(opt->reference_root, &targets[i], specs, nspec,
+                          strcmp(targets[i].device, "gpu") == 0 ? gpu : cpu, log, err);
+        if (st != STENCIL_OK)
+            goto done;
+    }
+    if (!folder_has_measured(m, nm, course_folder))
+        st = write_course_h100nvl(opt->reference_root, sources, log, err);
+done:
+    for (size_t i = 0; m && i < nm; i++) {
+        bench_best_free(&m[i].best);
+        bench_points_free(&m[i].pts);
+        bench_timings_free(&m[i].t);
+    }
+    free(m);
+    free(specs);
+    return st;
+}

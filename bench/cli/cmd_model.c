@@ -1,0 +1,375 @@
+/* stencilbench model: the course's diffusion run on ocean data, netCDF in, netCDF out. */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <math.h>
+#include <netcdf.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dataset.h"
+#include "writer.h"
+#include "cli/cli.h"
+#include "harness/measure.h"
+#include "harness/probe.h"
+#include "stencilbench_version.h"
+
+/* The default variant: the first of these that is registered and can run here. */
+static const char *const preferred[] = {"cuda_shared", "cuda_naive", "openmp", "tiled", "naive"};
+
+static void model_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: stencilbench model [options]\n\n"
+            "Runs the diffusion model on one time slice of a netCDF variable and writes the\n"
+            "prediction as netCDF: same depth/latitude/longitude and coordinates as the input, a\n"
+            "time axis holding the snapshots (every --save-every steps and the last; its values\n"
+            "are the timesteps completed), fill cells kept as fill. Prints, like the course:\n"
+            "  <variant> model completed in X seconds. Average time per timestep: Y seconds.\n"
+            "(compute time; GPU variants report host<->device transfers on their own line).\n\n"
+            "  --variant V      a registered variant (default: the fastest available, the first\n"
+            "                   of cuda_shared, cuda_naive, openmp, tiled, naive)\n"
+            "  --steps N        timesteps (default: 100)\n"
+            "  --input F        netCDF input (default: the synthetic default dataset, see\n"
+            "                   stencilbench generate --help)\n"
+            "  --output F       netCDF output (default: predicted_temperatures_<variant>.nc);\n"
+            "                   replaced only once the new file is complete; never the input\n"
+            "  --var NAME       the variable (default: thetao)\n"
+            "  --time-index I   the input time slice to start from (default: 0)\n"
+            "  --save-every M   a snapshot every M steps, and the last (default: 10)\n"
+            "  --scheme S       course (6*T, default) or insulated (n*T)\n"
+            "  --k K            diffusion coefficient, 0 < K <= 1 (default: 0.1)\n"
+            "  --threads T      threads for threaded variants (default: all cores)\n\n"
+            "Ctrl-C (or SIGTERM) stops after the current snapshot: nothing is written, the\n"
+            "partial file is removed and the exit status is 130.\n");
+}
+
+static const stencil_variant *default_variant(void)
+{
+    char why[256];
+    for (size_t i = 0; i < sizeof preferred / sizeof preferred[0]; i++) {
+        const stencil_variant *v = stencil_variant_find(preferred[i]);
+        if (v && v->available(why, sizeof why))
+            return v;
+    }
+    return stencil_variant_find("naive");
+}
+
+typedef struct model_args {
+    const stencil_variant *v;
+    const char *input, *output, *var;
+    long steps, time_index, save_every, threads;
+    double k;
+    stencil_scheme scheme;
+} model_args;
+
+/* Global and variable attributes of the prediction. */
+static stencil_status describe(io_writer *w, const model_args *a, const io_dataset *ds,
+                               size_t snapshots, stencil_error *err)
+{
+    char input_time[160] = "";
+    const io_axis *time = &ds->axes[IO_AXIS_TIME];
+    if (time->values)
+        io_time_text(time->values[a->time_index], time->units, input_time, sizeof input_time);
+    char title[IO_TEXT_LEN + 64] = "", history[512];
+    snprintf(history, sizeof history, "stencilbench %s model --variant %s --steps %ld "
+             "--save-every %ld --scheme %s --k %g --time-index %ld --var %s", STENCILBENCH_VERSION,
+             a->v->name, a->steps, a->save_every, stencil_scheme_name(a->scheme), a->k,
+             a->time_index, a->var);
+    const char *text[][3] = {
+        {NULL, "Conventions", "CF-1.8"},
+        {NULL, "title", "stencilbench diffusion model prediction"},
+        {NULL, "source", "stencilbench model: 3-D masked 7-point Jacobi diffusion of the input field"},
+        {NULL, "history", history},
+        {NULL, "stencilbench_version", STENCILBENCH_VERSION},
+        {NULL, "variant", a->v->name},
+        {NULL, "device", a->v->device == STENCIL_GPU ? "gpu" : "cpu"},
+        {NULL, "scheme", stencil_scheme_name(a->scheme)},
+        {NULL, "input_file", a->input},
+        {NULL, "input_variable", a->var},
+        {NULL, "input_time", input_time},
+        {NULL, "input_title", title},
+        {"time", "long_name", "model timesteps completed"},
+        {"time", "units", "1"},
+        {"time", "axis", "T"},
+        {a->var, "units", ds->units},
+        {a->var, "standard_name", ds->standard_name},
+        {a->var, "long_name", ds->long_name},
+    };
+    /* The input's title, and whether it was synthetic, travel with the prediction. */
+    int natts = io_dataset_global_count(ds), synthetic = 0;
+    for (int i = 0; i < natts; i++) {
+        char name[IO_NAME_LEN], value[IO_TEXT_LEN];
+        if (io_dataset_global(ds, i, name, sizeof name, value, sizeof value, err) != STENCIL_OK)
+            continue;
+        if (strcmp(name, "title") == 0)
+            snprintf(title, sizeof title, "%s", value);
+        if (strcmp(name, "synthetic") == 0 && strcmp(value, "true") == 0)
+            synthetic = 1;
+    }
+    stencil_status st = STENCIL_OK;
+    for (size_t i = 0; i < sizeof text / sizeof text[0] && st == STENCIL_OK; i++)
+        if (text[i][2][0])
+            st = io_writer_text(w, text[i][0], text[i][1], text[i][2], err);
+    if (st == STENCIL_OK && synthetic)
+        st = io_writer_text(w, NULL, "synthetic", "true", err);
+    if (st == STENCIL_OK)
+        st = io_writer_double(w, NULL, "k", a->k, err);
+    if (st == STENCIL_OK)
+        st = io_writer_int(w, NULL, "steps", a->steps, err);
+    if (st == STENCIL_OK)
+        st = io_writer_int(w, NULL, "save_every", a->save_every, err);
+    if (st == STENCIL_OK)
+        st = io_writer_int(w, NULL, "input_time_index", a->time_index, err);
+    if (st == STENCIL_OK)
+        st = io_writer_int(w, NULL, "snapshots", (long long)snapshots, err);
+    return st;
+}
+
+/* Parses the flags into a; returns -1 to go on, or an exit status. */
+static int parse_args(int argc, char **argv, model_args *a)
+{
+    static const struct option opts[] = {
+        {"variant", required_argument, 0, 'v'},    {"steps", required_argument, 0, 's'},
+        {"input", required_argument, 0, 'i'},      {"output", required_argument, 0, 'o'},
+        {"var", required_argument, 0, 'V'},        {"time-index", required_argument, 0, 't'},
+        {"save-every", required_argument, 0, 'm'}, {"scheme", required_argument, 0, 'S'},
+        {"k", required_argument, 0, 'k'},          {"threads", required_argument, 0, 'T'},
+        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
+    stencil_error err = {{0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        int ok = 1;
+        switch (c) {
+        case 'v':
+            a->v = stencil_variant_find(optarg);
+            if (!a->v) {
+                fprintf(stderr, "stencilbench model: unknown variant '%s'; ", optarg);
+                bench_cli_list_variants();
+                ok = 0;
+            }
+            break;
+        case 's': ok = bench_cli_int("--steps", optarg, 1, 100000000, &a->steps); break;
+        case 'i': a->input = optarg; break;
+        case 'o': a->output = optarg; break;
+        case 'V': a->var = optarg; break;
+        case 't': ok = bench_cli_int("--time-index", optarg, 0, 1L << 40, &a->time_index); break;
+        case 'm': ok = bench_cli_int("--save-every", optarg, 1, 100000000, &a->save_every); break;
+        case 'T': ok = bench_cli_int("--threads", optarg, 1, 4096, &a->threads); break;
+        case 'k':
+            ok = bench_cli_double("--k", optarg, -INFINITY, INFINITY, &a->k);
+            if (ok && !(a->k > 0.0 && a->k <= 1.0)) {
+                fprintf(stderr, "stencilbench: --k %s: the diffusion coefficient must be in (0, 1]\n", optarg);
+                ok = 0;
+            }
+            break;
+        case 'S':
+            if (stencil_scheme_parse(optarg, &a->scheme, &err) != STENCIL_OK) {
+                fprintf(stderr, "stencilbench: --scheme: %s\n", err.msg);
+                ok = 0;
+            }
+            break;
+        case 'h': model_usage(stdout); return BENCH_EXIT_OK;
+        default: model_usage(stderr); return BENCH_EXIT_USAGE;
+        }
+        if (!ok)
+            return BENCH_EXIT_USAGE;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "stencilbench model: unexpected argument '%s' (the input is --input FILE)\n",
+                argv[optind]);
+        return BENCH_EXIT_USAGE;
+    }
+    return -1;
+}
+
+typedef struct model_times {
+    double h2d, compute, d2h;
+} model_times;
+
+/* The one global: set by SIGINT or SIGTERM, read between chunks of steps. */
+static volatile sig_atomic_t model_stop = 0;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    model_stop = 1;
+}
+
+/* prepare, upload, then run in chunks of save_every steps, downloading and writing a
+ * snapshot after each; only upload, run and download are timed. A stop signal ends the loop
+ * after the current chunk with *interrupted set. */
+static stencil_status run_model(const model_args *a, const stencil_problem *problem,
+                                const float *input, float *out, io_writer *w, model_times *tm,
+                                long *steps_done, stencil_error *err)
+{
+    const stencil_variant *v = a->v;
+    void *state = NULL;
+    const int progress = isatty(STDERR_FILENO);
+    stencil_status st = v->prepare(problem, &state, err);
+    if (st == STENCIL_OK)
+        st = bench_time_stage(v, state, BENCH_STAGE_UPLOAD, input, out, 0, &tm->h2d, err);
+    size_t snap = 0;
+    *steps_done = 0;
+    for (long done = 0; done < a->steps && st == STENCIL_OK && !model_stop; snap++) {
+        int chunk = (int)(a->steps - done < a->save_every ? a->steps - done : a->save_every);
+        double run_s = 0, d2h_s = 0;
+        st = bench_time_stage(v, state, BENCH_STAGE_RUN, input, out, chunk, &run_s, err);
+        if (st == STENCIL_OK)
+            st = bench_time_stage(v, state, BENCH_STAGE_DOWNLOAD, input, out, 0, &d2h_s, err);
+        done += chunk;
+        *steps_done = done;
+        tm->compute += run_s;
+        tm->d2h += d2h_s;
+        if (st == STENCIL_OK)
+            st = io_writer_put(w, snap, out, err);
+        if (progress)
+            fprintf(stderr, "\r%s: step %ld of %ld (%3.0f %%)", v->name, done, a->steps,
+                    100.0 * (double)done / (double)a->steps);
+    }
+    if (progress)
+        fprintf(stderr, "\r%60s\r", "");
+    v->release(state);
+    return st;
+}
+
+int bench_cmd_model(int argc, char **argv)
+{
+    model_args a = {NULL, NULL, NULL, IO_DEFAULT_VAR, 100, 0, 10, omp_get_num_procs(), 0.1,
+                    STENCIL_SCHEME_COURSE};
+    int status = parse_args(argc, argv, &a);
+    if (status >= 0)
+        return status;
+    stencil_error err = {{0}};
+    char why[256] = "";
+    if (!a.v)
+        a.v = default_variant();
+    else if (!a.v->available(why, sizeof why)) {
+        fprintf(stderr, "stencilbench model: variant %s cannot run here: %s (stencilbench list "
+                        "shows the ones that can)\n", a.v->name, why);
+        return BENCH_EXIT_USAGE;
+    }
+    char input[4096], output[4096];
+    if (a.input)
+        snprintf(input, sizeof input, "%s", a.input);
+    else if (bench_default_input(input, sizeof input, &err) != STENCIL_OK) {
+        fprintf(stderr, "stencilbench model: %s\n", err.msg);
+        return BENCH_EXIT_USAGE;
+    }
+    a.input = input;
+    if (a.output)
+        snprintf(output, sizeof output, "%s", a.output);
+    else
+        snprintf(output, sizeof output, "predicted_temperatures_%s.nc", a.v->name);
+
+    io_dataset ds;
+    io_writer *w = NULL;
+    float *field = NULL, *out = NULL;
+    status = BENCH_EXIT_USAGE;
+    if (io_dataset_open(input, a.var, &ds, &err) != STENCIL_OK)
+        goto fail;
+    if ((size_t)a.time_index >= ds.nt) {
+        stencil_fail(&err, STENCIL_ERR_ARG, "--time-index %ld is out of range: '%s' in %s has %zu "
+                     "time%s (0 to %zu)", a.time_index, ds.var, input, ds.nt, ds.nt == 1 ? "" : "s",
+                     ds.nt - 1);
+        goto fail;
+    }
+    if (io_same_file(input, output)) {
+        stencil_fail(&err, STENCIL_ERR_ARG, "the output '%s' is the input file; choose another "
+                     "--output (the input is never overwritten)", output);
+        goto fail;
+    }
+    const size_t cells = ds.nz * ds.ny * ds.nx, bytes = cells * sizeof(float);
+    field = malloc(bytes);
+    out = malloc(bytes);
+    if (!field || !out) {
+        stencil_fail(&err, STENCIL_ERR_NOMEM, "out of memory for two %zux%zux%zu fields", ds.nz,
+                     ds.ny, ds.nx);
+        status = BENCH_EXIT_FAILED;
+        goto fail;
+    }
+    size_t fills = 0;
+    if (io_dataset_read(&ds, (size_t)a.time_index, field, &fills, &err) != STENCIL_OK)
+        goto fail;
+    if (fills == cells) {
+        stencil_fail(&err, STENCIL_ERR_IO, "'%s' in %s at time index %ld holds only fill values: "
+                     "there is no water to model", ds.var, input, a.time_index);
+        goto fail;
+    }
+    const size_t snapshots = (size_t)((a.steps + a.save_every - 1) / a.save_every);
+    io_axis axes[IO_AXES];
+    memcpy(axes, ds.axes, sizeof axes);
+    double *steps_done = malloc(snapshots * sizeof *steps_done);
+    if (!steps_done) {
+        stencil_fail(&err, STENCIL_ERR_NOMEM, "out of memory");
+        status = BENCH_EXIT_FAILED;
+        goto fail;
+    }
+    for (size_t i = 0; i < snapshots; i++)
+        steps_done[i] = (double)((long)(i + 1) * a.save_every < a.steps ? (long)(i + 1) * a.save_every : a.steps);
+    snprintf(axes[IO_AXIS_TIME].name, IO_NAME_LEN, "time");
+    axes[IO_AXIS_TIME].units[0] = '\0';
+    axes[IO_AXIS_TIME].len = snapshots;
+    axes[IO_AXIS_TIME].values = steps_done;
+    axes[IO_AXIS_TIME].nc_type = NC_INT;
+    stencil_status st = io_writer_create(output, axes, ds.var, &ds, &w, &err);
+    free(steps_done);
+    if (st != STENCIL_OK || describe(w, &a, &ds, snapshots, &err) != STENCIL_OK)
+        goto fail;
+
+    stencil_problem problem = {ds.nz, ds.ny, ds.nx, (float)a.k, a.scheme,
+                               a.v->uses_threads ? (int)a.threads : 1, {0},
+                               bench_largest_cache_bytes()};
+    model_times tm = {0, 0, 0};
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    long completed = 0;
+    st = run_model(&a, &problem, field, out, w, &tm, &completed, &err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (st == STENCIL_OK && completed < a.steps) {
+        fprintf(stderr, "stencilbench model: interrupted after %ld of %ld steps; %s was not "
+                        "written (the partial file is removed)\n", completed, a.steps, output);
+        io_writer_abort(w);
+        status = BENCH_EXIT_INTERRUPTED;
+        goto done;
+    }
+    if (st != STENCIL_OK) {
+        status = st == STENCIL_ERR_IO || st == STENCIL_ERR_ARG ? BENCH_EXIT_USAGE : BENCH_EXIT_FAILED;
+        goto fail;
+    }
+    st = io_writer_commit(w, &err);
+    w = NULL;
+    if (st != STENCIL_OK)
+        goto fail;
+    printf("%s model completed in %.6g seconds. Average time per timestep: %.6g seconds.\n",
+           a.v->name, tm.compute, tm.compute / (double)a.steps);
+    if (a.v->device == STENCIL_GPU)
+        printf("%s transfers: host->device %.6g seconds, device->host %.6g seconds (%zu "
+               "download%s, pageable host memory).\n", a.v->name, tm.h2d, tm.d2h, snapshots,
+               snapshots == 1 ? "" : "s");
+    printf("grid %zux%zux%zu (%.1f %% fill), %ld steps, scheme %s, k=%g: %.3g cell updates per "
+           "second\n", ds.nz, ds.ny, ds.nx, 100.0 * (double)fills / (double)cells, a.steps,
+           stencil_scheme_name(a.scheme), a.k,
+           tm.compute > 0 ? bench_cell_updates(ds.nz, ds.ny, ds.nx, (int)a.steps) / tm.compute : 0.0);
+    printf("wrote %s (%zu snapshot%s: every %ld steps and the last)\n", output, snapshots,
+           snapshots == 1 ? "" : "s", a.save_every);
+    status = BENCH_EXIT_OK;
+    goto done;
+fail:
+    fprintf(stderr, "stencilbench model: %s\n", err.msg);
+    io_writer_abort(w);
+done:
+    free(field);
+    free(out);
+    io_dataset_close(&ds);
+    return status;
+}

@@ -1,0 +1,109 @@
+#include <stdlib.h>
+
+#include "gpu/gpu_timer.h"
+#include "harness/measure.h"
+#include "harness/timer.h"
+
+typedef enum { STAGE_UPLOAD, STAGE_RUN, STAGE_DOWNLOAD } stage;
+
+typedef struct stage_call {
+    const stencil_variant *v;
+    void *state;
+    stage what;
+    const float *input;
+    float *out;
+    int steps;
+} stage_call;
+
+static stencil_status call_stage(void *ctx, stencil_error *err)
+{
+    stage_call *c = ctx;
+    switch (c->what) {
+    case STAGE_UPLOAD:
+        return c->v->upload(c->state, c->input, err);
+    case STAGE_RUN:
+        return c->v->run(c->state, c->steps, err);
+    default:
+        return c->v->download(c->state, c->out, err);
+    }
+}
+
+static stencil_status timed_stage(stage_call *c, double *seconds, stencil_error *err)
+{
+#ifdef STENCIL_HAVE_CUDA
+    if (c->v->device == STENCIL_GPU)
+        return bench_gpu_time(call_stage, c, seconds, err);
+#endif
+    double t0 = bench_now();
+    stencil_status st = call_stage(c, err);
+    *seconds = bench_now() - t0;
+    return st;
+}
+
+stencil_status bench_measure_each(const stencil_variant *v, const stencil_problem *problem,
+                                  const float *input, int steps, int warmup, int first_rep,
+                                  int reps, bench_rep_fn on_rep, void *ctx, float *out,
+                                  stencil_error *err)
+{
+    void *state = NULL;
+    stencil_status st = stencil_problem_check(problem, err);
+    if (st != STENCIL_OK)
+        return st;
+    if (steps < 0 || reps < 1 || warmup < 0 || first_rep < 0)
+        return stencil_fail(err, STENCIL_ERR_ARG, "steps=%d reps=%d warmup=%d: need steps >= 0, "
+                            "reps >= 1, warmup >= 0", steps, reps, warmup);
+    char why[256] = "";
+    if (!v->available(why, sizeof why))
+        return stencil_fail(err, STENCIL_ERR_UNAVAILABLE, "%s is unavailable here: %s", v->name, why);
+    st = v->prepare(problem, &state, err);
+    if (st != STENCIL_OK)
+        return st;
+    stage_call c = {v, state, STAGE_UPLOAD, input, out, steps};
+    int go = 1;
+    for (int r = first_rep - warmup; r < reps && st == STENCIL_OK && go; r++) {
+        double t[3];
+        for (int s = 0; s < 3 && st == STENCIL_OK; s++) {
+            c.what = (stage)s;
+            st = timed_stage(&c, &t[s], err);
+        }
+        if (st == STENCIL_OK && r >= first_rep) {
+            bench_rep rep = {t[0], t[1], t[2]};
+            go = on_rep(ctx, r, &rep, out);
+        }
+    }
+    v->release(state);
+    return st;
+}
+
+static int store_rep(void *ctx, int r, const bench_rep *times, const float *out)
+{
+    (void)out;
+    ((bench_rep *)ctx)[r] = *times;
+    return 1;
+}
+
+stencil_status bench_measure(const stencil_variant *v, const stencil_problem *problem,
+                             const float *input, int steps, int warmup, int reps,
+                             bench_rep *rep, float *out, stencil_error *err)
+{
+    return bench_measure_each(v, problem, input, steps, warmup, 0, reps, store_rep, rep, out, err);
+}
+
+stencil_status bench_reference(const stencil_problem *problem, const float *input, int steps,
+                               float *out, stencil_error *err)
+{
+    bench_rep rep;
+    const stencil_variant *naive = stencil_variant_find("naive");
+    return bench_measure(naive, problem, input, steps, 0, 1, &rep, out, err);
+}
+
+stencil_status bench_time_stage(const stencil_variant *v, void *state, bench_stage what,
+                                const float *input, float *out, int steps, double *seconds,
+                                stencil_error *err)
+{
+    _Static_assert((int)BENCH_STAGE_UPLOAD == (int)STAGE_UPLOAD && (int)BENCH_STAGE_RUN == (int)STAGE_RUN &&
+                       (int)BENCH_STAGE_DOWNLOAD == (int)STAGE_DOWNLOAD,
+                   "bench_stage and stage agree");
+    stage_call c = {v, state, (stage)what, input, out, steps};
+    return timed_stage(&c, seconds, err);
+}

@@ -1,0 +1,484 @@
+#define _XOPEN_SOURCE 700
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataset.h"
+#include "harness/grid.h"
+#include "harness/plan.h"
+
+enum { MAX_ITEMS = 64, ITEM_LEN = 256, MAX_VARIANTS = 64 };
+
+typedef struct item_list {
+    char item[MAX_ITEMS][ITEM_LEN];
+    int n;
+} item_list;
+
+/* Splits text at any of seps, trimming blanks; empty items are dropped. */
+static stencil_status split(const io_study_config *c, io_config_key key, const char *seps,
+                            item_list *out, stencil_error *err)
+{
+    const char *p = c->values[key].text;
+    out->n = 0;
+    while (*p) {
+        size_t len = strcspn(p, seps);
+        const char *s = p, *e = p + len;
+        while (s < e && (*s == ' ' || *s == '\t'))
+            s++;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        if (e > s) {
+            if (out->n == MAX_ITEMS)
+                return io_config_fail(c, key, err, "more than %d items", MAX_ITEMS);
+            if ((size_t)(e - s) >= ITEM_LEN)
+                return io_config_fail(c, key, err, "an item is longer than %d characters",
+                                      ITEM_LEN - 1);
+            memcpy(out->item[out->n], s, (size_t)(e - s));
+            out->item[out->n][e - s] = '\0';
+            out->n++;
+        }
+        p += len;
+        if (*p)
+            p++;
+    }
+    if (out->n == 0)
+        return io_config_fail(c, key, err, "is empty: give at least one value");
+    return STENCIL_OK;
+}
+
+typedef struct grid_entry {
+    size_t nz, ny, nx;
+    int dataset;
+} grid_entry;
+
+static size_t cube_edge(double cells, int round_up, size_t multiple)
+{
+    size_t n = (size_t)cbrt(cells);
+    while (round_up && (double)n * n * n < cells)
+        n++;
+    n = round_up ? (n + multiple - 1) / multiple * multiple : n / multiple * multiple;
+    return n < 8 ? 8 : n;
+}
+
+static size_t append_note(char *notes, size_t used, const char *fmt, double a, double b, double c)
+{
+    size_t len = 2048;
+    if (used < len)
+        used += (size_t)snprintf(notes + used, len - used, fmt, a, b, c);
+    return used;
+}
+
+static int add_grid(grid_entry *g, int n, size_t nz, size_t ny, size_t nx, int dataset)
+{
+    for (int i = 0; i < n; i++)
+        if (g[i].nz == nz && g[i].ny == ny && g[i].nx == nx && g[i].dataset == dataset)
+            return n;
+    g[n].nz = nz, g[n].ny = ny, g[n].nx = nx, g[n].dataset = dataset;
+    return n + 1;
+}
+
+static stencil_status plan_grids(const io_study_config *c, const bench_topology *topo,
+                                 bench_plan *plan, grid_entry *grids, int *ngrids,
+                                 stencil_error *err)
+{
+    item_list items;
+    stencil_status st = split(c, IO_KEY_GRIDS, ", \t", &items, err);
+    if (st != STENCIL_OK)
+        return st;
+    int n = 0;
+    size_t used = strlen(plan->notes);
+    const double mib = 1048576.0;
+    for (int i = 0; i < items.n; i++) {
+        const char *it = items.item[i];
+        if (n > MAX_ITEMS - 3)
+            return io_config_fail(c, IO_KEY_GRIDS, err, "more than %d grids", MAX_ITEMS - 3);
+        if (strcmp(it, "dataset") == 0 && *plan->dataset) {
+            /* A netCDF file: its shape (one time slice is measured). */
+            io_dataset ds;
+            memset(&ds, 0, sizeof ds);
+            stencil_error e2;
+            st = io_dataset_open(plan->dataset, NULL, &ds, &e2);
+            size_t nz = ds.nz, ny = ds.ny, nx = ds.nx;
+            io_dataset_close(&ds);
+            if (st != STENCIL_OK)
+                return io_config_fail(c, IO_KEY_DATASET, err, "%s", e2.msg);
+            n = add_grid(grids, n, nz, ny, nx, 1);
+            used = append_note(plan->notes, used, "grid dataset: %.0fx%.0fx%.0f, the first time slice "
+                               "of the dataset file\n", (double)nz, (double)ny, (double)nx);
+        } else if (strcmp(it, "dataset") == 0) {
+            n = add_grid(grids, n, 50, 222, 241, 1);
+        } else if (strcmp(it, "auto") == 0) {
+            /* Two float fields (read and write) of n^3 cells: 8 n^3 bytes. */
+            size_t llc = topo->llc_total_bytes ? topo->llc_total_bytes
+                         : topo->l3_bytes          ? topo->l3_bytes
+                                                   : topo->l2_bytes;
+            if (topo->l2_bytes) {
+                size_t e = cube_edge((double)topo->l2_bytes / 2 / 8, 0, 4);
+                n = add_grid(grids, n, e, e, e, 0);
+                used = append_note(plan->notes, used,
+                                   "grid auto: %.0f^3 in L2 (two fields %.2f MiB, at most half the "
+                                   "%.2f MiB L2 of a core)\n",
+                                   (double)e, 8.0 * (double)e * e * e / mib,
+                                   (double)topo->l2_bytes / mib);
+            }
+            if (topo->l3_bytes) {
+                size_t e = cube_edge((double)topo->l3_bytes / 2 / 8, 0, 8);
+                n = add_grid(grids, n, e, e, e, 0);
+                used = append_note(plan->notes, used,
+                                   "grid auto: %.0f^3 in L3 (two fields %.1f MiB, at most half the "
+                                   "%.1f MiB L3)\n",
+                                   (double)e, 8.0 * (double)e * e * e / mib,
+                                   (double)topo->l3_bytes / mib);
+            }
+            if (!llc)
+                llc = (size_t)32 << 20;
+            size_t e = cube_edge(4.0 * (double)llc / 8, 1, 16);
+            n = add_grid(grids, n, e, e, e, 0);
+            used = append_note(plan->notes, used,
+                               "grid auto: %.0f^3 far out of cache (two fields %.0f MiB, at least 4x "
+                               "the %.1f MiB of last-level cache in all)\n",
+                               (double)e, 8.0 * (double)e * e * e / mib, (double)llc / mib);
+        } else {
+            size_t nz, ny, nx;
+            stencil_error e2;
+            if (bench_parse_grid(it, &nz, &ny, &nx, &e2) != STENCIL_OK)
+                return io_config_fail(c, IO_KEY_GRIDS, err,
+                                      "grid '%s' is malformed: write NZxNYxNX (e.g. 50x222x241), N "
+                                      "for an N^3 cube, auto or dataset; sizes 1 to %u", it,
+                                      BENCH_GRID_MAX_AXIS);
+            n = add_grid(grids, n, nz, ny, nx, 0);
+        }
+    }
+    *ngrids = n;
+    return STENCIL_OK;
+}
+
+static int add_int(int *v, int n, int x, int max)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i] == x)
+            return n;
+    if (n < max)
+        v[n++] = x;
+    return n;
+}
+
+static stencil_status plan_ints(const io_study_config *c, io_config_key key, long lo, long hi,
+                                int cores, int *out, int *nout, stencil_error *err)
+{
+    item_list items;
+    stencil_status st = split(c, key, ", \t", &items, err);
+    if (st != STENCIL_OK)
+        return st;
+    int n = 0;
+    for (int i = 0; i < items.n; i++) {
+        const char *it = items.item[i];
+        if (key == IO_KEY_THREADS && strcmp(it, "cores") == 0) {
+            for (int t = 1; t <= cores; t++)
+                n = add_int(out, n, t, BENCH_MAX_THREAD_COUNTS);
+            continue;
+        }
+        if (key == IO_KEY_THREADS && strcmp(it, "pow2") == 0) {
+            for (int t = 1; t <= cores; t *= 2)
+                n = add_int(out, n, t, BENCH_MAX_THREAD_COUNTS);
+            continue;
+        }
+        char *end;
+        long v = strtol(it, &end, 10);
+        if (*end || v < lo || v > hi)
+            return io_config_fail(c, key, err, "'%s' is not a whole number from %ld to %ld%s", it,
+                                  lo, hi, key == IO_KEY_THREADS ? ", cores or pow2" : "");
+        n = add_int(out, n, (int)v, BENCH_MAX_THREAD_COUNTS);
+    }
+    *nout = n;
+    return STENCIL_OK;
+}
+
+static stencil_status plan_variants(const io_study_config *c, const stencil_variant **out, int *nout,
+                                    stencil_error *err)
+{
+    item_list items;
+    stencil_status st = split(c, IO_KEY_VARIANTS, ", \t", &items, err);
+    if (st != STENCIL_OK)
+        return st;
+    int n = 0;
+    for (int i = 0; i < items.n; i++) {
+        const char *it = items.item[i];
+        int all = strcmp(it, "all") == 0, cpu = strcmp(it, "cpu") == 0, gpu = strcmp(it, "gpu") == 0;
+        for (size_t r = 0; r < stencil_variant_count(); r++) {
+            const stencil_variant *v = stencil_variant_at(r);
+            int take = all || (cpu && v->device == STENCIL_CPU) || (gpu && v->device == STENCIL_GPU) ||
+                       strcmp(it, v->name) == 0;
+            int dup = 0;
+            for (int j = 0; j < n; j++)
+                dup |= out[j] == v;
+            if (take && !dup && n < MAX_VARIANTS)
+                out[n++] = v;
+        }
+        if (!all && !cpu && !gpu && !stencil_variant_find(it)) {
+            char names[512];
+            size_t used = 0;
+            for (size_t r = 0; r < stencil_variant_count() && used < sizeof names; r++)
+                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", r ? ", " : "",
+                                         stencil_variant_at(r)->name);
+            return io_config_fail(c, IO_KEY_VARIANTS, err,
+                                  "unknown variant '%s'; valid variants: %s (or all, cpu, gpu)", it, names);
+        }
+    }
+    *nout = n;
+    return STENCIL_OK;
+}
+
+#define ALL_KNOBS "tile_z,tile_y,tile_x,block_x,block_y,block_z,graph,stream"
+
+static stencil_status plan_host_memory(const io_study_config *c, bench_host_memory *out, int *nout,
+                                       stencil_error *err)
+{
+    item_list items;
+    stencil_status st = split(c, IO_KEY_HOST_MEMORY, ", \t", &items, err);
+    if (st != STENCIL_OK)
+        return st;
+    int n = 0;
+    for (int i = 0; i < items.n; i++) {
+        bench_host_memory m;
+        if (strcmp(items.item[i], "pinned") == 0)
+            m = BENCH_HOST_PINNED;
+        else if (strcmp(items.item[i], "pageable") == 0)
+            m = BENCH_HOST_PAGEABLE;
+        else
+            return io_config_fail(c, IO_KEY_HOST_MEMORY, err, "'%s': use pinned and/or pageable",
+                                  items.item[i]);
+        int dup = 0;
+        for (int j = 0; j < n; j++)
+            dup |= out[j] == m;
+        if (!dup)
+            out[n++] = m;
+    }
+    *nout = n;
+    return STENCIL_OK;
+}
+
+static void join_ints(char *buf, size_t len, const int *v, int n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%d", i ? ", " : "", v[i]);
+}
+
+stencil_status bench_plan_build(const io_study_config *config, const bench_topology *topo,
+                                bench_plan *plan, stencil_error *err)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->resolved = *config;
+    const io_study_config *c = config;
+    long reps, warmup, seed;
+    double k, land;
+    stencil_status st = io_config_long(c, IO_KEY_REPS, 1, 1000, &reps, err);
+    if (st == STENCIL_OK)
+        st = io_config_long(c, IO_KEY_WARMUP, 0, 1000, &warmup, err);
+    if (st == STENCIL_OK)
+        st = io_config_long(c, IO_KEY_SEED, 0, 2147483647L, &seed, err);
+    if (st == STENCIL_OK)
+        st = io_config_double(c, IO_KEY_K, 0.0, 1.0, &k, err);
+    if (st == STENCIL_OK)
+        st = io_config_double(c, IO_KEY_LAND_FRACTION, 0.0, 1.0, &land, err);
+    stencil_error e2;
+    if (st == STENCIL_OK && stencil_scheme_parse(c->values[IO_KEY_SCHEME].text, &plan->scheme,
+                                                 &e2) != STENCIL_OK)
+        st = io_config_fail(c, IO_KEY_SCHEME, err, "%s", e2.msg);
+    if (st != STENCIL_OK)
+        return st;
+    plan->reps = (int)reps;
+    plan->warmup = (int)warmup;
+    plan->seed = (uint64_t)seed;
+    plan->k = (float)k;
+    plan->k_value = k;
+    plan->land_fraction = land;
+    snprintf(plan->dataset, sizeof plan->dataset, "%.511s", c->values[IO_KEY_DATASET].text);
+    char *abs = *plan->dataset ? realpath(plan->dataset, NULL) : NULL;
+    if (abs) { /* so that --resume finds it from any folder */
+        snprintf(plan->dataset, sizeof plan->dataset, "%.511s", abs);
+        snprintf(plan->resolved.values[IO_KEY_DATASET].text, IO_CONFIG_TEXT_MAX, "%.511s", abs);
+        free(abs);
+    }
+
+    const stencil_variant *variants[MAX_VARIANTS];
+    grid_entry grids[MAX_ITEMS];
+    int threads[BENCH_MAX_THREAD_COUNTS], steps[BENCH_MAX_THREAD_COUNTS];
+    bench_host_memory mems[2];
+    int nv = 0, ng = 0, nt = 0, ns = 0, nm = 0;
+    int cores = topo->cores > 0 ? topo->cores : 1;
+    item_list tunings;
+    if ((st = plan_variants(c, variants, &nv, err)) != STENCIL_OK ||
+        (st = plan_grids(c, topo, plan, grids, &ng, err)) != STENCIL_OK ||
+        (st = plan_ints(c, IO_KEY_THREADS, 1, 4096, cores, threads, &nt, err)) != STENCIL_OK ||
+        (st = plan_ints(c, IO_KEY_TIMESTEPS, 0, 1000000, cores, steps, &ns, err)) != STENCIL_OK ||
+        (st = plan_host_memory(c, mems, &nm, err)) != STENCIL_OK ||
+        (st = split(c, IO_KEY_TUNINGS, "|", &tunings, err)) != STENCIL_OK)
+        return st;
+    if (strstr(c->values[IO_KEY_THREADS].text, "cores")) {
+        size_t used = strlen(plan->notes);
+        snprintf(plan->notes + used, sizeof plan->notes - used,
+                 "threads cores: 1 to %d, the physical cores hwloc reports\n", cores);
+    }
+    /* Each tuning must be well formed; it is planned for the variants that take its knobs. */
+    stencil_tuning parsed[MAX_ITEMS];
+    int tuning_used[MAX_ITEMS] = {0};
+    for (int i = 0; i < tunings.n; i++) {
+        stencil_error e2;
+        if (strcmp(tunings.item[i], "default") == 0)
+            memset(&parsed[i], 0, sizeof parsed[i]);
+        else if (stencil_tuning_parse(tunings.item[i], ALL_KNOBS, &parsed[i], &e2) != STENCIL_OK)
+            return io_config_fail(c, IO_KEY_TUNINGS, err, "%s", e2.msg);
+    }
+
+    size_t cap = (size_t)ng * (size_t)ns * (size_t)nv * (size_t)nt * (size_t)tunings.n * 2;
+    plan->points = calloc(cap ? cap : 1, sizeof *plan->points);
+    if (!plan->points)
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory planning %zu points", cap);
+    for (int g = 0; g < ng; g++)
+        for (int s = 0; s < ns; s++)
+            for (int v = 0; v < nv; v++) {
+                const stencil_variant *var = variants[v];
+                int gpu = var->device == STENCIL_GPU;
+                int vt = var->uses_threads && !gpu ? nt : 1;
+                int vm = gpu ? nm : 1;
+                size_t first = plan->count;
+                for (int t = 0; t < vt; t++)
+                    for (int u = 0; u < tunings.n; u++)
+                        for (int m = 0; m < vm; m++) {
+                            bench_point p = {0};
+                            stencil_error e2;
+                            if (strcmp(tunings.item[u], "default") != 0 &&
+                                stencil_tuning_parse(tunings.item[u], var->tunings, &p.tuning, &e2) !=
+                                    STENCIL_OK)
+                                continue;
+                            tuning_used[u] = 1;
+                            p.variant = var;
+                            p.nz = grids[g].nz, p.ny = grids[g].ny, p.nx = grids[g].nx;
+                            p.dataset = grids[g].dataset;
+                            p.threads = var->uses_threads && !gpu ? threads[t] : 1;
+                            p.host_memory = gpu ? mems[m] : BENCH_HOST_NONE;
+                            p.steps = steps[s];
+                            stencil_tuning_format(&p.tuning, var->tunings, p.tuning_text,
+                                                  sizeof p.tuning_text);
+                            int dup = 0;
+                            for (size_t q = first; q < plan->count && !dup; q++)
+                                dup = plan->points[q].threads == p.threads &&
+                                      plan->points[q].host_memory == p.host_memory &&
+                                      strcmp(plan->points[q].tuning_text, p.tuning_text) == 0;
+                            if (dup)
+                                continue;
+                            plan->points[plan->count++] = p;
+                            if (gpu)
+                                plan->any_gpu = 1;
+                            else
+                                plan->nthread_counts =
+                                    add_int(plan->thread_counts, plan->nthread_counts, p.threads,
+                                            BENCH_MAX_THREAD_COUNTS);
+                        }
+            }
+    for (int u = 0; u < tunings.n; u++)
+        if (!tuning_used[u]) {
+            bench_plan_free(plan);
+            return io_config_fail(c, IO_KEY_TUNINGS, err,
+                                  "'%s' sets knobs that none of the planned variants takes "
+                                  "(stencilbench list shows each variant's knobs)",
+                                  tunings.item[u]);
+        }
+    if (plan->nthread_counts == 0)
+        plan->nthread_counts = add_int(plan->thread_counts, 0, 1, BENCH_MAX_THREAD_COUNTS);
+
+    /* The resolved config: lists expanded so that --resume plans the same points. */
+    char buf[IO_CONFIG_TEXT_MAX];
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int g = 0; g < ng && used < sizeof buf; g++) {
+        if (grids[g].dataset)
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%sdataset", g ? ", " : "");
+        else
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%zux%zux%zu", g ? ", " : "",
+                                     grids[g].nz, grids[g].ny, grids[g].nx);
+    }
+    snprintf(plan->resolved.values[IO_KEY_GRIDS].text, IO_CONFIG_TEXT_MAX, "%s", buf);
+    join_ints(buf, sizeof buf, threads, nt);
+    snprintf(plan->resolved.values[IO_KEY_THREADS].text, IO_CONFIG_TEXT_MAX, "%s", buf);
+    used = 0;
+    buf[0] = '\0';
+    for (int v = 0; v < nv && used < sizeof buf; v++)
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", v ? ", " : "",
+                                 variants[v]->name);
+    snprintf(plan->resolved.values[IO_KEY_VARIANTS].text, IO_CONFIG_TEXT_MAX, "%s", buf);
+    return STENCIL_OK;
+}
+
+void bench_plan_free(bench_plan *plan)
+{
+    free(plan->points);
+    plan->points = NULL;
+    plan->count = 0;
+}
+
+const char *bench_host_memory_name(bench_host_memory m)
+{
+    switch (m) {
+    case BENCH_HOST_PINNED: return "pinned";
+    case BENCH_HOST_PAGEABLE: return "pageable";
+    default: return "none";
+    }
+}
+
+static double field_bytes(const bench_point *p)
+{
+    return (double)p->nz * (double)p->ny * (double)p->nx * sizeof(float);
+}
+
+double bench_point_host_bytes(const bench_point *p)
+{
+    /* input, reference, output; plus the variant's two fields (CPU) or two page-locked
+     * copies (GPU, pinned) */
+    return field_bytes(p) * (p->variant->device == STENCIL_GPU && p->host_memory != BENCH_HOST_PINNED ? 3 : 5);
+}
+
+double bench_point_device_bytes(const bench_point *p)
+{
+    return p->variant->device == STENCIL_GPU ? 2 * field_bytes(p) : 0.0;
+}
+
+/* Cell updates per second assumed for estimates: about what a 2-core Zen guest does. */
+static double assumed_rate(const bench_point *p)
+{
+    if (p->variant->device == STENCIL_GPU)
+        return 5e10;
+    if (strcmp(p->variant->name, "naive") == 0)
+        return 4e8;
+    return 1.5e9 * (p->variant->uses_threads ? p->threads : 1);
+}
+
+double bench_point_estimate_s(const bench_plan *plan, const bench_point *p)
+{
+    double cells = (double)p->nz * (double)p->ny * (double)p->nx;
+    double copy = p->variant->device == STENCIL_GPU ? 2e-10 : 1e-9; /* s per cell: copies, checks */
+    double per_rep = cells * p->steps / assumed_rate(p) + cells * 3 * copy;
+    return (plan->warmup + plan->reps) * per_rep + cells * 2e-9; /* + preparing */
+}
+
+int bench_point_same_reference(const bench_point *a, const bench_point *b)
+{
+    return a->nz == b->nz && a->ny == b->ny && a->nx == b->nx && a->dataset == b->dataset &&
+           a->steps == b->steps;
+}
+
+double bench_plan_estimate_s(const bench_plan *plan)
+{
+    double total = 0.0;
+    for (size_t i = 0; i < plan->count; i++) {
+        const bench_point *p = &plan->points[i];
+        total += bench_point_estimate_s(plan, p);
+        if (i == 0 || !bench_point_same_reference(p, &plan->points[i - 1]))
+            total += (double)p->nz * p->ny * p->nx * (p->steps / 4e8 + 2e-8); /* reference, input */
+    }
+    return total;
+}

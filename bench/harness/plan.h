@@ -1,0 +1,76 @@
+/* A study's plan: the config's lists expanded into points, in the order they run.
+ *
+ * Order: grid, then timesteps (so one naive reference per grid and step count serves every
+ * variant), then variant, threads, tuning, host memory. Dimensions that do not apply collapse:
+ * a variant that ignores threads runs with 1; CPU variants have host memory "none"; a tuning
+ * that sets knobs a variant does not take is not planned for it.
+ *
+ * grids:   NZxNYxNX, N (a cube), `dataset` (the course grid 50x222x241 of the built-in
+ *          synthetic ocean, or the netCDF file of the dataset key), `auto` (sizes from the
+ *          caches: in L2, in L3, far out of cache; the plan's notes say which and why).
+ * threads: a list, `cores` (1..physical cores), `pow2` (1, 2, 4, ... up to the cores). */
+#ifndef BENCH_PLAN_H
+#define BENCH_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "variant.h"
+#include "harness/machine.h"
+
+typedef enum bench_host_memory {
+    BENCH_HOST_NONE = 0,     /* CPU variants */
+    BENCH_HOST_PAGEABLE = 1,
+    BENCH_HOST_PINNED = 2
+} bench_host_memory;
+
+typedef struct bench_point {
+    const stencil_variant *variant;
+    size_t nz, ny, nx;
+    int dataset;             /* the grid is the `dataset` entry */
+    int threads;
+    stencil_tuning tuning;
+    char tuning_text[128];   /* as written in the CSV ("default", "tile_y=8;tile_x=128") */
+    bench_host_memory host_memory;
+    int steps;
+} bench_point;
+
+typedef struct bench_plan {
+    bench_point *points;
+    size_t count;
+    int reps, warmup;
+    stencil_scheme scheme;
+    float k;                    /* as the variants use it */
+    double k_value;             /* as written in the config (for the CSV) */
+    double land_fraction;
+    uint64_t seed;
+    char dataset[512];          /* netCDF file for `dataset` grids; "" = built-in synthetic */
+    int thread_counts[BENCH_MAX_THREAD_COUNTS]; /* distinct CPU thread counts of the points */
+    int nthread_counts;
+    int any_gpu;                /* a GPU variant is planned */
+    char notes[2048];           /* what auto and cores resolved to, and why */
+    io_study_config resolved;   /* the config with its lists expanded (saved for --resume) */
+} bench_plan;
+
+/* Expands config on a machine described by topo. Errors name the file, line and key. */
+stencil_status bench_plan_build(const io_study_config *config, const bench_topology *topo,
+                                bench_plan *plan, stencil_error *err);
+void bench_plan_free(bench_plan *plan);
+
+const char *bench_host_memory_name(bench_host_memory m);
+
+/* Host and device bytes a point needs: the harness's input, reference and output fields plus
+ * the variant's two working fields (on the host for CPU variants, on the device for GPU). */
+double bench_point_host_bytes(const bench_point *p);
+double bench_point_device_bytes(const bench_point *p);
+
+/* A rough time in seconds for a point's warm-up and repetitions (fixed rates per kind of
+ * variant, not measured), and for the whole plan including naive references. */
+double bench_point_estimate_s(const bench_plan *plan, const bench_point *p);
+double bench_plan_estimate_s(const bench_plan *plan);
+
+/* Whether two points share a naive reference (grid and steps; scheme and k are per plan). */
+int bench_point_same_reference(const bench_point *a, const bench_point *b);
+
+#endif

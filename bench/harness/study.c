@@ -1,0 +1,487 @@
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataset.h"
+#include "synthetic.h"
+#include "cli/cli.h"
+#include "gpu/gpu.h"
+#include "harness/grid.h"
+#include "harness/measure.h"
+#include "harness/probe.h"
+#include "harness/study.h"
+#include "harness/timer.h"
+#include "harness/validate.h"
+
+enum { MAX_REPS = 1000 };
+
+typedef struct run_state {
+    bench_study *s;
+    size_t cache_bytes;
+    /* the current grid's input, reference and output (pageable) */
+    float *input, *ref, *out;
+    const bench_point *grid_of; /* the point whose grid input holds; NULL when none */
+    double land;
+    const bench_point *ref_of;  /* the point whose grid and steps ref holds; NULL when none */
+    void *pin_in, *pin_out;     /* page-locked copies for pinned points, made once per grid */
+    /* the point being measured */
+    size_t index;
+    const bench_point *p;
+    bench_row row;
+    int ref_from_this;
+    double compute[MAX_REPS];
+    double h2d[MAX_REPS], d2h[MAX_REPS]; /* GPU line: transfers beside the probes */
+    int nrep;
+    double max_err;
+    size_t bad_cells;
+    char first_bad[512];
+    /* progress */
+    double t0, est_total, est_before, est_point;
+    stencil_status write_status;
+    stencil_error write_err;
+} run_state;
+
+static int point_done(const bench_study *s, size_t i)
+{
+    return s->first_rep && (s->first_rep[i] < 0 || s->first_rep[i] >= s->plan->reps);
+}
+
+void bench_study_resume_state(const bench_plan *plan, const bench_row *rows, size_t count,
+                              int *first_rep)
+{
+    for (size_t i = 0; i < plan->count; i++) {
+        const bench_point *p = &plan->points[i];
+        int next = 0;
+        for (size_t j = 0; j < count && next >= 0; j++) {
+            const bench_row *r = &rows[j];
+            if (strcmp(r->variant, p->variant->name) != 0 || r->nz != (long)p->nz ||
+                r->ny != (long)p->ny || r->nx != (long)p->nx || r->threads != p->threads ||
+                r->timesteps != p->steps || strcmp(r->tuning, p->tuning_text) != 0 ||
+                strcmp(r->host_memory, bench_host_memory_name(p->host_memory)) != 0 ||
+                strcmp(r->grid_source, p->dataset && *plan->dataset ? "dataset" : "synthetic") != 0)
+                continue;
+            if (r->rep < 0)
+                next = -1; /* a skip or an error: recorded as done */
+            else if (r->rep + 1 > next)
+                next = (int)r->rep + 1;
+        }
+        first_rep[i] = next;
+    }
+}
+
+static void fmt_time(char *buf, size_t len, double s)
+{
+    if (!isfinite(s) || s < 0)
+        s = 0;
+    long t = (long)(s + 0.5);
+    if (t >= 3600)
+        snprintf(buf, len, "%ldh%02ldm", t / 3600, t / 60 % 60);
+    else
+        snprintf(buf, len, "%ldm%02lds", t / 60, t % 60);
+}
+
+static void progress(run_state *rs, int rep)
+{
+    bench_study *s = rs->s;
+    if (s->quiet || !s->tty)
+        return;
+    double elapsed = bench_now() - rs->t0;
+    double frac_point = rep < 0 ? 0.0 : (double)(rep + 1 + s->plan->warmup) /
+                                            (s->plan->reps + s->plan->warmup);
+    double done = rs->est_before + rs->est_point * (frac_point > 1 ? 1 : frac_point);
+    double scale = done > 0 && elapsed > 1.0 ? elapsed / done : 1.0;
+    double left = (rs->est_total - done) * scale;
+    double frac = rs->est_total > 0 ? done / rs->est_total : 1.0;
+    if (frac > 1)
+        frac = 1;
+    char bar[26], eta[32];
+    int fill = (int)(frac * 24);
+    for (int i = 0; i < 24; i++)
+        bar[i] = i < fill ? '#' : '-';
+    bar[24] = '\0';
+    fmt_time(eta, sizeof eta, left);
+    const bench_point *p = rs->p;
+    fprintf(stderr, "\r\033[K[%s] %3.0f%% point %zu/%zu %s t=%d %zux%zux%zu steps=%d rep %d/%d  ETA %s",
+            bar, 100 * frac, rs->index + 1, s->plan->count, p->variant->name, p->threads, p->nz,
+            p->ny, p->nx, p->steps, rep + 1, s->plan->reps, eta);
+    fflush(stderr);
+}
+
+static void clear_progress(const bench_study *s)
+{
+    if (!s->quiet && s->tty)
+        fprintf(stderr, "\r\033[K");
+}
+
+static stencil_status write_row(run_state *rs, bench_row *row, stencil_error *err)
+{
+    stencil_status st = bench_csv_write(rs->s->csv, row, err);
+    if (st == STENCIL_OK)
+        rs->s->rows_written++;
+    return st;
+}
+
+static void base_row(run_state *rs, const bench_point *p, bench_row *r)
+{
+    const bench_plan *plan = rs->s->plan;
+    memset(r, 0, sizeof *r);
+    snprintf(r->run_id, sizeof r->run_id, "%s", rs->s->run_id);
+    snprintf(r->provenance, sizeof r->provenance, "measured");
+    snprintf(r->machine, sizeof r->machine, "%s", rs->s->machine);
+    snprintf(r->variant, sizeof r->variant, "%s", p->variant->name);
+    snprintf(r->device, sizeof r->device, "%s", p->variant->device == STENCIL_GPU ? "gpu" : "cpu");
+    snprintf(r->scheme, sizeof r->scheme, "%s", stencil_scheme_name(plan->scheme));
+    r->k = plan->k_value;
+    r->nz = (long)p->nz, r->ny = (long)p->ny, r->nx = (long)p->nx;
+    snprintf(r->grid_source, sizeof r->grid_source, "%s",
+             p->dataset && *plan->dataset ? "dataset" : "synthetic");
+    r->land_fraction = NAN;
+    if (rs->grid_of && rs->grid_of->nz == p->nz && rs->grid_of->ny == p->ny &&
+        rs->grid_of->nx == p->nx && rs->grid_of->dataset == p->dataset)
+        r->land_fraction = rs->land;
+    r->threads = p->threads;
+    snprintf(r->tuning, sizeof r->tuning, "%s", p->tuning_text);
+    snprintf(r->host_memory, sizeof r->host_memory, "%s", bench_host_memory_name(p->host_memory));
+    r->timesteps = p->steps;
+    r->rep = -1;
+    r->h2d_s = r->compute_s = r->d2h_s = r->total_s = NAN;
+    r->cell_updates_per_s = r->effective_gbps = r->roofline_fraction = r->max_abs_err = NAN;
+    r->copy_gbps = p->variant->device == STENCIL_GPU ? rs->s->probes->gpu_copy_gbps
+                                                     : bench_probes_cpu(rs->s->probes, p->threads);
+    if (!(r->copy_gbps > 0))
+        r->copy_gbps = NAN;
+}
+
+/* A point that produced no repetition: one row saying why. */
+static stencil_status status_row(run_state *rs, const bench_point *p, const char *kind,
+                                 const char *why, stencil_error *err)
+{
+    bench_row r;
+    base_row(rs, p, &r);
+    snprintf(r.status, sizeof r.status, "%s:%.300s", kind, why);
+    bench_csv_clean(r.status);
+    return write_row(rs, &r, err);
+}
+
+static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
+{
+    run_state *rs = ctx;
+    const bench_point *p = rs->p;
+    bench_row *r = &rs->row;
+    base_row(rs, p, r);
+    r->rep = rep;
+    r->h2d_s = t->h2d_s;
+    r->compute_s = t->compute_s;
+    r->d2h_s = t->d2h_s;
+    r->total_s = t->h2d_s + t->compute_s + t->d2h_s;
+    double updates = bench_cell_updates(p->nz, p->ny, p->nx, p->steps);
+    r->cell_updates_per_s = t->compute_s > 0 && updates > 0 ? updates / t->compute_s : NAN;
+    r->effective_gbps = r->cell_updates_per_s * p->variant->bytes_per_cell / 1e9;
+    r->roofline_fraction = r->effective_gbps / r->copy_gbps;
+    if (rs->ref_from_this && rs->ref_of != p) {
+        memcpy(rs->ref, out, p->nz * p->ny * p->nx * sizeof(float));
+        rs->ref_of = p;
+    }
+    bench_validation val;
+    bench_validate(rs->ref, out, p->nz, p->ny, p->nx, p->steps, &val);
+    r->max_abs_err = val.max_abs_err;
+    if (val.ok) {
+        snprintf(r->status, sizeof r->status, "ok");
+    } else {
+        snprintf(r->status, sizeof r->status, "failed:validation: %zu cells differ from naive "
+                 "(tolerance %.3g); first %.200s", val.bad_cells, val.tolerance, val.first_bad);
+        bench_csv_clean(r->status);
+        if (!rs->bad_cells)
+            snprintf(rs->first_bad, sizeof rs->first_bad, "%s", val.first_bad);
+        rs->bad_cells = val.bad_cells;
+    }
+    if (isfinite(val.max_abs_err) && val.max_abs_err > rs->max_err)
+        rs->max_err = val.max_abs_err;
+    if (rs->write_status == STENCIL_OK)
+        rs->write_status = write_row(rs, r, &rs->write_err);
+    rs->s->measured_s += r->total_s;
+    if (rs->nrep < MAX_REPS) {
+        rs->h2d[rs->nrep] = t->h2d_s;
+        rs->d2h[rs->nrep] = t->d2h_s;
+        rs->compute[rs->nrep++] = t->compute_s;
+    }
+    progress(rs, rep);
+    return rs->write_status == STENCIL_OK && !*rs->s->stop;
+}
+
+/* Builds the input field (and reference/output buffers) for p's grid unless held already. */
+static stencil_status prepare_grid(run_state *rs, const bench_point *p, stencil_error *err)
+{
+    const bench_plan *plan = rs->s->plan;
+    if (rs->grid_of && rs->grid_of->nz == p->nz && rs->grid_of->ny == p->ny &&
+        rs->grid_of->nx == p->nx && rs->grid_of->dataset == p->dataset)
+        return STENCIL_OK;
+    free(rs->input);
+    free(rs->ref);
+    free(rs->out);
+    bench_host_free(rs->pin_in, 1);
+    bench_host_free(rs->pin_out, 1);
+    rs->pin_in = rs->pin_out = NULL;
+    rs->input = rs->ref = rs->out = NULL;
+    rs->grid_of = rs->ref_of = NULL;
+    size_t cells = p->nz * p->ny * p->nx;
+    rs->input = malloc(cells * sizeof(float));
+    rs->ref = malloc(cells * sizeof(float));
+    rs->out = malloc(cells * sizeof(float));
+    if (!rs->input || !rs->ref || !rs->out) {
+        free(rs->input);
+        free(rs->ref);
+        free(rs->out);
+        rs->input = rs->ref = rs->out = NULL;
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "cannot allocate 3 fields of %zux%zux%zu",
+                            p->nz, p->ny, p->nx);
+    }
+    stencil_status st;
+    if (p->dataset && *plan->dataset) {
+        io_dataset ds;
+        memset(&ds, 0, sizeof ds);
+        st = io_dataset_open(plan->dataset, NULL, &ds, err);
+        if (st == STENCIL_OK && (ds.nz != p->nz || ds.ny != p->ny || ds.nx != p->nx))
+            st = stencil_fail(err, STENCIL_ERR_IO, "%s changed shape since the plan", plan->dataset);
+        if (st == STENCIL_OK)
+            st = io_dataset_read(&ds, 0, rs->input, NULL, err);
+        io_dataset_close(&ds);
+    } else {
+        io_ocean_spec spec = io_ocean_default(p->nz, p->ny, p->nx);
+        spec.land_fraction = plan->land_fraction;
+        spec.seed = plan->seed;
+        /* every processor: the input is the harness's copy, read by every variant */
+        st = io_synthetic_ocean(&spec, rs->input, omp_get_num_procs(), err);
+    }
+    if (st != STENCIL_OK)
+        return st;
+    size_t nan = 0;
+    for (size_t i = 0; i < cells; i++)
+        nan += isnan(rs->input[i]);
+    rs->land = (double)nan / (double)cells;
+    rs->grid_of = p;
+    return STENCIL_OK;
+}
+
+static void point_line(run_state *rs, const bench_point *p, const char *status)
+{
+    bench_study *s = rs->s;
+    if (s->quiet)
+        return;
+    clear_progress(s);
+    char grid[48], mem[16] = "";
+    snprintf(grid, sizeof grid, "%zux%zux%zu", p->nz, p->ny, p->nx);
+    if (p->host_memory != BENCH_HOST_NONE)
+        snprintf(mem, sizeof mem, "%s", bench_host_memory_name(p->host_memory));
+    double med = rs->nrep ? bench_median(rs->compute, rs->nrep) : NAN;
+    double rate = bench_cell_updates(p->nz, p->ny, p->nx, p->steps) / med;
+    double gbps = rate * p->variant->bytes_per_cell / 1e9;
+    double copy = rs->row.copy_gbps;
+    char tag[32];
+    snprintf(tag, sizeof tag, "[%zu/%zu]", rs->index + 1, s->plan->count);
+    if (rs->nrep)
+        printf("%-7s %-13s %3d %-20s %-14s %5d %-8s %10.6f %8.3f %8.2f %5.0f%% %9.3g  %s\n",
+               tag, p->variant->name, p->threads, p->tuning_text, grid,
+               p->steps, mem, med, rate / 1e9, gbps, 100 * gbps / copy, rs->max_err, status);
+    else
+        printf("%-7s %-13s %3d %-20s %-14s %5d %-8s %10s %8s %8s %6s %9s  %s\n",
+               tag, p->variant->name, p->threads, p->tuning_text, grid,
+               p->steps, mem, "-", "-", "-", "-", "-", status);
+    if (rs->nrep && p->variant->device == STENCIL_GPU && s->probes->have_gpu) {
+        /* GPU: time per step, and transfers beside the probe for this host memory */
+        const bench_probes *pr = s->probes;
+        int pinned = p->host_memory == BENCH_HOST_PINNED;
+        double gb = (double)(p->nz * p->ny * p->nx) * sizeof(float) / 1e9;
+        double up = gb / bench_median(rs->h2d, rs->nrep), down = gb / bench_median(rs->d2h, rs->nrep);
+        double up_probe = pinned ? pr->pinned_h2d_gbps : pr->pageable_h2d_gbps;
+        double down_probe = pinned ? pr->pinned_d2h_gbps : pr->pageable_d2h_gbps;
+        printf("        %.2f us/step; %s h2d %.1f GB/s (%.0f%% of probe), d2h %.1f GB/s (%.0f%%)\n",
+               p->steps ? 1e6 * med / p->steps : 0.0, mem, up, 100 * up / up_probe, down,
+               100 * down / down_probe);
+    }
+    fflush(stdout);
+}
+
+static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
+{
+    bench_study *s = rs->s;
+    const bench_plan *plan = s->plan;
+    const bench_point *p = &plan->points[i];
+    const stencil_variant *v = p->variant;
+    char why[400];
+    stencil_error perr = {{0}};
+    rs->index = i;
+    rs->p = p;
+    rs->nrep = 0;
+    rs->max_err = 0;
+    rs->bad_cells = 0;
+    rs->ref_from_this = 0;
+    base_row(rs, p, &rs->row);
+    progress(rs, -1);
+
+    char avail[256] = "";
+    if (!v->available(avail, sizeof avail)) {
+        snprintf(why, sizeof why, "unavailable: %s", avail);
+        point_line(rs, p, "skipped: unavailable (stencilbench list says why)");
+        s->points_skipped++;
+        return status_row(rs, p, "skipped", why, err);
+    }
+    /* Memory: checked before anything is allocated. */
+    double host = bench_point_host_bytes(p), held = 0;
+    if (rs->grid_of && rs->grid_of->nz == p->nz && rs->grid_of->ny == p->ny &&
+        rs->grid_of->nx == p->nx)
+        held = 3.0 * p->nz * p->ny * p->nx * sizeof(float);
+    double have = (double)bench_available_memory() + held;
+    if (bench_available_memory() && host * 1.1 > have) {
+        snprintf(why, sizeof why, "skipped: too large for host memory: needs %.2f GiB; %.2f GiB available",
+                 host * 1.1 / 1073741824.0, have / 1073741824.0);
+        point_line(rs, p, why);
+        s->points_skipped++;
+        return status_row(rs, p, "skipped", why + strlen("skipped: "), err);
+    }
+    if (v->device == STENCIL_GPU) {
+        size_t free_b = 0, total_b = 0;
+        double dev = bench_point_device_bytes(p);
+        if (bench_gpu_free_memory(&free_b, &total_b, &perr) == STENCIL_OK && dev * 1.05 > (double)free_b) {
+            snprintf(why, sizeof why,
+                     "skipped: too large for device memory: needs %.2f GiB; %.2f GiB free of %.2f GiB",
+                     dev * 1.05 / 1073741824.0, (double)free_b / 1073741824.0,
+                     (double)total_b / 1073741824.0);
+            point_line(rs, p, why);
+            s->points_skipped++;
+            return status_row(rs, p, "skipped", why + strlen("skipped: "), err);
+        }
+    }
+    stencil_status st = prepare_grid(rs, p, &perr);
+    if (st != STENCIL_OK) {
+        const char *kind = st == STENCIL_ERR_NOMEM || st == STENCIL_ERR_UNAVAILABLE ? "skipped" : "failed";
+        point_line(rs, p, kind);
+        if (*kind == 'f')
+            s->points_failed++;
+        else
+            s->points_skipped++;
+        fprintf(stderr, "stencilbench: point %zu (%s): %s\n", i + 1, v->name, perr.msg);
+        return status_row(rs, p, kind, perr.msg, err);
+    }
+    base_row(rs, p, &rs->row);
+    stencil_problem problem = {p->nz, p->ny, p->nx, plan->k, plan->scheme, p->threads, p->tuning,
+                               rs->cache_bytes};
+    int have_ref = rs->ref_of && bench_point_same_reference(rs->ref_of, p);
+    if (!have_ref && strcmp(v->name, "naive") == 0) {
+        rs->ref_from_this = 1; /* naive is the reference: its first repetition becomes it */
+    } else if (!have_ref) {
+        stencil_problem rp = problem;
+        rp.threads = 1;
+        memset(&rp.tuning, 0, sizeof rp.tuning);
+        /* Steps ascend within a grid: continue the held reference rather than start over
+         * (Jacobi steps are a pure function of the field, so the bits are the same). */
+        const bench_point *held = rs->ref_of;
+        if (held && held->nz == p->nz && held->ny == p->ny && held->nx == p->nx &&
+            held->dataset == p->dataset && held->steps < p->steps)
+            st = bench_reference(&rp, rs->ref, p->steps - held->steps, rs->ref, &perr);
+        else
+            st = bench_reference(&rp, rs->input, p->steps, rs->ref, &perr);
+        if (st != STENCIL_OK) {
+            point_line(rs, p, "failed: reference");
+            s->points_failed++;
+            snprintf(why, sizeof why, "reference (naive) failed: %.300s", perr.msg);
+            return status_row(rs, p, "failed", why, err);
+        }
+        rs->ref_of = p;
+    }
+    /* Pinned points copy the input into page-locked memory (pageable uses it as it is). */
+    float *in = rs->input, *out = rs->out;
+    size_t bytes = p->nz * p->ny * p->nx * sizeof(float);
+    if (p->host_memory == BENCH_HOST_PINNED && !rs->pin_in) {
+        if (bench_host_alloc(bytes, 1, &rs->pin_in, &perr) != STENCIL_OK ||
+            bench_host_alloc(bytes, 1, &rs->pin_out, &perr) != STENCIL_OK) {
+            bench_host_free(rs->pin_in, 1);
+            rs->pin_in = rs->pin_out = NULL;
+            point_line(rs, p, "skipped: pinned memory");
+            s->points_skipped++;
+            snprintf(why, sizeof why, "pinned host memory: %.300s", perr.msg);
+            return status_row(rs, p, "skipped", why, err);
+        }
+        memcpy(rs->pin_in, rs->input, bytes);
+    }
+    if (p->host_memory == BENCH_HOST_PINNED) {
+        in = rs->pin_in;
+        out = rs->pin_out;
+    }
+    int first = s->first_rep ? s->first_rep[i] : 0;
+    rs->write_status = STENCIL_OK;
+    st = bench_measure_each(v, &problem, in, p->steps, plan->warmup, first, plan->reps, on_rep, rs,
+                            out, &perr);
+    if (rs->write_status != STENCIL_OK) {
+        *err = rs->write_err;
+        return rs->write_status;
+    }
+    if (st != STENCIL_OK) {
+        const char *kind = st == STENCIL_ERR_NOMEM || st == STENCIL_ERR_UNAVAILABLE ? "skipped" : "failed";
+        point_line(rs, p, kind);
+        fprintf(stderr, "stencilbench: %s on %zux%zux%zu: %s\n", v->name, p->nz, p->ny, p->nx, perr.msg);
+        if (*kind == 'f')
+            s->points_failed++;
+        else
+            s->points_skipped++;
+        if (rs->nrep == 0)
+            return status_row(rs, p, kind, perr.msg, err);
+        return STENCIL_OK;
+    }
+    if (rs->bad_cells) {
+        s->points_failed++;
+        point_line(rs, p, "FAILED validation");
+        clear_progress(s);
+        fprintf(stderr, "stencilbench: %s differs from naive in %zu cells; first: %s\n", v->name,
+                rs->bad_cells, rs->first_bad);
+    } else {
+        s->points_run++;
+        point_line(rs, p, "ok");
+    }
+    return STENCIL_OK;
+}
+
+stencil_status bench_study_run(bench_study *s, stencil_error *err)
+{
+    const bench_plan *plan = s->plan;
+    run_state *rs = calloc(1, sizeof *rs);
+    if (!rs)
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory");
+    rs->s = s;
+    rs->cache_bytes = bench_largest_cache_bytes();
+    rs->t0 = bench_now();
+    for (size_t i = 0; i < plan->count; i++)
+        if (!point_done(s, i))
+            rs->est_total += bench_point_estimate_s(plan, &plan->points[i]);
+    if (!s->quiet)
+        printf("%-7s %-13s %3s %-20s %-14s %5s %-8s %10s %8s %8s %6s %9s  %s\n", "point", "variant",
+               "thr", "tuning", "grid", "steps", "memory", "compute_s", "Gcell/s", "GB/s", "copy",
+               "max_err", "status");
+    stencil_status st = STENCIL_OK;
+    for (size_t i = 0; i < plan->count && st == STENCIL_OK; i++) {
+        if (point_done(s, i))
+            continue;
+        if (*s->stop) {
+            s->interrupted = 1;
+            break;
+        }
+        rs->est_point = bench_point_estimate_s(plan, &plan->points[i]);
+        st = run_point(rs, i, err);
+        rs->est_before += rs->est_point;
+        if (*s->stop) {
+            s->interrupted = 1;
+            break;
+        }
+    }
+    clear_progress(s);
+    s->wall_s = bench_now() - rs->t0;
+    free(rs->input);
+    free(rs->ref);
+    free(rs->out);
+    bench_host_free(rs->pin_in, 1);
+    bench_host_free(rs->pin_out, 1);
+    free(rs);
+    return st;
+}
