@@ -10,6 +10,8 @@
 #include "harness/grid.h"
 #include "harness/measure.h"
 #include "harness/timer.h"
+#include "analysis/stats.h"
+#include "timings/timings.h"
 #include "harness/validate.h"
 #include "variant.h"
 

@@ -43,22 +43,22 @@ static void test_reader(check_ctx *c, const char *dir)
     bench_timings t = {0};
     snprintf(path, sizeof path, "%s/bad_version.csv", dir);
     write_file(path, "schema_version,variant,nz,ny,nx,timesteps,status,compute_s\n2,naive,5,5,5,1,ok,1\n");
-    CHECK(c, bench_timings_read(path, &t, &err) == STENCIL_ERR_ARG && strstr(err.msg, "version 1"), "%s", err.msg);
+    CHECK(c, bench_timings_read(path, BENCH_READ_BY_NAME, &t, &err) == STENCIL_ERR_ARG && strstr(err.msg, "version 1"), "%s", err.msg);
     bench_timings_free(&t);
     snprintf(path, sizeof path, "%s/no_variant.csv", dir);
     write_file(path, "schema_version,nz,ny,nx,timesteps,status,compute_s\n1,5,5,5,1,ok,1\n");
-    CHECK(c, bench_timings_read(path, &t, &err) == STENCIL_ERR_ARG && strstr(err.msg, "'variant'"), "%s", err.msg);
+    CHECK(c, bench_timings_read(path, BENCH_READ_BY_NAME, &t, &err) == STENCIL_ERR_ARG && strstr(err.msg, "'variant'"), "%s", err.msg);
     bench_timings_free(&t);
     snprintf(path, sizeof path, "%s/nosuch.csv", dir);
-    CHECK(c, bench_timings_read(path, &t, &err) == STENCIL_ERR_IO, "%s", err.msg);
+    CHECK(c, bench_timings_read(path, BENCH_READ_BY_NAME, &t, &err) == STENCIL_ERR_IO, "%s", err.msg);
     bench_timings_free(&t);
     /* minimal columns, reordered; the rate comes from compute_s; a quoted field */
     snprintf(path, sizeof path, "%s/minimal.csv", dir);
     write_file(path, "variant,compute_s,timesteps,nz,ny,nx,schema_version,status,source\n"
                      "naive,0.5,2,12,12,12,1,ok,\"a, quoted\"\"source\"\n"
                      "naive,,2,12,12,12,1,failed:validation,\n");
-    CHECK(c, bench_timings_read(path, &t, &err) == STENCIL_OK, "%s", err.msg);
-    CHECK(c, t.count == 2 && t.rows[0].ok && !t.rows[1].ok, "count %zu", t.count);
+    CHECK(c, bench_timings_read(path, BENCH_READ_BY_NAME, &t, &err) == STENCIL_OK, "%s", err.msg);
+    CHECK(c, t.count == 2 && bench_row_ok(&t.rows[0]) && !bench_row_ok(&t.rows[1]), "count %zu", t.count);
     CHECK(c, fabs(t.rows[0].cell_updates_per_s - 10.0 * 10 * 10 * 2 / 0.5) < 1e-9, "rate %g",
           t.rows[0].cell_updates_per_s);
     CHECK(c, strcmp(t.rows[0].source, "a, quoted\"source") == 0 && t.rows[0].threads == 1 &&
@@ -97,16 +97,16 @@ static void test_matching(check_ctx *c, const char *dir)
     }
     fclose(f);
     bench_timings tm = {0}, tr = {0};
-    bench_points pm = {0}, pr = {0};
+    bench_results pm = {0}, pr = {0};
     bench_best bm = {0}, br = {0};
-    CHECK(c, bench_timings_read(mine_path, &tm, &err) == STENCIL_OK && bench_timings_read(ref_path, &tr, &err) == STENCIL_OK, "%s", err.msg);
-    bench_points_build(&tm, &pm, &err);
-    bench_points_build(&tr, &pr, &err);
+    CHECK(c, bench_timings_read(mine_path, BENCH_READ_BY_NAME, &tm, &err) == STENCIL_OK && bench_timings_read(ref_path, BENCH_READ_BY_NAME, &tr, &err) == STENCIL_OK, "%s", err.msg);
+    bench_results_build(tm.rows, tm.count, &pm, &err);
+    bench_results_build(tr.rows, tr.count, &pr, &err);
     bench_points_best(&pm, &bm, &err);
     bench_points_best(&pr, &br, &err);
     CHECK(c, pm.count == 4 && bm.count == 3 && pr.count == 5 && br.count == 4,
           "points %zu best %zu, ref %zu best %zu", pm.count, bm.count, pr.count, br.count);
-    CHECK(c, fabs(pm.p[1].median_rate - 1.81e9) < 1, "median %g", pm.p[1].median_rate);
+    CHECK(c, fabs(pm.p[1].stat[BENCH_M_RATE].median - 1.81e9) < 1, "median %g", pm.p[1].stat[BENCH_M_RATE].median);
     bench_match m[3];
     int used[4];
     bench_match_points(&pm, &bm, &pr, &br, 1, m, used, &err);
@@ -122,8 +122,8 @@ static void test_matching(check_ctx *c, const char *dir)
     CHECK(c, m[0].kind == BENCH_MATCH_EXACT && m[1].kind == BENCH_MATCH_NONE, "exact only");
     bench_best_free(&bm);
     bench_best_free(&br);
-    bench_points_free(&pm);
-    bench_points_free(&pr);
+    bench_results_free(&pm);
+    bench_results_free(&pr);
     bench_timings_free(&tm);
     bench_timings_free(&tr);
 }
@@ -191,7 +191,7 @@ static void test_projection(check_ctx *c, const char *dir)
         fclose(log);
     bench_timings t = {0};
     snprintf(path, sizeof path, "%s/ref/rtx3070/timings.csv", dir);
-    CHECK(c, bench_timings_read(path, &t, &err) == STENCIL_OK, "%s", err.msg);
+    CHECK(c, bench_timings_read(path, BENCH_READ_BY_NAME, &t, &err) == STENCIL_OK, "%s", err.msg);
     const bench_row *r = find_row(&t, "cuda_naive", BENCH_PROJECTED);
     CHECK(c, r && fabs(r->cell_updates_per_s / (448e9 / 8 * 0.808) - 1) < 1e-6 && r->copy_gbps == 448 &&
                  fabs(r->roofline_fraction - 0.808) < 1e-9 && strstr(r->source, "gpuhost"),
@@ -199,7 +199,7 @@ static void test_projection(check_ctx *c, const char *dir)
     CHECK(c, !find_row(&t, "openmp", BENCH_PROJECTED), "a CPU variant projected on a GPU");
     bench_timings_free(&t);
     snprintf(path, sizeof path, "%s/ref/epyc7552/timings.csv", dir);
-    CHECK(c, bench_timings_read(path, &t, &err) == STENCIL_OK, "%s", err.msg);
+    CHECK(c, bench_timings_read(path, BENCH_READ_BY_NAME, &t, &err) == STENCIL_OK, "%s", err.msg);
     r = find_row(&t, "openmp", BENCH_PROJECTED); /* from gpuhost: 16 threads beat small's 2 */
     CHECK(c, r && fabs(r->cell_updates_per_s / (204.8e9 / 8 * 0.8) - 1) < 1e-6 && r->threads == 48,
           "epyc openmp %g", r ? r->cell_updates_per_s : -1.0);
@@ -210,7 +210,7 @@ static void test_projection(check_ctx *c, const char *dir)
           "course numpy %g", r ? r->cell_updates_per_s : -1.0);
     bench_timings_free(&t);
     snprintf(path, sizeof path, "%s/ref/h100nvl-epyc9v84/timings.csv", dir);
-    CHECK(c, bench_timings_read(path, &t, &err) == STENCIL_OK, "%s", err.msg);
+    CHECK(c, bench_timings_read(path, BENCH_READ_BY_NAME, &t, &err) == STENCIL_OK, "%s", err.msg);
     r = find_row(&t, "course_cupy", BENCH_PUBLISHED);
     CHECK(c, t.count == 1 && r && r->device[0] == 'g' &&
                  fabs(r->cell_updates_per_s - 8.0 * 48 * 220 * 241 * 10 / 3.854066) < 1,
@@ -219,7 +219,7 @@ static void test_projection(check_ctx *c, const char *dir)
     /* a contributed measured a40 folder is left alone (gpuhost, with more GPU rows, is the
      * GPU source) */
     snprintf(path, sizeof path, "%s/ref/a40/timings.csv", dir);
-    CHECK(c, bench_timings_read(path, &t, &err) == STENCIL_OK && t.count == 3 &&
+    CHECK(c, bench_timings_read(path, BENCH_READ_BY_NAME, &t, &err) == STENCIL_OK && t.count == 3 &&
                  t.rows[0].provenance == BENCH_MEASURED, "a40 rewritten");
     bench_timings_free(&t);
     /* a missing folder named by --cpu-from is an error */

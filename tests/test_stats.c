@@ -2,7 +2,7 @@
 #include <math.h>
 
 #include "check.h"
-#include "analysis/compare.h"
+#include "analysis/gate.h"
 #include "analysis/stats.h"
 
 static int near(double a, double b, double tol) { return fabs(a - b) <= tol; }
@@ -68,8 +68,8 @@ static void test_u(check_ctx *c)
 static void test_summaries(check_ctx *c)
 {
     const double v[] = {5, 1, 4, 2, 3}, w[] = {4, 1, 3, 2};
-    CHECK(c, bench_stats_median(v, 5) == 3.0 && bench_stats_median(w, 4) == 2.5, "medians");
-    CHECK(c, isnan(bench_stats_median(v, 0)), "median of nothing");
+    CHECK(c, bench_median(v, 5) == 3.0 && bench_median(w, 4) == 2.5, "medians");
+    CHECK(c, isnan(bench_median(v, 0)), "median of nothing");
     const double g[] = {0.5, 2.0, 1.0};
     CHECK(c, near(bench_geomean(g, 3), 1.0, 1e-12), "geomean %g", bench_geomean(g, 3));
 }
@@ -111,8 +111,8 @@ static void test_gate(check_ctx *c)
     for (int r = 0; r < 5; r++) {
         sample(rb + 5 * r, 5, 1e9, r);
         sample(rf + 5 * r, 5, r < 3 ? 0.8e9 : 1e9, r + 2);
-        mb[r] = bench_stats_median(rb + 5 * r, 5);
-        mf[r] = bench_stats_median(rf + 5 * r, 5);
+        mb[r] = bench_median(rb + 5 * r, 5);
+        mf[r] = bench_median(rf + 5 * r, 5);
     }
     bench_gate_decide(rb, 25, rf, 25, NULL, 0, NULL, 0, &opt, &g, &err);
     CHECK(c, g.verdict == BENCH_SLOWER, "repetitions only: %s", bench_verdict_name(g.verdict));
@@ -121,7 +121,7 @@ static void test_gate(check_ctx *c)
           bench_verdict_name(g.verdict), g.mwu_runs.p);
     for (int r = 0; r < 5; r++) { /* every new run slower: a real slowdown */
         sample(rf + 5 * r, 5, 0.9e9, r + 2);
-        mf[r] = bench_stats_median(rf + 5 * r, 5);
+        mf[r] = bench_median(rf + 5 * r, 5);
     }
     bench_gate_decide(rb, 25, rf, 25, mb, 5, mf, 5, &opt, &g, &err);
     CHECK(c, g.verdict == BENCH_SLOWER && g.runs_used && g.mwu_runs.p < 0.05, "all runs: %s p %g",

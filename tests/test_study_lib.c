@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "harness/study.h"
+#include "report/report.h"
 #include "check.h"
 
 static const stencil_variant *naive(void) { return stencil_variant_find("naive"); }
@@ -77,17 +78,20 @@ int main(void)
     stencil_error err = {{0}};
     CHECK(&t, bench_csv_open(path, &csv, &err) == STENCIL_OK, "%s", err.msg);
     volatile sig_atomic_t stop = 0;
-    bench_study s = {&plan, &probes, csv, "test-run", "host", &stop, 1, 0, NULL, 0, 0, 0, 0, 0,
-                     0.0, 0.0};
+    bench_csv_reporter writer = {csv, 0};
+    bench_reporter rep = {bench_csv_report, &writer};
+    bench_study s = {.plan = &plan, .probes = &probes, .reporters = &rep, .nreporters = 1,
+                     .run_id = "test-run", .machine = "host", .stop = &stop};
     CHECK(&t, bench_study_run(&s, &err) == STENCIL_OK, "%s", err.msg);
     fclose(csv);
     CHECK(&t, s.points_run == 2 && s.points_failed == 1 && s.points_skipped == 1,
           "run %zu failed %zu skipped %zu", s.points_run, s.points_failed, s.points_skipped);
-    CHECK(&t, s.rows_written == 2 + 2 + 1 + 2, "rows %zu", s.rows_written);
+    CHECK(&t, writer.rows == 2 + 2 + 1 + 2, "rows %zu", writer.rows);
 
-    bench_row *rows;
-    size_t n;
-    CHECK(&t, bench_csv_read(path, &rows, &n, &err) == STENCIL_OK, "%s", err.msg);
+    bench_timings read = {0};
+    CHECK(&t, bench_timings_read(path, BENCH_READ_STRICT, &read, &err) == STENCIL_OK, "%s", err.msg);
+    const bench_row *rows = read.rows;
+    size_t n = read.count;
     for (size_t i = 0; i < n; i++) {
         const bench_row *r = &rows[i];
         if (strcmp(r->variant, "broken") == 0)
@@ -104,14 +108,15 @@ int main(void)
                           r->land_fraction > 0.2 && r->land_fraction < 0.4,
                   "%s row: %s", r->variant, r->status);
     }
-    free(rows);
+    bench_timings_free(&read);
 
     /* The stop flag, set before the study, runs nothing. */
     stop = 1;
     CHECK(&t, bench_csv_open(path, &csv, &err) == STENCIL_OK, "%s", err.msg);
-    bench_study s2 = {&plan, &probes, csv, "test-run", "host", &stop, 1, 0, NULL, 0, 0, 0, 0, 0,
-                      0.0, 0.0};
-    CHECK(&t, bench_study_run(&s2, &err) == STENCIL_OK && s2.interrupted && s2.rows_written == 0,
+    writer = (bench_csv_reporter){csv, 0};
+    bench_study s2 = {.plan = &plan, .probes = &probes, .reporters = &rep, .nreporters = 1,
+                      .run_id = "test-run", .machine = "host", .stop = &stop};
+    CHECK(&t, bench_study_run(&s2, &err) == STENCIL_OK && s2.interrupted && writer.rows == 0,
           "stopped study");
     fclose(csv);
     unlink(path);

@@ -7,16 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli/cli.h"
 #include "analysis/compare.h"
 #include "analysis/project.h"
 
 enum { MAX_FOLDERS = 64, MAX_SPEC = 128 };
-
-static const char csv_header[] =
-    "schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,"
-    "land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,"
-    "cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source";
 
 /* The machines projected, by their name in published_figures.csv. */
 typedef struct target {
@@ -94,19 +88,6 @@ static const spec *find_spec(const spec *s, size_t n, const char *machine, const
     return NULL;
 }
 
-static void put_num(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.9g", v);
-}
-
-/* Schema v1 text fields hold no commas: a comma in a citation becomes a semicolon. */
-static void put_text(FILE *f, const char *s)
-{
-    for (; *s; s++)
-        fputc(*s == ',' || *s == '"' || *s == '\n' ? ';' : *s, f);
-}
-
 typedef struct out_row {
     const char *run_id, *provenance, *machine, *variant, *device, *scheme, *grid_source;
     const char *tuning, *host_memory, *source;
@@ -114,36 +95,48 @@ typedef struct out_row {
     long nz, ny, nx, threads, timesteps;
 } out_row;
 
-static void write_row(FILE *f, const out_row *r)
+static void text(char *dst, size_t cap, const char *src)
 {
-    fprintf(f, "1,");
-    put_text(f, r->run_id);
-    fprintf(f, ",%s,", r->provenance);
-    put_text(f, r->machine);
-    fprintf(f, ",%s,%s,%s,", r->variant, r->device, r->scheme);
-    put_num(f, r->k);
-    fprintf(f, ",%ld,%ld,%ld,%s,", r->nz, r->ny, r->nx, r->grid_source);
-    put_num(f, r->land_fraction);
-    fprintf(f, ",%ld,%s,%s,%ld,0,,", r->threads, r->tuning, r->host_memory, r->timesteps);
-    put_num(f, r->compute_s);
-    fprintf(f, ",,,");
-    put_num(f, r->rate);
-    fputc(',', f);
-    if (isfinite(r->copy_gbps)) /* the course's models move more than 8 B per cell: no GB/s */
-        put_num(f, r->rate * 8.0 / 1e9);
-    fputc(',', f);
-    put_num(f, r->copy_gbps);
-    fputc(',', f);
-    put_num(f, r->roofline);
-    fprintf(f, ",,ok,");
-    put_text(f, r->source);
-    fputc('\n', f);
+    snprintf(dst, cap, "%s", src);
+    bench_csv_clean(dst); /* a comma in a citation becomes a semicolon */
+}
+
+/* A write error shows in ferror(f), which the caller checks before closing. */
+static void write_row(FILE *f, const out_row *o)
+{
+    bench_row r;
+    bench_row_init(&r);
+    r.provenance = strcmp(o->provenance, "published") == 0 ? BENCH_PUBLISHED : BENCH_PROJECTED;
+    text(r.run_id, sizeof r.run_id, o->run_id);
+    text(r.machine, sizeof r.machine, o->machine);
+    text(r.variant, sizeof r.variant, o->variant);
+    text(r.device, sizeof r.device, o->device);
+    text(r.scheme, sizeof r.scheme, o->scheme);
+    text(r.grid_source, sizeof r.grid_source, o->grid_source);
+    text(r.tuning, sizeof r.tuning, o->tuning);
+    text(r.host_memory, sizeof r.host_memory, o->host_memory);
+    text(r.source, sizeof r.source, o->source);
+    text(r.status, sizeof r.status, "ok");
+    r.k = o->k;
+    r.land_fraction = o->land_fraction;
+    r.nz = o->nz, r.ny = o->ny, r.nx = o->nx;
+    r.threads = o->threads;
+    r.timesteps = o->timesteps;
+    r.rep = 0;
+    r.compute_s = o->compute_s;
+    r.cell_updates_per_s = o->rate;
+    if (isfinite(o->copy_gbps)) /* the course's models move more than 8 B per cell: no GB/s */
+        r.effective_gbps = o->rate * 8.0 / 1e9;
+    r.copy_gbps = o->copy_gbps;
+    r.roofline_fraction = o->roofline;
+    stencil_error ignored;
+    bench_csv_write(f, &r, &ignored);
 }
 
 typedef struct measured {
     char name[256];
     bench_timings t;   /* measured rows only */
-    bench_points pts;
+    bench_results pts;
     bench_best best;
     size_t cpu_rows, gpu_rows;
     long cpu_max_threads;
@@ -175,7 +168,7 @@ static stencil_status load_measured(const char *root, measured *m, size_t *count
         if (stat(path, &sb) != 0)
             continue;
         bench_timings all = {0};
-        st = bench_timings_read(path, &all, err);
+        st = bench_timings_read(path, BENCH_READ_BY_NAME, &all, err);
         if (st != STENCIL_OK) {
             bench_timings_free(&all);
             break;
@@ -195,7 +188,7 @@ static stencil_status load_measured(const char *root, measured *m, size_t *count
         }
         for (size_t i = 0; i < kept; i++) {
             const bench_row *r = &mm->t.rows[i];
-            if (!r->ok)
+            if (!bench_row_ok(r))
                 continue;
             if (strcmp(r->device, "gpu") == 0) {
                 mm->gpu_rows++;
@@ -212,7 +205,7 @@ static stencil_status load_measured(const char *root, measured *m, size_t *count
         return st;
     qsort(m, *count, sizeof *m, cmp_name);
     for (size_t i = 0; i < *count; i++) {
-        if ((st = bench_points_build(&m[i].t, &m[i].pts, err)) != STENCIL_OK ||
+        if ((st = bench_results_build(m[i].t.rows, m[i].t.count, &m[i].pts, err)) != STENCIL_OK ||
             (st = bench_points_best(&m[i].pts, &m[i].best, err)) != STENCIL_OK)
             return st;
     }
@@ -309,7 +302,7 @@ static stencil_status write_course_h100nvl(const char *root, const char *sources
         fclose(in);
         return STENCIL_ERR_IO;
     }
-    fprintf(out, "%s\n", csv_header);
+    bench_csv_header_write(out);
     char *line = NULL, *f[8];
     size_t cap = 0, rows = 0;
     int header = 1;
@@ -331,7 +324,7 @@ static stencil_status write_course_h100nvl(const char *root, const char *sources
     }
     free(line);
     fclose(in);
-    if (fclose(out) != 0) {
+    if ((ferror(out) | fclose(out)) != 0) {
         snprintf(err->msg, sizeof err->msg, "%s/%s/timings.csv: write failed", root, course_folder);
         return STENCIL_ERR_IO;
     }
@@ -371,10 +364,10 @@ static stencil_status write_target(const char *root, const target *tg, const spe
     FILE *out = open_out(root, tg->folder, "timings.csv", err);
     if (!out)
         return STENCIL_ERR_IO;
-    fprintf(out, "%s\n", csv_header);
+    bench_csv_header_write(out);
     size_t projected = 0, skipped = 0, published = 0;
     for (size_t b = 0; from && b < from->best.count; b++) {
-        const bench_point *p = &from->pts.p[from->best.idx[b]];
+        const bench_result *p = &from->pts.p[from->best.idx[b]];
         const bench_row *m = p->row;
         if (strcmp(m->device, tg->device) != 0)
             continue;
@@ -382,23 +375,23 @@ static stencil_status write_target(const char *root, const target *tg, const spe
             skipped++;
             continue;
         }
-        if (!(p->median_roofline > 0.0)) {
+        if (!(p->stat[BENCH_M_ROOF].median > 0.0)) {
             skipped++;
             continue;
         }
-        double rate = bench_projected_rate(bandwidth, p->median_roofline);
+        double rate = bench_projected_rate(bandwidth, p->stat[BENCH_M_ROOF].median);
         char src[700];
         snprintf(src, sizeof src,
                  "projected: rate = %g GB/s (%s: %.120s) / 8 B per cell update x roofline_fraction "
                  "%.4f (median of %s %ldx%ldx%ld x%ld steps %ld threads on measured reference %s)",
-                 bandwidth, tg->published_name, bw->source, p->median_roofline, m->variant, m->nz,
+                 bandwidth, tg->published_name, bw->source, p->stat[BENCH_M_ROOF].median, m->variant, m->nz,
                  m->ny, m->nx, m->timesteps, m->threads, from->name);
         char run_id[300];
         snprintf(run_id, sizeof run_id, "projected-from-%s", from->name);
         out_row r = {run_id, "projected", tg->label, m->variant, m->device, m->scheme,
                      m->grid_source, m->tuning, m->host_memory, src, m->k, m->land_fraction,
-                     bench_cell_updates((size_t)m->nz, (size_t)m->ny, (size_t)m->nx, (int)m->timesteps) / rate,
-                     rate, bandwidth, p->median_roofline, m->nz, m->ny, m->nx,
+                     bench_cell_updates((size_t)m->nz, (size_t)m->ny, (size_t)m->nx, m->timesteps) / rate,
+                     rate, bandwidth, p->stat[BENCH_M_ROOF].median, m->nz, m->ny, m->nx,
                      strcmp(m->device, "cpu") == 0 && m->threads > 1 ? cores : m->threads,
                      m->timesteps};
         write_row(out, &r);
@@ -415,7 +408,7 @@ static stencil_status write_target(const char *root, const target *tg, const spe
                    specs[i].source);
         published++;
     }
-    if (fclose(out) != 0) {
+    if ((ferror(out) | fclose(out)) != 0) {
         snprintf(err->msg, sizeof err->msg, "%s/%s/timings.csv: write failed", root, tg->folder);
         return STENCIL_ERR_IO;
     }
@@ -511,7 +504,7 @@ stencil_status bench_project_references(const bench_project_options *opt, FILE *
 done:
     for (size_t i = 0; m && i < nm; i++) {
         bench_best_free(&m[i].best);
-        bench_points_free(&m[i].pts);
+        bench_results_free(&m[i].pts);
         bench_timings_free(&m[i].t);
     }
     free(m);

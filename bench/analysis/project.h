@@ -18,7 +18,7 @@
 
 #include <stdio.h>
 
-#include "timings/csv_read.h"
+#include "timings/timings.h"
 
 typedef struct bench_project_options {
     const char *reference_root; /* results/reference: the measured folders, and where to write */

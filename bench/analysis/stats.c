@@ -11,7 +11,30 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-double bench_stats_median(const double *v, size_t n)
+/* The q-quantile of n sorted values (n >= 1). */
+static double quantile(const double *s, size_t n, double q)
+{
+    double at = q * (double)(n - 1);
+    size_t lo = (size_t)at;
+    return lo + 1 < n ? s[lo] + (at - (double)lo) * (s[lo + 1] - s[lo]) : s[n - 1];
+}
+
+void bench_stats_of(double *v, size_t n, bench_stats *out)
+{
+    out->n = n;
+    if (n == 0) {
+        out->median = out->min = out->max = out->q1 = out->q3 = NAN;
+        return;
+    }
+    qsort(v, n, sizeof *v, cmp_double);
+    out->median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    out->min = v[0];
+    out->max = v[n - 1];
+    out->q1 = quantile(v, n, 0.25);
+    out->q3 = quantile(v, n, 0.75);
+}
+
+double bench_median(const double *v, size_t n)
 {
     if (n == 0)
         return NAN;
@@ -19,10 +42,10 @@ double bench_stats_median(const double *v, size_t n)
     if (!s)
         return NAN;
     memcpy(s, v, n * sizeof *s);
-    qsort(s, n, sizeof *s, cmp_double);
-    double m = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    bench_stats st;
+    bench_stats_of(s, n, &st);
     free(s);
-    return m;
+    return st.median;
 }
 
 double bench_geomean(const double *v, size_t n)

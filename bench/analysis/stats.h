@@ -1,5 +1,5 @@
-/* Small statistics for comparing runs: medians, the geometric mean, and the two-sided
- * Mann-Whitney U test (Wilcoxon rank-sum) used by the regression gate. */
+/* The project's statistics: the median (the one every figure uses), min/max/quartiles, the
+ * geometric mean, and the two-sided Mann-Whitney U test (Wilcoxon rank-sum) of the gate. */
 #ifndef BENCH_STATS_H
 #define BENCH_STATS_H
 
@@ -7,9 +7,23 @@
 
 #include "variant.h"
 
-/* The median of n values (n >= 1); the values are not modified. NaN when n is 0 or on
- * allocation failure. */
-double bench_stats_median(const double *v, size_t n);
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The median of n values; the values are not modified. NaN when n is 0 or on allocation
+ * failure. */
+double bench_median(const double *v, size_t n);
+
+/* A sample's summary: count, median, min, max and the quartiles (linear interpolation
+ * between order statistics, as numpy's default). Every field NaN (n 0) for no values. */
+typedef struct bench_stats {
+    size_t n;
+    double median, min, max, q1, q3;
+} bench_stats;
+
+/* Summarises the n values of v, sorting v in place. */
+void bench_stats_of(double *v, size_t n, bench_stats *out);
 
 /* exp(mean(log v)) over the n values > 0; NaN when there are none. */
 double bench_geomean(const double *v, size_t n);
@@ -33,5 +47,9 @@ enum { BENCH_MWU_EXACT_MAX = 50 };
  * STENCIL_ERR_ARG when a sample is empty or holds a NaN, STENCIL_ERR_NOMEM on allocation. */
 stencil_status bench_mann_whitney(const double *x, size_t n1, const double *y, size_t n2,
                                   bench_mwu *out, stencil_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -78,10 +78,3 @@ int bench_cli_variants(const char *text, const stencil_variant **out, int max)
     }
     return n;
 }
-
-double bench_cell_updates(size_t nz, size_t ny, size_t nx, int steps)
-{
-    if (nz < 3 || ny < 3 || nx < 3)
-        return 0.0;
-    return (double)(nz - 2) * (double)(ny - 2) * (double)(nx - 2) * (double)steps;
-}

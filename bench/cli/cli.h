@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "timings/timings.h"
 #include "variant.h"
 
 enum { BENCH_EXIT_OK = 0, BENCH_EXIT_FAILED = 1, BENCH_EXIT_USAGE = 2, BENCH_EXIT_INTERRUPTED = 130 };
@@ -34,9 +35,5 @@ void bench_cli_list_variants(void);
 /* Parses "all", "cpu", "gpu" or a comma list of variant names into out (at most max).
  * Unknown names print the valid ones and return -1; otherwise returns the count. */
 int bench_cli_variants(const char *text, const stencil_variant **out, int max);
-
-/* Interior cell updates of `steps` timesteps: (nz-2)(ny-2)(nx-2) * steps, the count every
- * rate in stencilbench uses (NaN cells included: every variant visits them). */
-double bench_cell_updates(size_t nz, size_t ny, size_t nx, int steps);
 
 #endif

@@ -12,6 +12,7 @@
 #include "plot_compare.h"
 #include "cli/cli.h"
 #include "analysis/compare.h"
+#include "analysis/gate.h"
 #include "analysis/project.h"
 
 enum { MAX_REFS = 32, MAX_BARS = 512, MAX_TICS = 64, LIST_MAX = 12 };
@@ -46,15 +47,15 @@ static void compare_usage(FILE *f)
 
 typedef struct side {
     bench_timings t;
-    bench_points pts;
+    bench_results pts;
     bench_best best;
-    char name[1100], label[96];
+    char name[1100], label[128];
 } side;
 
 static void side_free(side *s)
 {
     bench_best_free(&s->best);
-    bench_points_free(&s->pts);
+    bench_results_free(&s->pts);
     bench_timings_free(&s->t);
 }
 
@@ -63,13 +64,13 @@ static stencil_status side_load(const char *path, side *s, int allow_empty, sten
 {
     memset(s, 0, sizeof *s);
     snprintf(s->name, sizeof s->name, "%s", path);
-    stencil_status st = bench_timings_read(path, &s->t, err);
+    stencil_status st = bench_timings_read(path, BENCH_READ_BY_NAME, &s->t, err);
     if (st == STENCIL_OK && s->t.count == 0 && !allow_empty) {
         snprintf(err->msg, sizeof err->msg, "%s: no rows after the header", path);
         st = STENCIL_ERR_ARG;
     }
     if (st == STENCIL_OK)
-        st = bench_points_build(&s->t, &s->pts, err);
+        st = bench_results_build(s->t.rows, s->t.count, &s->pts, err);
     if (st == STENCIL_OK)
         st = bench_points_best(&s->pts, &s->best, err);
     if (st == STENCIL_OK) {
@@ -137,16 +138,16 @@ static int run_gate(const char *base_path, const char *new_path, const bench_gat
            "p", "verdict");
     int status = BENCH_EXIT_OK;
     for (size_t i = 0; i < nb; i++) {
-        const bench_point *b = &base.pts.p[i];
+        const bench_result *b = &base.pts.p[i];
         size_t j = 0;
-        while (j < nf && !bench_point_same(b->row, fresh.pts.p[j].row))
+        while (j < nf && !bench_result_same(b->row, fresh.pts.p[j].row))
             j++;
         if (j == nf)
             continue;
         matched_new[j] = 1;
-        const bench_point *f = &fresh.pts.p[j];
+        const bench_result *f = &fresh.pts.p[j];
         char label[256], r1[32], r2[32], reps[32], pbuf[32];
-        bench_point_label(b->row, label, sizeof label);
+        bench_result_label(b->row, label, sizeof label);
         snprintf(reps, sizeof reps, "%zu/%zu", b->n, f->n);
         if (b->n == 0 && f->n == 0) { /* e.g. a GPU variant on a machine without one */
             printf("%-44s %10s %10s %8s %7s %15s  - (not measured on either side: %s)\n", label, "-",
@@ -155,8 +156,8 @@ static int run_gate(const char *base_path, const char *new_path, const bench_gat
         }
         if (b->n == 0 || f->n == 0) {
             printf("%-44s %10s %10s %8s %7s %15s  %s (no ok repetition: %zu/%zu failed or skipped)\n",
-                   label, rate_text(b->median_rate, r1, sizeof r1),
-                   rate_text(f->median_rate, r2, sizeof r2), "-", reps, "-", "UNSURE", b->failed,
+                   label, rate_text(b->stat[BENCH_M_RATE].median, r1, sizeof r1),
+                   rate_text(f->stat[BENCH_M_RATE].median, r2, sizeof r2), "-", reps, "-", "UNSURE", b->failed,
                    f->failed);
             counts[BENCH_UNSURE]++;
             continue;
@@ -177,25 +178,25 @@ static int run_gate(const char *base_path, const char *new_path, const bench_gat
         else
             snprintf(pbuf, sizeof pbuf, "-");
         printf("%-44s %10s %10s %7.3fx %7s %15s  %s (%s)\n", label,
-               rate_text(b->median_rate, r1, sizeof r1), rate_text(f->median_rate, r2, sizeof r2),
+               rate_text(b->stat[BENCH_M_RATE].median, r1, sizeof r1), rate_text(f->stat[BENCH_M_RATE].median, r2, sizeof r2),
                g.ratio, reps, pbuf, bench_verdict_name(g.verdict), g.why);
     }
     if (status == BENCH_EXIT_OK) {
         size_t only_base = 0, only_new = 0;
         for (size_t i = 0; i < nb; i++) {
             size_t j = 0;
-            while (j < nf && !bench_point_same(base.pts.p[i].row, fresh.pts.p[j].row))
+            while (j < nf && !bench_result_same(base.pts.p[i].row, fresh.pts.p[j].row))
                 j++;
             if (j == nf) {
                 char label[256];
-                bench_point_label(base.pts.p[i].row, label, sizeof label);
+                bench_result_label(base.pts.p[i].row, label, sizeof label);
                 printf("%s  only in base: %s\n", only_base++ ? "" : "\n", label);
             }
         }
         for (size_t j = 0; j < nf; j++)
             if (!matched_new[j]) {
                 char label[256];
-                bench_point_label(fresh.pts.p[j].row, label, sizeof label);
+                bench_result_label(fresh.pts.p[j].row, label, sizeof label);
                 printf("%s  only in new: %s\n", only_new++ ? "" : "\n", label);
             }
         size_t points = counts[0] + counts[1] + counts[2] + counts[3];
@@ -235,10 +236,10 @@ static const char *prov_noun(bench_provenance p)
                                                                       : "measurement";
 }
 
-static void verdict_words(const bench_point *a, const bench_point *b, const char *ref_label,
+static void verdict_words(const bench_result *a, const bench_result *b, const char *ref_label,
                           bench_match_kind kind)
 {
-    double ratio = a->median_rate / b->median_rate;
+    double ratio = a->stat[BENCH_M_RATE].median / b->stat[BENCH_M_RATE].median;
     printf("    your %s variant runs at %.3gx the %s %s", a->row->variant, ratio, ref_label,
            prov_noun(b->row->provenance));
     if (kind == BENCH_MATCH_NEAREST)
@@ -246,11 +247,11 @@ static void verdict_words(const bench_point *a, const bench_point *b, const char
                b->row->nx, b->row->timesteps);
     if (strcmp(a->row->device, "cpu") == 0 && a->row->threads != b->row->threads)
         printf(" (%ld vs %ld threads)", a->row->threads, b->row->threads);
-    if (isfinite(a->median_roofline) && isfinite(b->median_roofline) && b->median_roofline > 0.0)
+    if (isfinite(a->stat[BENCH_M_ROOF].median) && isfinite(b->stat[BENCH_M_ROOF].median) && b->stat[BENCH_M_ROOF].median > 0.0)
         printf("; relative to each machine's own bandwidth it is at %.0f %% of the reference's "
                "efficiency (%.0f %% vs %.0f %% of the copy bandwidth)",
-               100.0 * a->median_roofline / b->median_roofline, 100.0 * a->median_roofline,
-               100.0 * b->median_roofline);
+               100.0 * a->stat[BENCH_M_ROOF].median / b->stat[BENCH_M_ROOF].median, 100.0 * a->stat[BENCH_M_ROOF].median,
+               100.0 * b->stat[BENCH_M_ROOF].median);
     printf(".\n");
 }
 
@@ -343,16 +344,16 @@ static int compare_one(const side *mine, const side *ref, int allow_nearest, ste
             unmatched++;
             continue;
         }
-        const bench_point *a = &mine->pts.p[m[i].mine], *b = &ref->pts.p[m[i].ref];
+        const bench_result *a = &mine->pts.p[m[i].mine], *b = &ref->pts.p[m[i].ref];
         char label[256], r1[32], r2[32], f1[16] = "-", f2[16] = "-";
-        bench_point_label(a->row, label, sizeof label);
-        if (isfinite(a->median_roofline))
-            snprintf(f1, sizeof f1, "%.3f", a->median_roofline);
-        if (isfinite(b->median_roofline))
-            snprintf(f2, sizeof f2, "%.3f", b->median_roofline);
+        bench_result_label(a->row, label, sizeof label);
+        if (isfinite(a->stat[BENCH_M_ROOF].median))
+            snprintf(f1, sizeof f1, "%.3f", a->stat[BENCH_M_ROOF].median);
+        if (isfinite(b->stat[BENCH_M_ROOF].median))
+            snprintf(f2, sizeof f2, "%.3f", b->stat[BENCH_M_ROOF].median);
         printf("%-36s %10s %10s %7.3fx %9s %9s  %s %s\n", label,
-               rate_text(a->median_rate, r1, sizeof r1), rate_text(b->median_rate, r2, sizeof r2),
-               a->median_rate / b->median_rate, f1, f2,
+               rate_text(a->stat[BENCH_M_RATE].median, r1, sizeof r1), rate_text(b->stat[BENCH_M_RATE].median, r2, sizeof r2),
+               a->stat[BENCH_M_RATE].median / b->stat[BENCH_M_RATE].median, f1, f2,
                m[i].kind == BENCH_MATCH_EXACT ? "exact" : "NEAREST", bench_provenance_name(b->row->provenance));
         verdict_words(a, b, ref->label, m[i].kind);
         matched++;
@@ -365,43 +366,43 @@ static int compare_one(const side *mine, const side *ref, int allow_nearest, ste
         for (size_t i = 0; i < mine->best.count && shown < LIST_MAX; i++)
             if (m[i].kind == BENCH_MATCH_NONE) {
                 char label[256];
-                bench_point_label(mine->pts.p[m[i].mine].row, label, sizeof label);
+                bench_result_label(mine->pts.p[m[i].mine].row, label, sizeof label);
                 printf("%s %s", shown++ ? "," : "", label);
             }
         printf("%s\n", unmatched > LIST_MAX ? ", ..." : "");
     }
     /* reference points no point of yours matched exactly; published ones get a line each */
-    const bench_point *fast_cpu = NULL, *fast_gpu = NULL;
+    const bench_result *fast_cpu = NULL, *fast_gpu = NULL;
     for (size_t i = 0; i < mine->best.count; i++) {
-        const bench_point *a = &mine->pts.p[mine->best.idx[i]];
-        const bench_point **slot = strcmp(a->row->device, "gpu") == 0 ? &fast_gpu : &fast_cpu;
-        if (!*slot || a->median_rate > (*slot)->median_rate)
+        const bench_result *a = &mine->pts.p[mine->best.idx[i]];
+        const bench_result **slot = strcmp(a->row->device, "gpu") == 0 ? &fast_gpu : &fast_cpu;
+        if (!*slot || a->stat[BENCH_M_RATE].median > (*slot)->stat[BENCH_M_RATE].median)
             *slot = a;
     }
     size_t ref_only = 0;
     for (size_t j = 0; j < ref->best.count; j++) { /* points no point of yours matched */
-        const bench_point *b = &ref->pts.p[ref->best.idx[j]];
+        const bench_result *b = &ref->pts.p[ref->best.idx[j]];
         if (used[j] || b->row->provenance == BENCH_PUBLISHED)
             continue;
         if (ref_only++ < LIST_MAX) {
             char label[256];
-            bench_point_label(b->row, label, sizeof label);
+            bench_result_label(b->row, label, sizeof label);
             printf("%s %s", ref_only == 1 ? "  only in the reference:" : ",", label);
         }
     }
     if (ref_only)
         printf("%s\n", ref_only > LIST_MAX ? ", ..." : "");
     for (size_t j = 0; j < ref->best.count; j++) { /* published figures: a line each */
-        const bench_point *b = &ref->pts.p[ref->best.idx[j]];
+        const bench_result *b = &ref->pts.p[ref->best.idx[j]];
         if (used[j] || b->row->provenance != BENCH_PUBLISHED)
             continue;
-        const bench_point *a = strcmp(b->row->device, "gpu") == 0 ? fast_gpu : fast_cpu;
+        const bench_result *a = strcmp(b->row->device, "gpu") == 0 ? fast_gpu : fast_cpu;
         char r1[32];
         printf("  published: %s %ld steps on %s: %s cell updates/s", b->row->variant,
-               b->row->timesteps, ref->label, rate_text(b->median_rate, r1, sizeof r1));
+               b->row->timesteps, ref->label, rate_text(b->stat[BENCH_M_RATE].median, r1, sizeof r1));
         if (a)
             printf("; your fastest %s variant (%s) runs at %.3gx that", b->row->device,
-                   a->row->variant, a->median_rate / b->median_rate);
+                   a->row->variant, a->stat[BENCH_M_RATE].median / b->stat[BENCH_M_RATE].median);
         printf("\n");
     }
     free(m);
@@ -419,17 +420,17 @@ static double cells_of(const bench_row *r)
 static void build_chart(chart *c, const side *mine, side *refs, int nrefs, const int *cidx)
 {
     for (size_t i = 0; i < mine->best.count; i++) {
-        const bench_point *a = &mine->pts.p[mine->best.idx[i]];
+        const bench_result *a = &mine->pts.p[mine->best.idx[i]];
         int seen = 0;
         for (size_t k = 0; k < i; k++)
             if (strcmp(mine->pts.p[mine->best.idx[k]].row->variant, a->row->variant) == 0)
                 seen = 1;
         if (seen)
             continue;
-        const bench_point *pick = NULL;
+        const bench_result *pick = NULL;
         int pick_refs = -1;
         for (size_t k = i; k < mine->best.count; k++) { /* this variant's figures */
-            const bench_point *q = &mine->pts.p[mine->best.idx[k]];
+            const bench_result *q = &mine->pts.p[mine->best.idx[k]];
             if (strcmp(q->row->variant, a->row->variant) != 0)
                 continue;
             int nr = 0;
@@ -450,29 +451,29 @@ static void build_chart(chart *c, const side *mine, side *refs, int nrefs, const
         plot_style style[MAX_REFS + 1];
         int machine[MAX_REFS + 1];
         size_t n = 0;
-        rate[n] = pick->median_rate;
+        rate[n] = pick->stat[BENCH_M_RATE].median;
         style[n] = PLOT_MEASURED;
         machine[n++] = 0;
         for (int r = 0; r < nrefs; r++)
             for (size_t j = 0; j < refs[r].best.count; j++) {
-                const bench_point *b = &refs[r].pts.p[refs[r].best.idx[j]];
+                const bench_result *b = &refs[r].pts.p[refs[r].best.idx[j]];
                 if (strcmp(b->row->variant, pick->row->variant) == 0 && b->row->nz == pick->row->nz &&
                     b->row->ny == pick->row->ny && b->row->nx == pick->row->nx &&
                     b->row->timesteps == pick->row->timesteps &&
                     strcmp(b->row->scheme, pick->row->scheme) == 0) {
-                    rate[n] = b->median_rate;
+                    rate[n] = b->stat[BENCH_M_RATE].median;
                     style[n] = style_of(b->row->provenance);
                     machine[n++] = cidx[r];
                     break;
                 }
             }
-        char label[64];
+        char label[160];
         snprintf(label, sizeof label, "%s %ldx%ldx%ld x%ld", pick->row->variant, pick->row->nz,
                  pick->row->ny, pick->row->nx, pick->row->timesteps);
         chart_group(c, label, rate, style, machine, n);
     }
     /* published figures (the course's models): one group per variant, most steps per machine */
-    char done[16][48];
+    char done[16][64];
     size_t ndone = 0;
     for (int r = 0; r < nrefs; r++)
         for (size_t j = 0; j < refs[r].best.count; j++) {
@@ -488,20 +489,20 @@ static void build_chart(chart *c, const side *mine, side *refs, int nrefs, const
             int machine[MAX_REFS];
             size_t n = 0;
             for (int s = 0; s < nrefs; s++) {
-                const bench_point *best = NULL;
+                const bench_result *best = NULL;
                 for (size_t k = 0; k < refs[s].best.count; k++) {
-                    const bench_point *q = &refs[s].pts.p[refs[s].best.idx[k]];
+                    const bench_result *q = &refs[s].pts.p[refs[s].best.idx[k]];
                     if (q->row->provenance == BENCH_PUBLISHED && strcmp(q->row->variant, b->variant) == 0 &&
                         (!best || q->row->timesteps > best->row->timesteps))
                         best = q;
                 }
                 if (best) {
-                    rate[n] = best->median_rate;
+                    rate[n] = best->stat[BENCH_M_RATE].median;
                     style[n] = PLOT_PUBLISHED;
                     machine[n++] = cidx[s];
                 }
             }
-            char label[64];
+            char label[160];
             snprintf(label, sizeof label, "%s (published)", b->variant);
             chart_group(c, label, rate, style, machine, n);
         }
@@ -573,7 +574,7 @@ static int run_reference(const char *run_path, const char *ref_path, const char 
         }
         const char *names[MAX_REFS + 1];
         int cidx[MAX_REFS], nnames = 1;
-        char mine_name[128];
+        char mine_name[160];
         snprintf(mine_name, sizeof mine_name, "yours:%s", mine.label);
         names[0] = mine_name;
         for (int r = 0; r < nrefs; r++) { /* a colour per reference that has rows */

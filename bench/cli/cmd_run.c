@@ -18,7 +18,7 @@
 #include "cli/cli.h"
 #include "harness/machine.h"
 #include "harness/plan.h"
-#include "timings/results.h"
+#include "report/report.h"
 #include "harness/study.h"
 
 /* The one global: set by SIGINT, read between repetitions. */
@@ -227,8 +227,7 @@ int bench_cmd_run(int argc, char **argv)
     int status = BENCH_EXIT_USAGE;
     FILE *csv = NULL;
     int *first_rep = NULL;
-    bench_row *rows = NULL;
-    size_t nrows = 0;
+    bench_timings done_rows = {0};
     cJSON *cfg_json = NULL;
     char dir[1024], path[1100], run_id[256], host[256] = "", started[64], finished[64];
 
@@ -315,19 +314,18 @@ int bench_cmd_run(int argc, char **argv)
     }
     if (o.resume) {
         if (bench_csv_open(path, &csv, &err) != STENCIL_OK ||
-            bench_csv_read(path, &rows, &nrows, &err) != STENCIL_OK) {
+            bench_timings_read(path, BENCH_READ_STRICT, &done_rows, &err) != STENCIL_OK) {
             fprintf(stderr, "stencilbench: --resume: %s\n", err.msg);
             goto done;
         }
-        bench_study_resume_state(plan, rows, nrows, first_rep);
+        bench_study_resume_state(plan, done_rows.rows, done_rows.count, first_rep);
         size_t left = 0;
         for (size_t i = 0; i < plan->count; i++)
             left += first_rep[i] >= 0 && first_rep[i] < plan->reps;
         if (!o.quiet)
-            printf("resuming %s: %zu rows recorded, %zu of %zu points to finish\n", dir, nrows,
-                   left, plan->count);
-        free(rows);
-        rows = NULL;
+            printf("resuming %s: %zu rows recorded, %zu of %zu points to finish\n", dir,
+                   done_rows.count, left, plan->count);
+        bench_timings_free(&done_rows);
     } else {
         snprintf(path, sizeof path, "%s/study.ini", dir);
         if (io_config_write(&plan->resolved, path, &err) != STENCIL_OK) {
@@ -378,8 +376,13 @@ int bench_cmd_run(int argc, char **argv)
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_sa);
-    bench_study study = {plan, probes, csv, run_id, host, &stop_requested, o.quiet,
-                         isatty(STDERR_FILENO), first_rep, 0, 0, 0, 0, 0, 0.0, 0.0};
+    bench_console console = {stdout, stderr, o.quiet, isatty(STDERR_FILENO)};
+    bench_csv_reporter writer = {csv, 0};
+    const bench_reporter reporters[] = {{bench_csv_report, &writer},
+                                        {bench_console_report, &console}};
+    bench_study study = {.plan = plan, .probes = probes, .reporters = reporters, .nreporters = 2,
+                         .run_id = run_id, .machine = host, .stop = &stop_requested,
+                         .first_rep = first_rep};
     stencil_status st = bench_study_run(&study, &err);
     sigaction(SIGINT, &old_sa, NULL);
     fclose(csv);
@@ -398,14 +401,14 @@ int bench_cmd_run(int argc, char **argv)
         fprintf(stderr, "stencilbench: %s\n", err.msg);
 
     snprintf(path, sizeof path, "%s/timings.csv", dir);
-    if (bench_csv_read(path, &rows, &nrows, &err) != STENCIL_OK)
+    if (bench_timings_read(path, BENCH_READ_STRICT, &done_rows, &err) != STENCIL_OK)
         fprintf(stderr, "stencilbench: %s\n", err.msg);
     else if (!o.quiet || !study.interrupted)
-        bench_summary_print(stdout, rows, nrows);
-    size_t failed = 0, skipped = 0;
+        bench_summary_print(stdout, done_rows.rows, done_rows.count);
+    size_t failed = 0, skipped = 0, nrows = done_rows.count;
     for (size_t i = 0; i < nrows; i++) {
-        failed += strncmp(rows[i].status, "failed", 6) == 0;
-        skipped += strncmp(rows[i].status, "skipped", 7) == 0;
+        failed += strncmp(done_rows.rows[i].status, "failed", 6) == 0;
+        skipped += strncmp(done_rows.rows[i].status, "skipped", 7) == 0;
     }
     printf("\n%zu rows in %s/timings.csv (%zu failed, %zu skipped); machine.json beside it\n",
            nrows, dir, failed, skipped);
@@ -438,7 +441,7 @@ done:
     if (csv)
         fclose(csv);
     cJSON_Delete(cfg_json);
-    free(rows);
+    bench_timings_free(&done_rows);
     free(first_rep);
     bench_plan_free(plan);
     free(plan);

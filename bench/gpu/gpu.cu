@@ -6,6 +6,7 @@
 
 #include <cuda_runtime.h>
 
+#include "analysis/stats.h"
 #include "gpu/gpu.h"
 
 #define GPU_CHECK(expr)                                                                        \
@@ -20,18 +21,6 @@
             goto done;                                                                         \
         }                                                                                      \
     } while (0)
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 extern "C" stencil_status bench_gpu_query(bench_gpu_info *info, stencil_error *err)
 {
@@ -116,7 +105,7 @@ static stencil_status time_copies(void *dst, const void *src, size_t bytes, cuda
         if (r >= 0)
             t[r] = 1e-3 * (double)ms;
     }
-    *median_s = median(t, reps);
+    *median_s = bench_median(t, (size_t)reps);
 done:
     if (a)
         cudaEventDestroy(a);

@@ -6,7 +6,6 @@
 
 #include "dataset.h"
 #include "synthetic.h"
-#include "cli/cli.h"
 #include "gpu/gpu.h"
 #include "harness/grid.h"
 #include "harness/measure.h"
@@ -71,64 +70,39 @@ void bench_study_resume_state(const bench_plan *plan, const bench_row *rows, siz
     }
 }
 
-static void fmt_time(char *buf, size_t len, double s)
-{
-    if (!isfinite(s) || s < 0)
-        s = 0;
-    long t = (long)(s + 0.5);
-    if (t >= 3600)
-        snprintf(buf, len, "%ldh%02ldm", t / 3600, t / 60 % 60);
-    else
-        snprintf(buf, len, "%ldm%02lds", t / 60, t % 60);
-}
-
-static void progress(run_state *rs, int rep)
+/* Delivers ev to every reporter; the first error stops the study. */
+static stencil_status emit(run_state *rs, bench_event *ev, stencil_error *err)
 {
     bench_study *s = rs->s;
-    if (s->quiet || !s->tty)
-        return;
-    double elapsed = bench_now() - rs->t0;
-    double frac_point = rep < 0 ? 0.0 : (double)(rep + 1 + s->plan->warmup) /
-                                            (s->plan->reps + s->plan->warmup);
-    double done = rs->est_before + rs->est_point * (frac_point > 1 ? 1 : frac_point);
-    double scale = done > 0 && elapsed > 1.0 ? elapsed / done : 1.0;
-    double left = (rs->est_total - done) * scale;
-    double frac = rs->est_total > 0 ? done / rs->est_total : 1.0;
-    if (frac > 1)
-        frac = 1;
-    char bar[26], eta[32];
-    int fill = (int)(frac * 24);
-    for (int i = 0; i < 24; i++)
-        bar[i] = i < fill ? '#' : '-';
-    bar[24] = '\0';
-    fmt_time(eta, sizeof eta, left);
-    const bench_point *p = rs->p;
-    fprintf(stderr, "\r\033[K[%s] %3.0f%% point %zu/%zu %s t=%d %zux%zux%zu steps=%d rep %d/%d  ETA %s",
-            bar, 100 * frac, rs->index + 1, s->plan->count, p->variant->name, p->threads, p->nz,
-            p->ny, p->nx, p->steps, rep + 1, s->plan->reps, eta);
-    fflush(stderr);
+    ev->plan = s->plan;
+    ev->probes = s->probes;
+    ev->elapsed_s = bench_now() - rs->t0;
+    ev->est_total_s = rs->est_total;
+    double frac = ev->rep < 0 ? 0.0 : (double)(ev->rep + 1 + s->plan->warmup) /
+                                          (s->plan->reps + s->plan->warmup);
+    ev->est_done_s = rs->est_before + rs->est_point * (frac > 1 ? 1 : frac);
+    for (int i = 0; i < s->nreporters; i++) {
+        stencil_status st = s->reporters[i].report(s->reporters[i].ctx, ev, err);
+        if (st != STENCIL_OK)
+            return st;
+    }
+    return STENCIL_OK;
 }
 
-static void clear_progress(const bench_study *s)
+/* A point event about the point being measured. */
+static bench_event point_event(const run_state *rs, bench_event_kind kind, const char *status)
 {
-    if (!s->quiet && s->tty)
-        fprintf(stderr, "\r\033[K");
-}
-
-static stencil_status write_row(run_state *rs, bench_row *row, stencil_error *err)
-{
-    stencil_status st = bench_csv_write(rs->s->csv, row, err);
-    if (st == STENCIL_OK)
-        rs->s->rows_written++;
-    return st;
+    bench_event ev = {.kind = kind, .index = rs->index, .point = rs->p, .rep = -1, .status = status,
+                      .nrep = rs->nrep, .compute_s = rs->compute, .h2d_s = rs->h2d,
+                      .d2h_s = rs->d2h, .max_abs_err = rs->max_err, .copy_gbps = rs->row.copy_gbps};
+    return ev;
 }
 
 static void base_row(run_state *rs, const bench_point *p, bench_row *r)
 {
     const bench_plan *plan = rs->s->plan;
-    memset(r, 0, sizeof *r);
+    bench_row_init(r);
     snprintf(r->run_id, sizeof r->run_id, "%s", rs->s->run_id);
-    snprintf(r->provenance, sizeof r->provenance, "measured");
     snprintf(r->machine, sizeof r->machine, "%s", rs->s->machine);
     snprintf(r->variant, sizeof r->variant, "%s", p->variant->name);
     snprintf(r->device, sizeof r->device, "%s", p->variant->device == STENCIL_GPU ? "gpu" : "cpu");
@@ -137,7 +111,6 @@ static void base_row(run_state *rs, const bench_point *p, bench_row *r)
     r->nz = (long)p->nz, r->ny = (long)p->ny, r->nx = (long)p->nx;
     snprintf(r->grid_source, sizeof r->grid_source, "%s",
              p->dataset && *plan->dataset ? "dataset" : "synthetic");
-    r->land_fraction = NAN;
     if (rs->grid_of && rs->grid_of->nz == p->nz && rs->grid_of->ny == p->ny &&
         rs->grid_of->nx == p->nx && rs->grid_of->dataset == p->dataset)
         r->land_fraction = rs->land;
@@ -145,24 +118,26 @@ static void base_row(run_state *rs, const bench_point *p, bench_row *r)
     snprintf(r->tuning, sizeof r->tuning, "%s", p->tuning_text);
     snprintf(r->host_memory, sizeof r->host_memory, "%s", bench_host_memory_name(p->host_memory));
     r->timesteps = p->steps;
-    r->rep = -1;
-    r->h2d_s = r->compute_s = r->d2h_s = r->total_s = NAN;
-    r->cell_updates_per_s = r->effective_gbps = r->roofline_fraction = r->max_abs_err = NAN;
     r->copy_gbps = p->variant->device == STENCIL_GPU ? rs->s->probes->gpu_copy_gbps
                                                      : bench_probes_cpu(rs->s->probes, p->threads);
     if (!(r->copy_gbps > 0))
         r->copy_gbps = NAN;
 }
 
-/* A point that produced no repetition: one row saying why. */
-static stencil_status status_row(run_state *rs, const bench_point *p, const char *kind,
-                                 const char *why, stencil_error *err)
+/* A point that produced no repetition: one row saying why (kind "skipped" or "failed"),
+ * reported with the point's outcome in words and, when not NULL, a detail for the user. */
+static stencil_status status_row(run_state *rs, const char *kind, const char *why,
+                                 const char *status, const char *detail, stencil_error *err)
 {
     bench_row r;
-    base_row(rs, p, &r);
+    base_row(rs, rs->p, &r);
     snprintf(r.status, sizeof r.status, "%s:%.300s", kind, why);
     bench_csv_clean(r.status);
-    return write_row(rs, &r, err);
+    bench_event ev = point_event(rs, *kind == 's' ? BENCH_EV_POINT_SKIPPED : BENCH_EV_POINT_FAILED,
+                                 status);
+    ev.row = &r;
+    ev.detail = detail;
+    return emit(rs, &ev, err);
 }
 
 static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
@@ -172,14 +147,7 @@ static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
     bench_row *r = &rs->row;
     base_row(rs, p, r);
     r->rep = rep;
-    r->h2d_s = t->h2d_s;
-    r->compute_s = t->compute_s;
-    r->d2h_s = t->d2h_s;
-    r->total_s = t->h2d_s + t->compute_s + t->d2h_s;
-    double updates = bench_cell_updates(p->nz, p->ny, p->nx, p->steps);
-    r->cell_updates_per_s = t->compute_s > 0 && updates > 0 ? updates / t->compute_s : NAN;
-    r->effective_gbps = r->cell_updates_per_s * p->variant->bytes_per_cell / 1e9;
-    r->roofline_fraction = r->effective_gbps / r->copy_gbps;
+    bench_row_set_times(r, t->h2d_s, t->compute_s, t->d2h_s, p->variant->bytes_per_cell);
     if (rs->ref_from_this && rs->ref_of != p) {
         memcpy(rs->ref, out, p->nz * p->ny * p->nx * sizeof(float));
         rs->ref_of = p;
@@ -199,15 +167,18 @@ static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
     }
     if (isfinite(val.max_abs_err) && val.max_abs_err > rs->max_err)
         rs->max_err = val.max_abs_err;
-    if (rs->write_status == STENCIL_OK)
-        rs->write_status = write_row(rs, r, &rs->write_err);
     rs->s->measured_s += r->total_s;
     if (rs->nrep < MAX_REPS) {
         rs->h2d[rs->nrep] = t->h2d_s;
         rs->d2h[rs->nrep] = t->d2h_s;
         rs->compute[rs->nrep++] = t->compute_s;
     }
-    progress(rs, rep);
+    if (rs->write_status == STENCIL_OK) {
+        bench_event ev = point_event(rs, BENCH_EV_REP, NULL);
+        ev.rep = rep;
+        ev.row = r;
+        rs->write_status = emit(rs, &ev, &rs->write_err);
+    }
     return rs->write_status == STENCIL_OK && !*rs->s->stop;
 }
 
@@ -265,45 +236,6 @@ static stencil_status prepare_grid(run_state *rs, const bench_point *p, stencil_
     return STENCIL_OK;
 }
 
-static void point_line(run_state *rs, const bench_point *p, const char *status)
-{
-    bench_study *s = rs->s;
-    if (s->quiet)
-        return;
-    clear_progress(s);
-    char grid[48], mem[16] = "";
-    snprintf(grid, sizeof grid, "%zux%zux%zu", p->nz, p->ny, p->nx);
-    if (p->host_memory != BENCH_HOST_NONE)
-        snprintf(mem, sizeof mem, "%s", bench_host_memory_name(p->host_memory));
-    double med = rs->nrep ? bench_median(rs->compute, rs->nrep) : NAN;
-    double rate = bench_cell_updates(p->nz, p->ny, p->nx, p->steps) / med;
-    double gbps = rate * p->variant->bytes_per_cell / 1e9;
-    double copy = rs->row.copy_gbps;
-    char tag[32];
-    snprintf(tag, sizeof tag, "[%zu/%zu]", rs->index + 1, s->plan->count);
-    if (rs->nrep)
-        printf("%-7s %-13s %3d %-20s %-14s %5d %-8s %10.6f %8.3f %8.2f %5.0f%% %9.3g  %s\n",
-               tag, p->variant->name, p->threads, p->tuning_text, grid,
-               p->steps, mem, med, rate / 1e9, gbps, 100 * gbps / copy, rs->max_err, status);
-    else
-        printf("%-7s %-13s %3d %-20s %-14s %5d %-8s %10s %8s %8s %6s %9s  %s\n",
-               tag, p->variant->name, p->threads, p->tuning_text, grid,
-               p->steps, mem, "-", "-", "-", "-", "-", status);
-    if (rs->nrep && p->variant->device == STENCIL_GPU && s->probes->have_gpu) {
-        /* GPU: time per step, and transfers beside the probe for this host memory */
-        const bench_probes *pr = s->probes;
-        int pinned = p->host_memory == BENCH_HOST_PINNED;
-        double gb = (double)(p->nz * p->ny * p->nx) * sizeof(float) / 1e9;
-        double up = gb / bench_median(rs->h2d, rs->nrep), down = gb / bench_median(rs->d2h, rs->nrep);
-        double up_probe = pinned ? pr->pinned_h2d_gbps : pr->pageable_h2d_gbps;
-        double down_probe = pinned ? pr->pinned_d2h_gbps : pr->pageable_d2h_gbps;
-        printf("        %.2f us/step; %s h2d %.1f GB/s (%.0f%% of probe), d2h %.1f GB/s (%.0f%%)\n",
-               p->steps ? 1e6 * med / p->steps : 0.0, mem, up, 100 * up / up_probe, down,
-               100 * down / down_probe);
-    }
-    fflush(stdout);
-}
-
 static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
 {
     bench_study *s = rs->s;
@@ -319,14 +251,17 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
     rs->bad_cells = 0;
     rs->ref_from_this = 0;
     base_row(rs, p, &rs->row);
-    progress(rs, -1);
+    bench_event start = point_event(rs, BENCH_EV_POINT_START, NULL);
+    stencil_status st = emit(rs, &start, err);
+    if (st != STENCIL_OK)
+        return st;
 
     char avail[256] = "";
     if (!v->available(avail, sizeof avail)) {
         snprintf(why, sizeof why, "unavailable: %s", avail);
-        point_line(rs, p, "skipped: unavailable (stencilbench list says why)");
         s->points_skipped++;
-        return status_row(rs, p, "skipped", why, err);
+        return status_row(rs, "skipped", why, "skipped: unavailable (stencilbench list says why)",
+                          NULL, err);
     }
     /* Memory: checked before anything is allocated. */
     double host = bench_point_host_bytes(p), held = 0;
@@ -337,9 +272,8 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
     if (bench_available_memory() && host * 1.1 > have) {
         snprintf(why, sizeof why, "skipped: too large for host memory: needs %.2f GiB; %.2f GiB available",
                  host * 1.1 / 1073741824.0, have / 1073741824.0);
-        point_line(rs, p, why);
         s->points_skipped++;
-        return status_row(rs, p, "skipped", why + strlen("skipped: "), err);
+        return status_row(rs, "skipped", why + strlen("skipped: "), why, NULL, err);
     }
     if (v->device == STENCIL_GPU) {
         size_t free_b = 0, total_b = 0;
@@ -349,21 +283,19 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
                      "skipped: too large for device memory: needs %.2f GiB; %.2f GiB free of %.2f GiB",
                      dev * 1.05 / 1073741824.0, (double)free_b / 1073741824.0,
                      (double)total_b / 1073741824.0);
-            point_line(rs, p, why);
             s->points_skipped++;
-            return status_row(rs, p, "skipped", why + strlen("skipped: "), err);
+            return status_row(rs, "skipped", why + strlen("skipped: "), why, NULL, err);
         }
     }
-    stencil_status st = prepare_grid(rs, p, &perr);
+    st = prepare_grid(rs, p, &perr);
     if (st != STENCIL_OK) {
         const char *kind = st == STENCIL_ERR_NOMEM || st == STENCIL_ERR_UNAVAILABLE ? "skipped" : "failed";
-        point_line(rs, p, kind);
         if (*kind == 'f')
             s->points_failed++;
         else
             s->points_skipped++;
-        fprintf(stderr, "stencilbench: point %zu (%s): %s\n", i + 1, v->name, perr.msg);
-        return status_row(rs, p, kind, perr.msg, err);
+        snprintf(why, sizeof why, "point %zu (%s): %.300s", i + 1, v->name, perr.msg);
+        return status_row(rs, kind, perr.msg, kind, why, err);
     }
     base_row(rs, p, &rs->row);
     stencil_problem problem = {p->nz, p->ny, p->nx, plan->k, plan->scheme, p->threads, p->tuning,
@@ -384,10 +316,9 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
         else
             st = bench_reference(&rp, rs->input, p->steps, rs->ref, &perr);
         if (st != STENCIL_OK) {
-            point_line(rs, p, "failed: reference");
             s->points_failed++;
             snprintf(why, sizeof why, "reference (naive) failed: %.300s", perr.msg);
-            return status_row(rs, p, "failed", why, err);
+            return status_row(rs, "failed", why, "failed: reference", NULL, err);
         }
         rs->ref_of = p;
     }
@@ -399,10 +330,9 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
             bench_host_alloc(bytes, 1, &rs->pin_out, &perr) != STENCIL_OK) {
             bench_host_free(rs->pin_in, 1);
             rs->pin_in = rs->pin_out = NULL;
-            point_line(rs, p, "skipped: pinned memory");
             s->points_skipped++;
             snprintf(why, sizeof why, "pinned host memory: %.300s", perr.msg);
-            return status_row(rs, p, "skipped", why, err);
+            return status_row(rs, "skipped", why, "skipped: pinned memory", NULL, err);
         }
         memcpy(rs->pin_in, rs->input, bytes);
     }
@@ -420,27 +350,29 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
     }
     if (st != STENCIL_OK) {
         const char *kind = st == STENCIL_ERR_NOMEM || st == STENCIL_ERR_UNAVAILABLE ? "skipped" : "failed";
-        point_line(rs, p, kind);
-        fprintf(stderr, "stencilbench: %s on %zux%zux%zu: %s\n", v->name, p->nz, p->ny, p->nx, perr.msg);
+        snprintf(why, sizeof why, "%s on %zux%zux%zu: %.300s", v->name, p->nz, p->ny, p->nx, perr.msg);
         if (*kind == 'f')
             s->points_failed++;
         else
             s->points_skipped++;
         if (rs->nrep == 0)
-            return status_row(rs, p, kind, perr.msg, err);
-        return STENCIL_OK;
+            return status_row(rs, kind, perr.msg, kind, why, err);
+        /* repetitions were recorded: no status row */
+        bench_event ev = point_event(rs, *kind == 'f' ? BENCH_EV_POINT_FAILED : BENCH_EV_POINT_SKIPPED,
+                                     kind);
+        ev.detail = why;
+        return emit(rs, &ev, err);
     }
+    bench_event done = point_event(rs, BENCH_EV_POINT_DONE, rs->bad_cells ? "FAILED validation" : "ok");
     if (rs->bad_cells) {
         s->points_failed++;
-        point_line(rs, p, "FAILED validation");
-        clear_progress(s);
-        fprintf(stderr, "stencilbench: %s differs from naive in %zu cells; first: %s\n", v->name,
-                rs->bad_cells, rs->first_bad);
+        snprintf(why, sizeof why, "%s differs from naive in %zu cells; first: %.300s", v->name,
+                 rs->bad_cells, rs->first_bad);
+        done.detail = why;
     } else {
         s->points_run++;
-        point_line(rs, p, "ok");
     }
-    return STENCIL_OK;
+    return emit(rs, &done, err);
 }
 
 stencil_status bench_study_run(bench_study *s, stencil_error *err)
@@ -455,11 +387,8 @@ stencil_status bench_study_run(bench_study *s, stencil_error *err)
     for (size_t i = 0; i < plan->count; i++)
         if (!point_done(s, i))
             rs->est_total += bench_point_estimate_s(plan, &plan->points[i]);
-    if (!s->quiet)
-        printf("%-7s %-13s %3s %-20s %-14s %5s %-8s %10s %8s %8s %6s %9s  %s\n", "point", "variant",
-               "thr", "tuning", "grid", "steps", "memory", "compute_s", "Gcell/s", "GB/s", "copy",
-               "max_err", "status");
-    stencil_status st = STENCIL_OK;
+    bench_event ev = {.kind = BENCH_EV_STUDY_START, .rep = -1};
+    stencil_status st = emit(rs, &ev, err);
     for (size_t i = 0; i < plan->count && st == STENCIL_OK; i++) {
         if (point_done(s, i))
             continue;
@@ -475,8 +404,13 @@ stencil_status bench_study_run(bench_study *s, stencil_error *err)
             break;
         }
     }
-    clear_progress(s);
     s->wall_s = bench_now() - rs->t0;
+    ev = (bench_event){.kind = BENCH_EV_STUDY_END, .rep = -1};
+    stencil_error end_err;
+    if (st == STENCIL_OK)
+        st = emit(rs, &ev, err);
+    else
+        emit(rs, &ev, &end_err); /* the first error is the one to report */
     free(rs->input);
     free(rs->ref);
     free(rs->out);

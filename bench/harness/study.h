@@ -1,32 +1,31 @@
 /* Running a planned study: for each point, build the input (cached per grid), check that it
  * fits in host and device memory, measure it (bench_measure_each), validate every repetition
- * against the naive reference (cached per grid and step count), and append a row per
- * repetition to timings.csv as it is measured. Unrunnable points get a skipped:<why> row and
- * the study goes on; a mismatch gives failed:<why> rows and counts as a failure. */
+ * against the naive reference (cached per grid and step count), and report a row per
+ * repetition as it is measured (harness/report.h: the reporters write and print; the engine
+ * does neither). Unrunnable points get a skipped:<why> row and the study goes on; a mismatch
+ * gives failed:<why> rows and counts as a failure. */
 #ifndef BENCH_STUDY_H
 #define BENCH_STUDY_H
 
 #include <signal.h>
-#include <stdio.h>
 
 #include "harness/machine.h"
 #include "harness/plan.h"
-#include "timings/results.h"
+#include "harness/report.h"
 
 typedef struct bench_study {
     const bench_plan *plan;
     const bench_probes *probes;
-    FILE *csv;
+    const bench_reporter *reporters; /* told every event, in order */
+    int nreporters;
     const char *run_id, *machine;
     /* Set asynchronously (SIGINT); checked between repetitions. */
     volatile sig_atomic_t *stop;
-    int quiet;         /* no progress, no per-point lines */
-    int tty;           /* progress bar on stderr instead of plain lines */
     /* Per point, the first repetition still to run (resume); NULL means all. A value of
      * plan->reps or more (or -1 for a recorded skip or failure) means done. */
     int *first_rep;
     /* Results, filled by bench_study_run. */
-    size_t points_run, points_skipped, points_failed, rows_written;
+    size_t points_run, points_skipped, points_failed;
     double wall_s;     /* the sweep's wall time */
     double measured_s; /* of it, inside timed stages (the rows' total_s) */
     int interrupted;

@@ -5,7 +5,4 @@
 /* Seconds on a monotonic clock (CLOCK_MONOTONIC), arbitrary origin. */
 double bench_now(void);
 
-/* Median of n values (sorts a copy; n <= 4096). Returns NAN for n == 0. */
-double bench_median(const double *v, int n);
-
 #endif

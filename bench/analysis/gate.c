@@ -1,0 +1,58 @@
+#include <math.h>
+#include <string.h>
+
+#include "analysis/gate.h"
+
+const char *bench_verdict_name(bench_verdict v)
+{
+    static const char *names[] = {"SAME", "FASTER", "SLOWER", "UNSURE"};
+    return names[v];
+}
+
+stencil_status bench_gate_decide(const double *base, size_t nb, const double *fresh, size_t nf,
+                                 const double *base_runs, size_t nbr, const double *fresh_runs,
+                                 size_t nfr, const bench_gate_options *opt,
+                                 bench_gate_point *out, stencil_error *err)
+{
+    memset(&out->mwu, 0, sizeof out->mwu);
+    memset(&out->mwu_runs, 0, sizeof out->mwu_runs);
+    out->runs_used = 0;
+    double mb = bench_median(base, nb), mf = bench_median(fresh, nf);
+    out->ratio = mf / mb;
+    if (nb < 2 || nf < 2) {
+        out->verdict = BENCH_UNSURE;
+        out->why = "too few repetitions (need 2 or more on each side)";
+        return STENCIL_OK;
+    }
+    stencil_status st = bench_mann_whitney(fresh, nf, base, nb, &out->mwu, err);
+    if (st != STENCIL_OK)
+        return st;
+    double effect = out->ratio - 1.0;
+    if (out->mwu.p_min >= opt->alpha) {
+        out->verdict = BENCH_UNSURE;
+        out->why = "too few repetitions to reach the significance level";
+    } else if (fabs(effect) < opt->threshold) {
+        out->verdict = BENCH_SAME;
+        out->why = out->mwu.p < opt->alpha ? "significant, but smaller than the threshold"
+                                           : "within the threshold";
+    } else if (out->mwu.p < opt->alpha) {
+        out->verdict = effect < 0.0 ? BENCH_SLOWER : BENCH_FASTER;
+        out->why = "significant and beyond the threshold";
+        if (nbr >= 2 && nfr >= 2) {
+            st = bench_mann_whitney(fresh_runs, nfr, base_runs, nbr, &out->mwu_runs, err);
+            if (st != STENCIL_OK)
+                return st;
+            if (out->mwu_runs.p_min < opt->alpha) {
+                out->runs_used = 1;
+                if (out->mwu_runs.p >= opt->alpha) {
+                    out->verdict = BENCH_UNSURE;
+                    out->why = "significant over repetitions but not across runs (noisy runs)";
+                }
+            }
+        }
+    } else {
+        out->verdict = BENCH_UNSURE;
+        out->why = "beyond the threshold but not significant (noisy)";
+    }
+    return STENCIL_OK;
+}

@@ -1,0 +1,50 @@
+/* The regression gate: the verdict on one point, base against new, from their repetitions'
+ * rates (a Mann-Whitney U test beside a minimum effect). */
+#ifndef BENCH_GATE_H
+#define BENCH_GATE_H
+
+#include <stddef.h>
+
+#include "analysis/stats.h"
+
+typedef enum bench_verdict {
+    BENCH_SAME = 0,
+    BENCH_FASTER = 1,
+    BENCH_SLOWER = 2,
+    BENCH_UNSURE = 3
+} bench_verdict;
+
+const char *bench_verdict_name(bench_verdict v);
+
+typedef struct bench_gate_options {
+    double threshold;  /* minimum effect, as a fraction of the base median rate (0.05 = 5 %) */
+    double alpha;      /* two-sided significance level of the U test */
+} bench_gate_options;
+
+typedef struct bench_gate_point {
+    size_t base, fresh;      /* indices into the base and new points */
+    double ratio;            /* median new rate / median base rate (> 1: faster) */
+    bench_mwu mwu;           /* the repetitions' test */
+    bench_mwu mwu_runs;      /* the runs' test (run medians), valid when runs_used */
+    int runs_used;
+    bench_verdict verdict;
+    const char *why;         /* the reason in words */
+} bench_gate_point;
+
+/* The gate's decision for one point (rates, higher is better):
+ *   UNSURE  fewer than 2 repetitions on a side, or the sizes cannot reach alpha even when
+ *           the samples separate completely ("too few repetitions");
+ *   FASTER/SLOWER  p < alpha and |ratio - 1| >= threshold;
+ *   SAME    |ratio - 1| < threshold (significant or not: too small to matter);
+ *   UNSURE  |ratio - 1| >= threshold but p >= alpha ("noisy").
+ * Repetitions of one run share its conditions (another process on the cores hits all of
+ * them), so they are not independent samples. When both sides pool enough runs for a test
+ * on the runs' medians to reach alpha (4 or more runs each), FASTER and SLOWER also need
+ * that test at p < alpha; otherwise the point is UNSURE ("not consistent across runs").
+ * base_runs/fresh_runs may be NULL with 0 runs. */
+stencil_status bench_gate_decide(const double *base, size_t nb, const double *fresh, size_t nf,
+                                 const double *base_runs, size_t nbr, const double *fresh_runs,
+                                 size_t nfr, const bench_gate_options *opt,
+                                 bench_gate_point *out, stencil_error *err);
+
+#endif

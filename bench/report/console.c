@@ -1,0 +1,117 @@
+#include <math.h>
+#include <string.h>
+
+#include "analysis/stats.h"
+#include "report/report.h"
+
+static void fmt_time(char *buf, size_t len, double s)
+{
+    if (!isfinite(s) || s < 0)
+        s = 0;
+    long t = (long)(s + 0.5);
+    if (t >= 3600)
+        snprintf(buf, len, "%ldh%02ldm", t / 3600, t / 60 % 60);
+    else
+        snprintf(buf, len, "%ldm%02lds", t / 60, t % 60);
+}
+
+static void progress(const bench_console *c, const bench_event *ev)
+{
+    const bench_plan *plan = ev->plan;
+    const bench_point *p = ev->point;
+    double done = ev->est_done_s;
+    double scale = done > 0 && ev->elapsed_s > 1.0 ? ev->elapsed_s / done : 1.0;
+    double left = (ev->est_total_s - done) * scale;
+    double frac = ev->est_total_s > 0 ? done / ev->est_total_s : 1.0;
+    if (frac > 1)
+        frac = 1;
+    char bar[26], eta[32];
+    int fill = (int)(frac * 24);
+    for (int i = 0; i < 24; i++)
+        bar[i] = i < fill ? '#' : '-';
+    bar[24] = '\0';
+    fmt_time(eta, sizeof eta, left);
+    fprintf(c->err, "\r\033[K[%s] %3.0f%% point %zu/%zu %s t=%d %zux%zux%zu steps=%d rep %d/%d  ETA %s",
+            bar, 100 * frac, ev->index + 1, plan->count, p->variant->name, p->threads, p->nz,
+            p->ny, p->nx, p->steps, ev->rep + 1, plan->reps, eta);
+    fflush(c->err);
+}
+
+static void clear_progress(const bench_console *c)
+{
+    if (c->tty)
+        fprintf(c->err, "\r\033[K");
+}
+
+static void point_line(const bench_console *c, const bench_event *ev)
+{
+    const bench_point *p = ev->point;
+    FILE *o = c->out;
+    clear_progress(c);
+    char grid[48], mem[16] = "", tag[32];
+    snprintf(grid, sizeof grid, "%zux%zux%zu", p->nz, p->ny, p->nx);
+    if (p->host_memory != BENCH_HOST_NONE)
+        snprintf(mem, sizeof mem, "%s", bench_host_memory_name(p->host_memory));
+    snprintf(tag, sizeof tag, "[%zu/%zu]", ev->index + 1, ev->plan->count);
+    size_t n = ev->nrep > 0 ? (size_t)ev->nrep : 0;
+    double med = n ? bench_median(ev->compute_s, n) : NAN;
+    double rate = bench_cell_updates(p->nz, p->ny, p->nx, p->steps) / med;
+    double gbps = rate * p->variant->bytes_per_cell / 1e9;
+    if (n)
+        fprintf(o, "%-7s %-13s %3d %-20s %-14s %5d %-8s %10.6f %8.3f %8.2f %5.0f%% %9.3g  %s\n",
+                tag, p->variant->name, p->threads, p->tuning_text, grid, p->steps, mem, med,
+                rate / 1e9, gbps, 100 * gbps / ev->copy_gbps, ev->max_abs_err, ev->status);
+    else
+        fprintf(o, "%-7s %-13s %3d %-20s %-14s %5d %-8s %10s %8s %8s %6s %9s  %s\n", tag,
+                p->variant->name, p->threads, p->tuning_text, grid, p->steps, mem, "-", "-", "-",
+                "-", "-", ev->status);
+    const bench_probes *pr = ev->probes;
+    if (n && p->variant->device == STENCIL_GPU && pr->have_gpu) {
+        /* GPU: time per step, and transfers beside the probe for this host memory */
+        int pinned = p->host_memory == BENCH_HOST_PINNED;
+        double gb = (double)(p->nz * p->ny * p->nx) * sizeof(float) / 1e9;
+        double up = gb / bench_median(ev->h2d_s, n), down = gb / bench_median(ev->d2h_s, n);
+        double up_probe = pinned ? pr->pinned_h2d_gbps : pr->pageable_h2d_gbps;
+        double down_probe = pinned ? pr->pinned_d2h_gbps : pr->pageable_d2h_gbps;
+        fprintf(o, "        %.2f us/step; %s h2d %.1f GB/s (%.0f%% of probe), d2h %.1f GB/s (%.0f%%)\n",
+                p->steps ? 1e6 * med / p->steps : 0.0, mem, up, 100 * up / up_probe, down,
+                100 * down / down_probe);
+    }
+    fflush(o);
+}
+
+stencil_status bench_console_report(void *ctx, const bench_event *ev, stencil_error *err)
+{
+    (void)err;
+    const bench_console *c = ctx;
+    if (c->quiet) { /* failures still reach stderr */
+        if (ev->detail)
+            fprintf(c->err, "stencilbench: %s\n", ev->detail);
+        return STENCIL_OK;
+    }
+    switch (ev->kind) {
+    case BENCH_EV_STUDY_START:
+        fprintf(c->out, "%-7s %-13s %3s %-20s %-14s %5s %-8s %10s %8s %8s %6s %9s  %s\n", "point",
+                "variant", "thr", "tuning", "grid", "steps", "memory", "compute_s", "Gcell/s", "GB/s",
+                "copy", "max_err", "status");
+        break;
+    case BENCH_EV_POINT_START:
+    case BENCH_EV_REP:
+        if (c->tty)
+            progress(c, ev);
+        break;
+    case BENCH_EV_POINT_DONE:
+    case BENCH_EV_POINT_SKIPPED:
+    case BENCH_EV_POINT_FAILED:
+        point_line(c, ev);
+        if (ev->detail) {
+            clear_progress(c);
+            fprintf(c->err, "stencilbench: %s\n", ev->detail);
+        }
+        break;
+    case BENCH_EV_STUDY_END:
+        clear_progress(c);
+        break;
+    }
+    return STENCIL_OK;
+}

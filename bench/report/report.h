@@ -1,0 +1,30 @@
+/* The reporters of a study (harness/report.h): the console and the timings.csv writer, and the
+ * end-of-run summary table printed from the rows. */
+#ifndef BENCH_REPORTERS_H
+#define BENCH_REPORTERS_H
+
+#include <stdio.h>
+
+#include "harness/report.h"
+
+/* The console: the column header, a progress bar on a terminal, a line per point, failures
+ * on stderr. quiet prints nothing; tty draws the progress bar on stderr. */
+typedef struct bench_console {
+    FILE *out, *err;
+    int quiet, tty;
+} bench_console;
+stencil_status bench_console_report(void *console, const bench_event *ev, stencil_error *err);
+
+/* timings.csv: every row an event carries, written and flushed as it comes. */
+typedef struct bench_csv_reporter {
+    FILE *f;
+    size_t rows;
+} bench_csv_reporter;
+stencil_status bench_csv_report(void *csv_reporter, const bench_event *ev, stencil_error *err);
+
+/* Prints, per variant: its best median rate over ok points, that point, its roofline
+ * fraction, the speedup over naive on the same grid and steps, and the strong-scaling
+ * efficiency rate(T) / (T rate(1)) at the largest thread count T on that grid and steps. */
+void bench_summary_print(FILE *f, const bench_row *rows, size_t count);
+
+#endif

@@ -1,0 +1,101 @@
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "timings/timings.h"
+
+#define INT_COL(n, req, fb) {#n, BENCH_COL_INT, offsetof(bench_row, n), 0, req, fb}
+#define REAL_COL(n) {#n, BENCH_COL_REAL, offsetof(bench_row, n), 0, 0, ""}
+#define TEXT_COL(n, req, fb) {#n, BENCH_COL_TEXT, offsetof(bench_row, n), sizeof(((bench_row *)0)->n), req, fb}
+
+/* The order is the file's order: results/SCHEMA.md lists the same columns (tests check). */
+static const bench_column columns[] = {
+    {"schema_version", BENCH_COL_VERSION, 0, 0, 1, ""},
+    TEXT_COL(run_id, 0, ""),
+    {"provenance", BENCH_COL_PROV, offsetof(bench_row, provenance), 0, 0, "measured"},
+    TEXT_COL(machine, 0, ""),
+    TEXT_COL(variant, 1, ""),
+    TEXT_COL(device, 0, "cpu"),
+    TEXT_COL(scheme, 0, "course"),
+    REAL_COL(k),
+    INT_COL(nz, 1, ""),
+    INT_COL(ny, 1, ""),
+    INT_COL(nx, 1, ""),
+    TEXT_COL(grid_source, 0, "synthetic"),
+    REAL_COL(land_fraction),
+    INT_COL(threads, 0, "1"),
+    TEXT_COL(tuning, 0, "default"),
+    TEXT_COL(host_memory, 0, "none"),
+    INT_COL(timesteps, 1, ""),
+    INT_COL(rep, 0, ""),
+    REAL_COL(h2d_s),
+    REAL_COL(compute_s),
+    REAL_COL(d2h_s),
+    REAL_COL(total_s),
+    REAL_COL(cell_updates_per_s),
+    REAL_COL(effective_gbps),
+    REAL_COL(copy_gbps),
+    REAL_COL(roofline_fraction),
+    REAL_COL(max_abs_err),
+    TEXT_COL(status, 1, ""),
+    TEXT_COL(source, 0, ""),
+};
+
+const bench_column *bench_columns(size_t *count)
+{
+    *count = sizeof columns / sizeof columns[0];
+    return columns;
+}
+
+const char *bench_provenance_name(bench_provenance p)
+{
+    return p == BENCH_PUBLISHED ? "published" : p == BENCH_PROJECTED ? "projected" : "measured";
+}
+
+void bench_row_init(bench_row *r)
+{
+    memset(r, 0, sizeof *r);
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
+        const bench_column *c = &columns[i];
+        if (c->kind == BENCH_COL_REAL)
+            *(double *)((char *)r + c->offset) = NAN;
+        else if (c->kind == BENCH_COL_INT)
+            *(long *)((char *)r + c->offset) = -1;
+    }
+}
+
+int bench_row_ok(const bench_row *r)
+{
+    return strcmp(r->status, "ok") == 0 && r->cell_updates_per_s > 0.0 &&
+           isfinite(r->cell_updates_per_s);
+}
+
+double bench_cell_updates(size_t nz, size_t ny, size_t nx, long steps)
+{
+    if (nz < 3 || ny < 3 || nx < 3 || steps < 0)
+        return 0.0;
+    return (double)(nz - 2) * (double)(ny - 2) * (double)(nx - 2) * (double)steps;
+}
+
+void bench_row_set_times(bench_row *r, double h2d_s, double compute_s, double d2h_s,
+                         double bytes_per_cell)
+{
+    double updates = bench_cell_updates((size_t)r->nz, (size_t)r->ny, (size_t)r->nx, r->timesteps);
+    r->h2d_s = h2d_s;
+    r->compute_s = compute_s;
+    r->d2h_s = d2h_s;
+    r->total_s = h2d_s + compute_s + d2h_s;
+    r->cell_updates_per_s = compute_s > 0 && updates > 0 ? updates / compute_s : NAN;
+    r->effective_gbps = r->cell_updates_per_s * bytes_per_cell / 1e9;
+    r->roofline_fraction = r->effective_gbps / r->copy_gbps;
+}
+
+void bench_csv_clean(char *t)
+{
+    for (; *t; t++) {
+        if (*t == ',')
+            *t = ';';
+        else if (*t == '"' || *t == '\n' || *t == '\r')
+            *t = ' ';
+    }
+}

@@ -1,0 +1,122 @@
+/* timings.csv (results/SCHEMA.md, schema version 1) as code: the one row type, the column
+ * table that the header, the writer and the reader all come from, and the rate formulas.
+ * Below the measuring engine and every reader (run summary, compare, gate, plots). */
+#ifndef BENCH_TIMINGS_H
+#define BENCH_TIMINGS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "variant.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BENCH_CSV_SCHEMA_VERSION 1
+
+typedef enum bench_provenance {
+    BENCH_MEASURED = 0,
+    BENCH_PUBLISHED = 1,
+    BENCH_PROJECTED = 2
+} bench_provenance;
+
+/* One repetition (or one skipped/failed point). An absent number is NAN, an absent integer
+ * (rep of a skipped point) is -1; both are written as empty fields. Text fields are written
+ * as they are; bench_csv_clean makes text fit a field. */
+typedef struct bench_row {
+    bench_provenance provenance;
+    char run_id[128], machine[128], variant[64], device[8], scheme[16], grid_source[16];
+    char tuning[128], host_memory[16], status[512], source[512];
+    double k, land_fraction;
+    long nz, ny, nx, threads, timesteps, rep;
+    double h2d_s, compute_s, d2h_s, total_s, cell_updates_per_s, effective_gbps, copy_gbps,
+        roofline_fraction, max_abs_err;
+} bench_row;
+
+typedef enum bench_column_kind {
+    BENCH_COL_VERSION, /* schema_version: written as BENCH_CSV_SCHEMA_VERSION, read and checked */
+    BENCH_COL_INT,
+    BENCH_COL_REAL,
+    BENCH_COL_TEXT,
+    BENCH_COL_PROV
+} bench_column_kind;
+
+/* A column: its header name, kind, where it lives in bench_row (offset, and for text the
+ * field's capacity), whether a by-name reader needs it, and its value when a file lacks it. */
+typedef struct bench_column {
+    const char *name;
+    bench_column_kind kind;
+    size_t offset, cap;
+    int required;
+    const char *fallback;
+} bench_column;
+
+/* The schema's columns in file order (schema_version first; it is not a field of bench_row). */
+const bench_column *bench_columns(size_t *count);
+
+/* Writes the header line (the columns' names, comma-separated) and its newline. */
+int bench_csv_header_write(FILE *f);
+
+const char *bench_provenance_name(bench_provenance p);
+
+/* A row with every number absent (NAN / -1), provenance measured, text empty. */
+void bench_row_init(bench_row *r);
+
+/* status "ok" and a finite rate > 0: a repetition that counts. */
+int bench_row_ok(const bench_row *r);
+
+/* Interior cell updates of `steps` timesteps: (nz-2)(ny-2)(nx-2) * steps, the count every
+ * rate in stencilbench uses (NaN cells included: every variant visits them). */
+double bench_cell_updates(size_t nz, size_t ny, size_t nx, long steps);
+
+/* Fills a row's timings and the figures derived from them: total_s, cell_updates_per_s,
+ * effective_gbps (bytes_per_cell per update) and roofline_fraction (of r->copy_gbps). */
+void bench_row_set_times(bench_row *r, double h2d_s, double compute_s, double d2h_s,
+                         double bytes_per_cell);
+
+/* Replaces commas, quotes and line breaks in text with ';' or spaces so it fits a field. */
+void bench_csv_clean(char *text);
+
+/* Opens path for appending rows. A new or empty file gets the header; an existing one must
+ * start with it (STENCIL_ERR_IO otherwise), and a last line cut short by a crash is removed. */
+stencil_status bench_csv_open(const char *path, FILE **out, stencil_error *err);
+
+/* Writes one row and flushes it. */
+stencil_status bench_csv_write(FILE *f, const bench_row *row, stencil_error *err);
+
+/* Rows read from one or more files. */
+typedef struct bench_timings {
+    bench_row *rows;
+    size_t count, capacity;
+    char path[1024]; /* the first path read */
+} bench_timings;
+
+typedef enum bench_read_mode {
+    /* Columns found by name, in any order, extra ones ignored; optional columns take their
+     * fallback, a missing rate is derived from compute_s. For compare, the gate, plots. */
+    BENCH_READ_BY_NAME = 0,
+    /* The file must carry this schema's whole header (it is appended to: --resume), and a
+     * last line without its newline (a write cut short) is left out. */
+    BENCH_READ_STRICT = 1
+} bench_read_mode;
+
+/* Reads PATH, a timings.csv or a folder holding one, appending its rows to t (zeroed by the
+ * caller, or holding rows already: files pool). Every line is checked: its field count, each
+ * number (integers must be integers, no inf or nan), text within its field's capacity,
+ * schema_version 1, nz, ny, nx >= 1. Returns STENCIL_ERR_IO (cannot read), STENCIL_ERR_ARG
+ * (not schema v1: the message names the file, line and column), STENCIL_ERR_NOMEM. */
+stencil_status bench_timings_read(const char *path, bench_read_mode mode, bench_timings *t,
+                                  stencil_error *err);
+
+void bench_timings_free(bench_timings *t);
+
+/* Splits one CSV line in place (RFC 4180 quotes accepted) into at most max fields; returns
+ * the number of fields. The line's end of line is removed. */
+int bench_csv_split(char *line, char **fields, int max);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
