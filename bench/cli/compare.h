@@ -1,0 +1,32 @@
+/* stencilbench compare's three modes, one file each: cmd_compare.c (options and --project,
+ * the projected references of analysis/project.c), compare_reference.c (a run against
+ * references: tables, verdicts in words, a chart) and compare_gate.c (the regression gate). */
+#ifndef BENCH_COMPARE_CLI_H
+#define BENCH_COMPARE_CLI_H
+
+#include <stddef.h>
+
+#include "analysis/compare.h"
+#include "analysis/gate.h"
+
+/* A run or reference as read: its rows, points and best points, and a name for tables. */
+typedef struct compare_side {
+    bench_timings t;
+    bench_results pts;
+    bench_best best;
+    char name[1100], label[128];
+} compare_side;
+
+/* Reads a run or reference; allow_empty accepts a file with a header and no rows. */
+stencil_status compare_side_load(const char *path, compare_side *s, int allow_empty, stencil_error *err);
+void compare_side_free(compare_side *s);
+
+/* A rate for tables ("-" when not finite), in buf. */
+const char *compare_rate_text(double r, char *buf, size_t cap);
+
+/* The modes; each returns the exit status. */
+int bench_compare_gate(const char *base_path, const char *new_path, const bench_gate_options *opt);
+int bench_compare_reference(const char *run_path, const char *ref_path, const char *chart_path,
+                            int no_chart, int allow_nearest);
+
+#endif
