@@ -60,6 +60,8 @@ sed 's/^1,/2,/' "$tmp/base/timings.csv" | sed '1s/^2,/1,/' >"$tmp/v2.csv"
 expect 2 "this stencilbench reads version 1" -- compare "$tmp/base" "$tmp/v2.csv" --gate
 head -1 "$tmp/base/timings.csv" >"$tmp/empty.csv"
 expect 2 "no rows after the header" -- compare "$tmp/base" "$tmp/empty.csv" --gate
+sed '2s/,34,66,66,/,inf,66,66,/' "$tmp/base/timings.csv" >"$tmp/inf.csv"
+expect 2 "line 2: column 'nz': want a whole number" -- compare "$tmp/base" "$tmp/inf.csv" --gate
 expect 2 "want two arguments" -- compare "$tmp/base" --gate
 expect 2 "--threshold abc: expected a number" -- compare "$tmp/base" "$tmp/same" --gate --threshold abc
 
@@ -83,6 +85,18 @@ if command -v gnuplot >/dev/null; then
 else
     echo "skipped: the chart (no gnuplot)"
 fi
+
+# scale: 60,000 rows (6,000 points of 10 repetitions) a side, every point matched (issue 18:
+# this took minutes when points were grouped and matched pair by pair)
+for side in big_a big_b; do
+    awk -v s="$side" 'BEGIN {
+        print "schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source"
+        for (g = 0; g < 6000; g++)
+            for (r = 0; r < 10; r++)
+                printf "1,%s,measured,me,openmp,cpu,course,0.1,%d,%d,12,synthetic,0.5,2,default,none,10,%d,,0.001,,0.001,%.9g,8,16,0.5,0,ok,\n", s, 10 + g, 10 + g % 7, r, 1e9 * (1 + 0.001 * ((r * 7 + g + length(s)) % 11))
+    }' >"$tmp/$side.csv"
+done
+expect 0 "6000 points: 0 SLOWER, 0 FASTER, 6000 SAME, 0 UNSURE" -- compare "$tmp/big_a.csv" "$tmp/big_b.csv" --gate
 
 echo "test_compare_cli: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -213,9 +213,15 @@ static void grouping(check_ctx *c)
                      st.max == p->stat[BENCH_M_RATE].max && st.q1 <= st.median && st.median <= st.q3,
               "point %zu statistics", j);
         CHECK(c, p->nruns == 3, "point %zu: %zu runs", j, p->nruns);
+        CHECK(c, bench_results_find(&pts, &rows[N - 1 - j]) < pts.count &&
+                     bench_result_same(pts.p[bench_results_find(&pts, &rows[N - 1 - j])].row, &rows[N - 1 - j]) &&
+                     bench_results_find(&pts, p->row) == j, "find point %zu", j);
         seen += n + failed;
     }
     CHECK(c, seen == N, "every row in one point: %zu", seen);
+    bench_row other = rows[0];
+    other.nz = 99;
+    CHECK(c, bench_results_find(&pts, &other) == (size_t)-1, "a point not there");
     /* quartiles as numpy's default: 1..5 -> 2, 3, 4; 1..4 -> 1.75, 2.5, 3.25 */
     double a[] = {5, 1, 4, 2, 3}, b[] = {4, 3, 2, 1};
     bench_stats sa, sb;

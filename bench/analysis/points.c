@@ -74,6 +74,7 @@ static double metric(const bench_row *r, bench_metric m)
 typedef struct group {
     size_t first;  /* index of the point's first row */
     size_t begin, end; /* its rows in the sorted items */
+    size_t key_rank;   /* its place in key order */
 } group;
 
 static int group_by_first(const void *a, const void *b)
@@ -142,14 +143,25 @@ stencil_status bench_results_build(const bench_row *rows, size_t count, bench_re
         size_t b = a + 1;
         while (b < count && key_cmp(it[a].r, it[b].r) == 0)
             b++;
-        g[ng++] = (group){it[a].i, a, b};
+        g[ng++] = (group){it[a].i, a, b, 0};
         a = b;
     }
+    for (size_t j = 0; j < ng; j++)
+        g[j].key_rank = j;
     qsort(g, ng, sizeof *g, group_by_first);
+    out->by_key = malloc(n1 * sizeof *out->by_key);
+    if (!out->by_key) {
+        free(it);
+        free(g);
+        free(tmp);
+        bench_results_free(out);
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory grouping %zu rows", count);
+    }
     double *store = out->store;
     for (size_t j = 0; j < ng; j++) {
         bench_result *p = &out->p[out->count++];
         p->row = &rows[g[j].first];
+        out->by_key[g[j].key_rank] = j;
         summarise(p, it, &g[j], tmp, &store);
     }
     free(it);
@@ -158,8 +170,25 @@ stencil_status bench_results_build(const bench_row *rows, size_t count, bench_re
     return STENCIL_OK;
 }
 
+size_t bench_results_find(const bench_results *pts, const bench_row *key)
+{
+    size_t lo = 0, hi = pts->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int d = key_cmp(pts->p[pts->by_key[mid]].row, key);
+        if (d == 0)
+            return pts->by_key[mid];
+        if (d < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (size_t)-1;
+}
+
 void bench_results_free(bench_results *pts)
 {
+    free(pts->by_key);
     free(pts->p);
     free(pts->store);
     memset(pts, 0, sizeof *pts);

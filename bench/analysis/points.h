@@ -36,6 +36,7 @@ typedef struct bench_results {
     bench_result *p;
     size_t count;
     double *store; /* backs every point's rates and run medians */
+    size_t *by_key; /* the points' indices sorted by their key fields (bench_results_find) */
 } bench_results;
 
 /* Groups count rows into points, in order of first appearance (O(n log n)). The points
@@ -43,6 +44,9 @@ typedef struct bench_results {
 stencil_status bench_results_build(const bench_row *rows, size_t count, bench_results *out,
                                   stencil_error *err);
 void bench_results_free(bench_results *pts);
+
+/* The index of the point whose key fields are key's, or (size_t)-1 (O(log n)). */
+size_t bench_results_find(const bench_results *pts, const bench_row *key);
 
 /* 1 when a and b belong to the same point (every key field equal). */
 int bench_result_same(const bench_row *a, const bench_row *b);

@@ -35,17 +35,15 @@ int bench_compare_gate(const char *base_path, const char *new_path, const bench_
     }
     printf("regression gate: base %s, new %s\n", base_path, new_path);
     printf("two-sided Mann-Whitney U on each point's repetitions (rates), alpha %g, threshold %g %%;\n"
-           "p: repetitions' p (~: normal approximation), /runs' p where 4+ runs a compare_side pool\n\n",
+           "p: repetitions' p (~: normal approximation), /runs' p where 4+ runs a side pool\n\n",
            opt->alpha, opt->threshold * 100.0);
     printf("%-44s %10s %10s %8s %7s %15s  %s\n", "point", "base/s", "new/s", "new/base", "reps",
            "p", "verdict");
     int status = BENCH_EXIT_OK;
     for (size_t i = 0; i < nb; i++) {
         const bench_result *b = &base.pts.p[i];
-        size_t j = 0;
-        while (j < nf && !bench_result_same(b->row, fresh.pts.p[j].row))
-            j++;
-        if (j == nf)
+        size_t j = bench_results_find(&fresh.pts, b->row);
+        if (j == (size_t)-1)
             continue;
         matched_new[j] = 1;
         const bench_result *f = &fresh.pts.p[j];
