@@ -75,10 +75,11 @@ int main(void)
     close(fd);
     unlink(path);
     FILE *csv;
+    int version;
     stencil_error err = {{0}};
-    CHECK(&t, bench_csv_open(path, &csv, &err) == STENCIL_OK, "%s", err.msg);
+    CHECK(&t, bench_csv_open(path, &csv, &version, &err) == STENCIL_OK, "%s", err.msg);
     volatile sig_atomic_t stop = 0;
-    bench_csv_reporter writer = {csv, 0};
+    bench_csv_reporter writer = {csv, version, 0};
     bench_reporter rep = {bench_csv_report, &writer};
     bench_study s = {.plan = &plan, .probes = &probes, .reporters = &rep, .nreporters = 1,
                      .run_id = "test-run", .machine = "host", .stop = &stop};
@@ -112,8 +113,8 @@ int main(void)
 
     /* The stop flag, set before the study, runs nothing. */
     stop = 1;
-    CHECK(&t, bench_csv_open(path, &csv, &err) == STENCIL_OK, "%s", err.msg);
-    writer = (bench_csv_reporter){csv, 0};
+    CHECK(&t, bench_csv_open(path, &csv, &version, &err) == STENCIL_OK, "%s", err.msg);
+    writer = (bench_csv_reporter){csv, version, 0};
     bench_study s2 = {.plan = &plan, .probes = &probes, .reporters = &rep, .nreporters = 1,
                       .run_id = "test-run", .machine = "host", .stop = &stop};
     CHECK(&t, bench_study_run(&s2, &err) == STENCIL_OK && s2.interrupted && writer.rows == 0,

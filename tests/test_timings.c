@@ -41,9 +41,10 @@ static void round_trip(check_ctx *c, const char *path)
     char out[] = "/tmp/stencil_timings_XXXXXX";
     int fd = mkstemp(out);
     FILE *f = fdopen(fd, "w");
-    bench_csv_header_write(f);
+    int version = t.count ? t.rows[0].schema_version : BENCH_CSV_SCHEMA_VERSION;
+    bench_csv_header_write(f, version);
     for (size_t i = 0; i < t.count; i++)
-        bench_csv_write(f, &t.rows[i], &err);
+        bench_csv_write(f, version, &t.rows[i], &err);
     fclose(f);
     size_t la = 0, lb = 0;
     char *a = slurp(path, &la), *b = slurp(out, &lb);
@@ -115,6 +116,8 @@ static void reader_checks(check_ctx *c)
     bench_timings t = {0};
     stencil_error err = {{0}};
     snprintf(text, sizeof text, "%s%s\n", header, good);
+    CHECK(c, bench_csv_header_version(header) == 1 && bench_csv_header_version("schema_version,run_id\n") == 0,
+          "header versions");
     CHECK(c, read_text(text, BENCH_READ_STRICT, &t, &err) == STENCIL_OK && t.count == 1 &&
                  t.rows[0].nz == 10 && t.rows[0].threads == 2 && bench_row_ok(&t.rows[0]) &&
                  isnan(t.rows[0].h2d_s),

@@ -130,7 +130,7 @@ static void write_row(FILE *f, const out_row *o)
     r.copy_gbps = o->copy_gbps;
     r.roofline_fraction = o->roofline;
     stencil_error ignored;
-    bench_csv_write(f, &r, &ignored);
+    bench_csv_write(f, BENCH_CSV_SCHEMA_VERSION, &r, &ignored);
 }
 
 typedef struct measured {
@@ -302,7 +302,7 @@ static stencil_status write_course_h100nvl(const char *root, const char *sources
         fclose(in);
         return STENCIL_ERR_IO;
     }
-    bench_csv_header_write(out);
+    bench_csv_header_write(out, BENCH_CSV_SCHEMA_VERSION);
     char *line = NULL, *f[8];
     size_t cap = 0, rows = 0;
     int header = 1;
@@ -364,7 +364,7 @@ static stencil_status write_target(const char *root, const target *tg, const spe
     FILE *out = open_out(root, tg->folder, "timings.csv", err);
     if (!out)
         return STENCIL_ERR_IO;
-    bench_csv_header_write(out);
+    bench_csv_header_write(out, BENCH_CSV_SCHEMA_VERSION);
     size_t projected = 0, skipped = 0, published = 0;
     for (size_t b = 0; from && b < from->best.count; b++) {
         const bench_result *p = &from->pts.p[from->best.idx[b]];

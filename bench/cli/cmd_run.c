@@ -226,6 +226,7 @@ int bench_cmd_run(int argc, char **argv)
     memset(plan, 0, sizeof *plan);
     int status = BENCH_EXIT_USAGE;
     FILE *csv = NULL;
+    int csv_version = BENCH_CSV_SCHEMA_VERSION;
     int *first_rep = NULL;
     bench_timings done_rows = {0};
     cJSON *cfg_json = NULL;
@@ -313,7 +314,7 @@ int bench_cmd_run(int argc, char **argv)
         goto done;
     }
     if (o.resume) {
-        if (bench_csv_open(path, &csv, &err) != STENCIL_OK ||
+        if (bench_csv_open(path, &csv, &csv_version, &err) != STENCIL_OK ||
             bench_timings_read(path, BENCH_READ_STRICT, &done_rows, &err) != STENCIL_OK) {
             fprintf(stderr, "stencilbench: --resume: %s\n", err.msg);
             goto done;
@@ -333,7 +334,7 @@ int bench_cmd_run(int argc, char **argv)
             goto done;
         }
         snprintf(path, sizeof path, "%s/timings.csv", dir);
-        if (bench_csv_open(path, &csv, &err) != STENCIL_OK) {
+        if (bench_csv_open(path, &csv, &csv_version, &err) != STENCIL_OK) {
             fprintf(stderr, "stencilbench: %s\n", err.msg);
             goto done;
         }
@@ -377,7 +378,7 @@ int bench_cmd_run(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_sa);
     bench_console console = {stdout, stderr, o.quiet, isatty(STDERR_FILENO)};
-    bench_csv_reporter writer = {csv, 0};
+    bench_csv_reporter writer = {csv, csv_version, 0};
     const bench_reporter reporters[] = {{bench_csv_report, &writer},
                                         {bench_console_report, &console}};
     bench_study study = {.plan = plan, .probes = probes, .reporters = reporters, .nreporters = 2,

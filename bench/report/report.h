@@ -18,6 +18,7 @@ stencil_status bench_console_report(void *console, const bench_event *ev, stenci
 /* timings.csv: every row an event carries, written and flushed as it comes. */
 typedef struct bench_csv_reporter {
     FILE *f;
+    int version; /* the file's schema version (bench_csv_open) */
     size_t rows;
 } bench_csv_reporter;
 stencil_status bench_csv_report(void *csv_reporter, const bench_event *ev, stencil_error *err);

@@ -7,7 +7,10 @@
 
 #include "timings/timings.h"
 
-enum { MAX_FIELDS = 64, MAX_COLUMNS = 32 };
+enum { MAX_FIELDS = 64, MAX_COLUMNS = 64 };
+
+#define BENCH_STR2(x) #x
+#define BENCH_STR(x) BENCH_STR2(x)
 
 int bench_csv_split(char *line, char **fields, int max)
 {
@@ -57,6 +60,8 @@ typedef struct reader {
     int at[MAX_COLUMNS]; /* the file's field index of each schema column, -1 when absent */
     int nfields;         /* fields per line (the header's) */
     int has_rep;
+    int version;      /* the first row's schema_version */
+    size_t first_row; /* t->count before this file */
 } reader;
 
 static stencil_status bad(const reader *rd, long line, stencil_error *err, const char *what,
@@ -70,6 +75,10 @@ static stencil_status bad(const reader *rd, long line, stencil_error *err, const
 static stencil_status read_header(reader *rd, char *line, stencil_error *err)
 {
     char *names[MAX_FIELDS];
+    if (rd->mode == BENCH_READ_STRICT && bench_csv_header_version(line) == 0)
+        return stencil_fail(err, STENCIL_ERR_ARG,
+                            "%.300s:1: not a timings.csv header (versions 1 to %d, results/SCHEMA.md)",
+                            rd->path, BENCH_CSV_SCHEMA_VERSION);
     rd->nfields = bench_csv_split(line, names, MAX_FIELDS);
     rd->cols = bench_columns(&rd->ncols);
     for (size_t i = 0; i < rd->ncols; i++) {
@@ -77,22 +86,13 @@ static stencil_status read_header(reader *rd, char *line, stencil_error *err)
         for (int j = 0; j < rd->nfields; j++)
             if (strcmp(names[j], rd->cols[i].name) == 0)
                 rd->at[i] = j;
-        int need = rd->mode == BENCH_READ_STRICT ? (int)i != rd->at[i] : rd->cols[i].required;
-        if (rd->at[i] < 0 && strcmp(rd->cols[i].name, "cell_updates_per_s") == 0)
-            continue; /* checked below: derived from compute_s */
-        if (need && rd->mode == BENCH_READ_STRICT)
-            return stencil_fail(err, STENCIL_ERR_ARG,
-                                "%.300s:1: not the timings.csv v%d header (results/SCHEMA.md)",
-                                rd->path, BENCH_CSV_SCHEMA_VERSION);
-        if (need && rd->at[i] < 0)
+        if (rd->at[i] < 0 && rd->cols[i].required &&
+            strcmp(rd->cols[i].name, "cell_updates_per_s") != 0) /* else derived: below */
             return stencil_fail(err, STENCIL_ERR_ARG,
                                 "%.300s: line 1: the header has no '%s' column; is this a "
                                 "stencilbench timings.csv (results/SCHEMA.md)?",
                                 rd->path, rd->cols[i].name);
     }
-    if (rd->mode == BENCH_READ_STRICT && rd->nfields != (int)rd->ncols)
-        return stencil_fail(err, STENCIL_ERR_ARG, "%.300s:1: not the timings.csv v%d header",
-                            rd->path, BENCH_CSV_SCHEMA_VERSION);
     int rate = -1, compute = -1;
     for (size_t i = 0; i < rd->ncols; i++) {
         if (strcmp(rd->cols[i].name, "rep") == 0)
@@ -116,8 +116,13 @@ static int parse_field(const bench_column *c, const char *text, bench_row *r)
     char *at = (char *)r + c->offset, *end;
     errno = 0;
     switch (c->kind) {
-    case BENCH_COL_VERSION:
-        return strcmp(text, "1") == 0;
+    case BENCH_COL_VERSION: {
+        long v = strtol(text, &end, 10);
+        if (*end || !*text || v < 1 || v > BENCH_CSV_SCHEMA_VERSION)
+            return 0;
+        *(int *)at = (int)v;
+        return 1;
+    }
     case BENCH_COL_INT: {
         if (!*text) {
             *(long *)at = -1;
@@ -160,7 +165,9 @@ static const char *expect(const bench_column *c)
 {
     switch (c->kind) {
     case BENCH_COL_VERSION:
-        return "schema_version must be 1 (this stencilbench reads version 1):";
+        return BENCH_CSV_SCHEMA_VERSION == 1
+                   ? "this stencilbench reads version 1, not"
+                   : "this stencilbench reads versions 1 to " BENCH_STR(BENCH_CSV_SCHEMA_VERSION) ", not";
     case BENCH_COL_INT:
         return c->required ? "want a whole number >= 0, not" : "want a whole number >= 0 or empty, not";
     case BENCH_COL_REAL:
@@ -172,7 +179,7 @@ static const char *expect(const bench_column *c)
     }
 }
 
-static stencil_status parse_line(const reader *rd, char *line, long lineno, size_t index,
+static stencil_status parse_line(reader *rd, char *line, long lineno, size_t index,
                                  bench_row *r, stencil_error *err)
 {
     char *f[MAX_FIELDS];
@@ -191,6 +198,10 @@ static stencil_status parse_line(const reader *rd, char *line, long lineno, size
     }
     if (r->nz < 1 || r->ny < 1 || r->nx < 1)
         return bad(rd, lineno, err, "nz, ny and nx must be 1 or more", NULL, NULL);
+    if (index > rd->first_row && r->schema_version != rd->version)
+        return bad(rd, lineno, err, "differs from the file's first row:", "schema_version", NULL);
+    if (index == rd->first_row)
+        rd->version = r->schema_version;
     if (strcmp(r->device, "cpu") != 0 && strcmp(r->device, "gpu") != 0)
         return bad(rd, lineno, err, "want cpu or gpu, not", "device", r->device);
     if (!rd->has_rep) /* no rep column: the row's index */
@@ -254,8 +265,8 @@ stencil_status bench_timings_read(const char *path, bench_read_mode mode, bench_
                             file, strerror(errno));
     if (!t->path[0])
         snprintf(t->path, sizeof t->path, "%s", path);
-    reader rd = {.path = file, .mode = mode};
     size_t before = t->count;
+    reader rd = {.path = file, .mode = mode, .first_row = before};
     stencil_status st = read_file(fp, &rd, t, err);
     fclose(fp);
     if (st != STENCIL_OK)

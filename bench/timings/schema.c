@@ -4,15 +4,16 @@
 
 #include "timings/timings.h"
 
-#define INT_COL(n, req, fb) {#n, BENCH_COL_INT, offsetof(bench_row, n), 0, req, fb}
-#define REAL_COL(n) {#n, BENCH_COL_REAL, offsetof(bench_row, n), 0, 0, ""}
-#define TEXT_COL(n, req, fb) {#n, BENCH_COL_TEXT, offsetof(bench_row, n), sizeof(((bench_row *)0)->n), req, fb}
+#define INT_COL(n, req, fb) {#n, BENCH_COL_INT, offsetof(bench_row, n), 0, req, fb, 1}
+#define REAL_COL(n) {#n, BENCH_COL_REAL, offsetof(bench_row, n), 0, 0, "", 1}
+#define TEXT_COL(n, req, fb) {#n, BENCH_COL_TEXT, offsetof(bench_row, n), sizeof(((bench_row *)0)->n), req, fb, 1}
 
-/* The order is the file's order: results/SCHEMA.md lists the same columns (tests check). */
+/* The order is the file's order: results/SCHEMA.md lists the same columns (tests check). A
+ * column a later version adds carries that version (since); the macros' columns are v1's. */
 static const bench_column columns[] = {
-    {"schema_version", BENCH_COL_VERSION, 0, 0, 1, ""},
+    {"schema_version", BENCH_COL_VERSION, offsetof(bench_row, schema_version), 0, 1, "", 1},
     TEXT_COL(run_id, 0, ""),
-    {"provenance", BENCH_COL_PROV, offsetof(bench_row, provenance), 0, 0, "measured"},
+    {"provenance", BENCH_COL_PROV, offsetof(bench_row, provenance), 0, 0, "measured", 1},
     TEXT_COL(machine, 0, ""),
     TEXT_COL(variant, 1, ""),
     TEXT_COL(device, 0, "cpu"),
@@ -55,6 +56,7 @@ const char *bench_provenance_name(bench_provenance p)
 void bench_row_init(bench_row *r)
 {
     memset(r, 0, sizeof *r);
+    r->schema_version = BENCH_CSV_SCHEMA_VERSION;
     for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
         const bench_column *c = &columns[i];
         if (c->kind == BENCH_COL_REAL)
@@ -98,4 +100,24 @@ void bench_csv_clean(char *t)
         else if (*t == '"' || *t == '\n' || *t == '\r')
             *t = ' ';
     }
+}
+
+int bench_csv_header_version(const char *line)
+{
+    size_t n;
+    const bench_column *c = bench_columns(&n);
+    for (int v = BENCH_CSV_SCHEMA_VERSION; v >= 1; v--) {
+        size_t at = 0, i = 0;
+        for (; i < n; i++) {
+            size_t len = strlen(c[i].name);
+            if (c[i].since > v)
+                continue;
+            if ((i && line[at++] != ',') || strncmp(line + at, c[i].name, len) != 0)
+                break;
+            at += len;
+        }
+        if (i == n && (line[at] == '\0' || line[at] == '\n' || (line[at] == '\r' && line[at + 1] == '\n')))
+            return v;
+    }
+    return 0;
 }

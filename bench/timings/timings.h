@@ -13,6 +13,8 @@
 extern "C" {
 #endif
 
+/* The version this build writes to new files; it reads every version from 1 to it, and appends
+ * to a file (--resume) in that file's version. */
 #define BENCH_CSV_SCHEMA_VERSION 1
 
 typedef enum bench_provenance {
@@ -25,6 +27,7 @@ typedef enum bench_provenance {
  * (rep of a skipped point) is -1; both are written as empty fields. Text fields are written
  * as they are; bench_csv_clean makes text fit a field. */
 typedef struct bench_row {
+    int schema_version; /* the version of the file it was read from (BENCH_COL_VERSION) */
     bench_provenance provenance;
     char run_id[128], machine[128], variant[64], device[8], scheme[16], grid_source[16];
     char tuning[128], host_memory[16], status[512], source[512];
@@ -35,7 +38,7 @@ typedef struct bench_row {
 } bench_row;
 
 typedef enum bench_column_kind {
-    BENCH_COL_VERSION, /* schema_version: written as BENCH_CSV_SCHEMA_VERSION, read and checked */
+    BENCH_COL_VERSION, /* schema_version: written as the file's version, read and checked */
     BENCH_COL_INT,
     BENCH_COL_REAL,
     BENCH_COL_TEXT,
@@ -43,20 +46,26 @@ typedef enum bench_column_kind {
 } bench_column_kind;
 
 /* A column: its header name, kind, where it lives in bench_row (offset, and for text the
- * field's capacity), whether a by-name reader needs it, and its value when a file lacks it. */
+ * field's capacity), whether a by-name reader needs it, its value when a file lacks it, and
+ * the schema version that added it (a file of version v has the columns with since <= v, in
+ * table order). */
 typedef struct bench_column {
     const char *name;
     bench_column_kind kind;
     size_t offset, cap;
     int required;
     const char *fallback;
+    int since;
 } bench_column;
 
-/* The schema's columns in file order (schema_version first; it is not a field of bench_row). */
+/* The schema's columns in file order, every version's. */
 const bench_column *bench_columns(size_t *count);
 
-/* Writes the header line (the columns' names, comma-separated) and its newline. */
-int bench_csv_header_write(FILE *f);
+/* The schema version whose header line is (with or without its newline), or 0. */
+int bench_csv_header_version(const char *line);
+
+/* Writes the header line of a version (its columns' names, comma-separated) and a newline. */
+int bench_csv_header_write(FILE *f, int version);
 
 const char *bench_provenance_name(bench_provenance p);
 
@@ -78,12 +87,14 @@ void bench_row_set_times(bench_row *r, double h2d_s, double compute_s, double d2
 /* Replaces commas, quotes and line breaks in text with ';' or spaces so it fits a field. */
 void bench_csv_clean(char *text);
 
-/* Opens path for appending rows. A new or empty file gets the header; an existing one must
- * start with it (STENCIL_ERR_IO otherwise), and a last line cut short by a crash is removed. */
-stencil_status bench_csv_open(const char *path, FILE **out, stencil_error *err);
+/* Opens path for appending rows. A new or empty file gets the header of
+ * BENCH_CSV_SCHEMA_VERSION; an existing one must start with the header of a version this build
+ * reads (STENCIL_ERR_IO otherwise), and a last line cut short by a crash is removed. *version
+ * gets the version to write rows in. */
+stencil_status bench_csv_open(const char *path, FILE **out, int *version, stencil_error *err);
 
-/* Writes one row and flushes it. */
-stencil_status bench_csv_write(FILE *f, const bench_row *row, stencil_error *err);
+/* Writes one row with the columns of a version, and flushes it. */
+stencil_status bench_csv_write(FILE *f, int version, const bench_row *row, stencil_error *err);
 
 /* Rows read from one or more files. */
 typedef struct bench_timings {
@@ -96,15 +107,15 @@ typedef enum bench_read_mode {
     /* Columns found by name, in any order, extra ones ignored; optional columns take their
      * fallback, a missing rate is derived from compute_s. For compare, the gate, plots. */
     BENCH_READ_BY_NAME = 0,
-    /* The file must carry this schema's whole header (it is appended to: --resume), and a
-     * last line without its newline (a write cut short) is left out. */
+    /* The file must carry the whole header of one version (it is appended to: --resume), and
+     * a last line without its newline (a write cut short) is left out. */
     BENCH_READ_STRICT = 1
 } bench_read_mode;
 
 /* Reads PATH, a timings.csv or a folder holding one, appending its rows to t (zeroed by the
  * caller, or holding rows already: files pool). Every line is checked: its field count, each
  * number (integers must be integers, no inf or nan), text within its field's capacity,
- * schema_version 1, nz, ny, nx >= 1. Returns STENCIL_ERR_IO (cannot read), STENCIL_ERR_ARG
+ * schema_version 1 to BENCH_CSV_SCHEMA_VERSION, the same on every line, nz, ny, nx >= 1. Returns STENCIL_ERR_IO (cannot read), STENCIL_ERR_ARG
  * (not schema v1: the message names the file, line and column), STENCIL_ERR_NOMEM. */
 stencil_status bench_timings_read(const char *path, bench_read_mode mode, bench_timings *t,
                                   stencil_error *err);

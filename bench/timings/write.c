@@ -8,22 +8,22 @@
 
 #include "timings/timings.h"
 
-int bench_csv_header_write(FILE *f)
+int bench_csv_header_write(FILE *f, int version)
 {
     size_t n;
     const bench_column *c = bench_columns(&n);
     for (size_t i = 0; i < n; i++)
-        if (fprintf(f, "%s%s", i ? "," : "", c[i].name) < 0)
+        if (c[i].since <= version && fprintf(f, "%s%s", i ? "," : "", c[i].name) < 0)
             return -1;
     return fputc('\n', f) == EOF ? -1 : 0;
 }
 
-static void write_field(FILE *f, const bench_row *r, const bench_column *c)
+static void write_field(FILE *f, int version, const bench_row *r, const bench_column *c)
 {
     const char *at = (const char *)r + c->offset;
     switch (c->kind) {
     case BENCH_COL_VERSION:
-        fprintf(f, "%d", BENCH_CSV_SCHEMA_VERSION);
+        fprintf(f, "%d", version);
         break;
     case BENCH_COL_INT:
         if (*(const long *)at >= 0)
@@ -44,14 +44,16 @@ static void write_field(FILE *f, const bench_row *r, const bench_column *c)
     }
 }
 
-stencil_status bench_csv_write(FILE *f, const bench_row *r, stencil_error *err)
+stencil_status bench_csv_write(FILE *f, int version, const bench_row *r, stencil_error *err)
 {
     size_t n;
     const bench_column *c = bench_columns(&n);
     for (size_t i = 0; i < n; i++) {
+        if (c[i].since > version)
+            continue;
         if (i)
             fputc(',', f);
-        write_field(f, r, &c[i]);
+        write_field(f, version, r, &c[i]);
     }
     fputc('\n', f);
     if (fflush(f) != 0 || ferror(f))
@@ -60,22 +62,9 @@ stencil_status bench_csv_write(FILE *f, const bench_row *r, stencil_error *err)
     return STENCIL_OK;
 }
 
-/* 1 when line (with or without its newline) is this schema's header. */
-static int is_header(const char *line)
+stencil_status bench_csv_open(const char *path, FILE **out, int *version, stencil_error *err)
 {
-    size_t n, at = 0;
-    const bench_column *c = bench_columns(&n);
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(c[i].name);
-        if ((i && line[at++] != ',') || strncmp(line + at, c[i].name, len) != 0)
-            return 0;
-        at += len;
-    }
-    return line[at] == '\0' || line[at] == '\n' || (line[at] == '\r' && line[at + 1] == '\n');
-}
-
-stencil_status bench_csv_open(const char *path, FILE **out, stencil_error *err)
-{
+    *version = BENCH_CSV_SCHEMA_VERSION;
     struct stat sb;
     int exists = stat(path, &sb) == 0 && sb.st_size > 0;
     if (exists) {
@@ -86,7 +75,7 @@ stencil_status bench_csv_open(const char *path, FILE **out, stencil_error *err)
         char *line = NULL;
         size_t cap = 0;
         ssize_t len = getline(&line, &cap, f);
-        int ok = len > 0 && line[len - 1] == '\n' && is_header(line);
+        int ok = len > 0 && line[len - 1] == '\n' && (*version = bench_csv_header_version(line)) > 0;
         long keep = 0;
         if (ok) {
             keep = ftell(f);
@@ -98,15 +87,15 @@ stencil_status bench_csv_open(const char *path, FILE **out, stencil_error *err)
         fclose(f);
         if (!ok)
             return stencil_fail(err, STENCIL_ERR_IO,
-                                "%s does not start with the timings.csv v%d header", path,
-                                BENCH_CSV_SCHEMA_VERSION);
+                                "%s does not start with a timings.csv header (versions 1 to %d)",
+                                path, BENCH_CSV_SCHEMA_VERSION);
         if (keep < sb.st_size && truncate(path, keep) != 0)
             return stencil_fail(err, STENCIL_ERR_IO, "cannot truncate %s: %s", path, strerror(errno));
     }
     FILE *f = fopen(path, "a");
     if (!f)
         return stencil_fail(err, STENCIL_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    if (!exists && (bench_csv_header_write(f) != 0 || fflush(f) != 0)) {
+    if (!exists && (bench_csv_header_write(f, *version) != 0 || fflush(f) != 0)) {
         fclose(f);
         return stencil_fail(err, STENCIL_ERR_IO, "cannot write %s: %s", path, strerror(errno));
     }
