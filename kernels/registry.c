@@ -1,5 +1,6 @@
 /* The registry: one explicit table. Adding a variant: its file in kernels/, one X(name) line
- * below, one line in CMakeLists.txt. CUDA variants are listed only when the build has CUDA.
+ * below, its name in STENCIL_CPU_VARIANTS or STENCIL_GPU_VARIANTS in kernels/CMakeLists.txt
+ * (ctest's test_variants_registry holds the two lists equal). CUDA variants are listed only when the build has CUDA.
  * The order is the order of `stencilbench list`; naive, the reference, comes first. */
 #include <string.h>
 
