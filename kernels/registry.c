@@ -44,3 +44,23 @@ const stencil_variant *stencil_variant_find(const char *name)
             return registry[i];
     return NULL;
 }
+
+const stencil_variant *stencil_variant_pick_fastest(const stencil_variant *const *variants, size_t n)
+{
+    const stencil_variant *best = NULL;
+    char why[256];
+    for (size_t i = 0; i < n; i++) {
+        const stencil_variant *v = variants[i];
+        if (!v->available(why, sizeof why))
+            continue;
+        int gpu = v->device == STENCIL_GPU, best_gpu = best && best->device == STENCIL_GPU;
+        if (!best || gpu > best_gpu || (gpu == best_gpu && v->speed_rank > best->speed_rank))
+            best = v;
+    }
+    return best;
+}
+
+const stencil_variant *stencil_variant_fastest(void)
+{
+    return stencil_variant_pick_fastest(registry, stencil_variant_count());
+}
