@@ -7,9 +7,9 @@
 extern "C" stencil_status stencil_cuda_fail(stencil_error *err, cudaError_t e, const char *file,
                                             int line, const char *expr)
 {
+    cudaGetLastError(); /* clear a non-sticky error so the next point can run */
     if (e == cudaErrorMemoryAllocation) {
         size_t free_b = 0, total_b = 0;
-        cudaGetLastError(); /* not sticky: clear it so the next point can run */
         cudaMemGetInfo(&free_b, &total_b);
         return stencil_fail(err, STENCIL_ERR_NOMEM,
                             "out of device memory (%.1f of %.1f GiB free): %s:%d: %s",
@@ -163,7 +163,7 @@ extern "C" stencil_status stencil_cuda_run(void *state, int steps, stencil_error
     while (steps > 0) {
         int n = steps < STENCIL_CUDA_GRAPH_STEPS ? steps : STENCIL_CUDA_GRAPH_STEPS;
         if (s->use_graph) {
-            cudaGraphExec_t exec;
+            cudaGraphExec_t exec = nullptr;
             stencil_status st = graph_for(s, n, &exec, err);
             if (st != STENCIL_OK)
                 return st;

@@ -1,5 +1,6 @@
-/* What the CUDA variants share (kernels/cuda_common.cu): device state, the one error-checking
- * macro, and the step loop (plain launches, or replays of a captured CUDA graph).
+/* What the CUDA variants share (kernels/cuda_common.cu): device state and the step loop
+ * (plain launches, or replays of a captured CUDA graph); errors are checked with
+ * STENCIL_CUDA_CHECK (cuda_check.cuh).
  *
  * State: two device buffers; upload copies the field host->device into one and device->device
  * into the other, so cells a kernel never writes (outer faces, NaN) are right in whichever is
@@ -11,16 +12,8 @@
 
 #include <cuda_runtime.h>
 
+#include "cuda_check.cuh"
 #include "variant.h"
-
-/* Checks one CUDA call: on failure returns from the calling function with STENCIL_ERR_NOMEM
- * (out of device memory) or STENCIL_ERR_DEVICE and "file:line: expression: CUDA's message". */
-#define STENCIL_CUDA_CHECK(err, expr)                                                      \
-    do {                                                                                   \
-        cudaError_t e_ = (expr);                                                           \
-        if (e_ != cudaSuccess)                                                             \
-            return stencil_cuda_fail((err), e_, __FILE__, __LINE__, #expr);                \
-    } while (0)
 
 enum { STENCIL_CUDA_GRAPHS = 4,       /* cached graphs per state */
        STENCIL_CUDA_GRAPH_STEPS = 100 /* most timesteps captured in one graph */ };
@@ -54,8 +47,6 @@ typedef struct stencil_cuda_state {
 extern "C" {
 #endif
 
-stencil_status stencil_cuda_fail(stencil_error *err, cudaError_t e, const char *file, int line,
-                                 const char *expr);
 int stencil_cuda_available(char *why, size_t why_len);
 /* Allocates the state and both device buffers; the variant then fills grid/block/launch. */
 stencil_status stencil_cuda_prepare(const stencil_problem *problem, stencil_cuda_launch launch,

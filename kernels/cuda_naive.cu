@@ -71,6 +71,7 @@ extern "C" const stencil_variant stencil_variant_cuda_naive = {
     .bytes_per_cell = 8.0,
     .tunings = "block_x,block_y,block_z,graph",
     .uses_threads = 0,
+    .speed_rank = 10, /* one thread per cell */
     .available = stencil_cuda_available,
     .prepare = cuda_naive_prepare,
     .upload = stencil_cuda_upload,

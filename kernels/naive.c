@@ -40,6 +40,7 @@ const stencil_variant stencil_variant_naive = {
     .bytes_per_cell = 8.0,
     .tunings = "",
     .uses_threads = 0,
+    .speed_rank = 10, /* the scalar reference */
     .available = stencil_cpu_available,
     .prepare = naive_prepare,
     .upload = stencil_cpu_upload,

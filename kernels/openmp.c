@@ -69,6 +69,7 @@ const stencil_variant stencil_variant_openmp = {
     .bytes_per_cell = 8.0,
     .tunings = "stream",
     .uses_threads = 1,
+    .speed_rank = 30, /* threaded and vectorised */
     .available = stencil_cpu_available,
     .prepare = openmp_prepare,
     .upload = stencil_cpu_upload,

@@ -62,6 +62,7 @@ const stencil_variant stencil_variant_openmp_counts = {
     .bytes_per_cell = 8.0,
     .tunings = "stream",
     .uses_threads = 1,
+    .speed_rank = 40, /* openmp with half the vector work */
     .available = stencil_cpu_available,
     .prepare = counts_prepare,
     .upload = stencil_counts_upload,

@@ -138,6 +138,7 @@ const stencil_variant stencil_variant_openmp_fused = {
     .bytes_per_cell = 8.0,
     .tunings = "tile_y,stream",
     .uses_threads = 1,
+    .speed_rank = 50, /* openmp_counts moving half the bytes */
     .available = stencil_cpu_available,
     .prepare = fused_prepare,
     .upload = stencil_counts_upload,

@@ -1,5 +1,6 @@
 /* The registry: one explicit table. Adding a variant: its file in kernels/, one X(name) line
- * below, one line in CMakeLists.txt. CUDA variants are listed only when the build has CUDA.
+ * below, its name in STENCIL_CPU_VARIANTS or STENCIL_GPU_VARIANTS in kernels/CMakeLists.txt
+ * (ctest's test_variants_registry holds the two lists equal). CUDA variants are listed only when the build has CUDA.
  * The order is the order of `stencilbench list`; naive, the reference, comes first. */
 #include <string.h>
 
@@ -42,4 +43,24 @@ const stencil_variant *stencil_variant_find(const char *name)
         if (strcmp(registry[i]->name, name) == 0)
             return registry[i];
     return NULL;
+}
+
+const stencil_variant *stencil_variant_pick_fastest(const stencil_variant *const *variants, size_t n)
+{
+    const stencil_variant *best = NULL;
+    char why[256];
+    for (size_t i = 0; i < n; i++) {
+        const stencil_variant *v = variants[i];
+        if (!v->available(why, sizeof why))
+            continue;
+        int gpu = v->device == STENCIL_GPU, best_gpu = best && best->device == STENCIL_GPU;
+        if (!best || gpu > best_gpu || (gpu == best_gpu && v->speed_rank > best->speed_rank))
+            best = v;
+    }
+    return best;
+}
+
+const stencil_variant *stencil_variant_fastest(void)
+{
+    return stencil_variant_pick_fastest(registry, stencil_variant_count());
 }

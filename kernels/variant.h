@@ -70,6 +70,11 @@ typedef struct stencil_variant {
     double bytes_per_cell;   /* model traffic per cell update: 8 (read T, write T') */
     const char *tunings;     /* comma-separated knob names it reads, "" for none */
     int uses_threads;        /* 1 when problem.threads changes what it does */
+    /* Expected speed among the variants of its device: higher is expected faster (by design
+     * and by the reference results in results/reference/). `model` runs, by default, the
+     * available variant of highest rank, GPU variants before CPU ones
+     * (stencil_variant_fastest); give a new variant a rank above the ones it beats. */
+    int speed_rank;
     /* Returns 1 when it can run here; otherwise 0 with the reason in why. */
     int (*available)(char *why, size_t why_len);
     stencil_status (*prepare)(const stencil_problem *problem, void **state, stencil_error *err);
@@ -83,6 +88,11 @@ typedef struct stencil_variant {
 size_t stencil_variant_count(void);
 const stencil_variant *stencil_variant_at(size_t i);
 const stencil_variant *stencil_variant_find(const char *name); /* NULL when unknown */
+/* The fastest variant that can run here: among those whose available() says yes, a GPU
+ * variant before a CPU one, then the highest speed_rank, then the first in the table; NULL
+ * when none can run. stencil_variant_pick_fastest does the same over any n variants. */
+const stencil_variant *stencil_variant_fastest(void);
+const stencil_variant *stencil_variant_pick_fastest(const stencil_variant *const *variants, size_t n);
 
 /* Checks a problem's shape, k and scheme; fills err and returns STENCIL_ERR_ARG if bad. */
 stencil_status stencil_problem_check(const stencil_problem *problem, stencil_error *err);

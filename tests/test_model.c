@@ -112,6 +112,31 @@ int main(int argc, char **argv)
         unlink(out);
     }
     CHECK(&c, tested >= 1, "no variant could run");
+
+    /* Without --variant, model runs the registry's fastest available variant: openmp_fused on
+     * a machine with no GPU (tests/test_registry checks the choice itself). */
+    const stencil_variant *fastest = stencil_variant_fastest();
+    snprintf(out, sizeof out, "%s/out_default.nc", dir);
+    snprintf(cmd, sizeof cmd, "'%s' model --input '%s' --output '%s' --steps 2 --threads 2", argv[1],
+             in, out);
+    FILE *p = popen(cmd, "r");
+    char line[512] = "", want_line[256];
+    if (p) {
+        if (!fgets(line, sizeof line, p))
+            line[0] = '\0';
+        char rest[512];
+        while (fgets(rest, sizeof rest, p))
+            ;
+        CHECK(&c, pclose(p) == 0, "%s failed", cmd);
+    }
+    CHECK(&c, fastest != NULL, "no fastest variant");
+    snprintf(want_line, sizeof want_line, "%s model completed in ", fastest ? fastest->name : "?");
+    CHECK(&c, strncmp(line, want_line, strlen(want_line)) == 0, "model without --variant printed '%s', "
+          "want it to start '%s'", line, want_line);
+    if (fastest && fastest->device == STENCIL_CPU)
+        CHECK(&c, strncmp(line, "openmp_fused model completed in ", 32) == 0,
+              "model without --variant on a CPU-only machine ran '%s', want openmp_fused", line);
+    unlink(out);
     unlink(in);
     rmdir(dir);
     return check_finish(&c, "test_model");

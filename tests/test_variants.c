@@ -1,7 +1,13 @@
 /* Every registered variant against naive: odd shapes, random masks (0, 50, 100 % land),
  * tile sizes that do not divide the grid, 1..4 threads, both schemes, 1 and several steps.
- * Also: outer-face and NaN cells unchanged. Variants that cannot run here (no GPU) are
- * reported, not counted as passes. */
+ * Also: outer-face and NaN cells unchanged.
+ *
+ *   test_variants NAME              checks one variant (ctest runs one test per variant,
+ *                                   test_variants_NAME, in parallel); exit 77 (skipped) when
+ *                                   it cannot run here (a CUDA variant without a GPU)
+ *   test_variants --registry NAMES  checks that the registry holds exactly NAMES, the list
+ *                                   ctest made a test for each of (kernels/CMakeLists.txt)
+ *   test_variants                   checks every variant in turn */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,73 +42,121 @@ static const char *tunings_for(const stencil_variant *v, int which)
     return NULL;
 }
 
-int main(void)
+/* Checks one variant on every shape, mask, scheme, step count, tuning and thread count.
+ * Returns the points checked, or -1 when the variant cannot run here. */
+static int check_variant(check_ctx *c, const stencil_variant *v)
 {
+    /* Fields differ per variant but not from run to run: the seed mixes in the name. */
     test_rng rng = {0x243f6a8885a308d3ull};
-    check_ctx c = {0, 0};
+    for (const char *p = v->name; *p; p++)
+        rng.state = (rng.state ^ (unsigned char)*p) * 0x100000001b3ull;
     const size_t shapes[][3] = {{3, 3, 3}, {5, 7, 11}, {37, 53, 71}, {1, 1, 1}, {2, 5, 9}, {4, 3, 17},
                                 {5, 6, 18}, {3, 5, 33}}; /* 18, 33: the shortest rows of one and two vectors */
     const double lands[] = {0.0, 0.5, 1.0};
     const int steps_list[] = {1, 2, 7};
-    int unavailable = 0;
-    for (size_t vi = 0; vi < stencil_variant_count(); vi++) {
-        const stencil_variant *v = stencil_variant_at(vi);
-        char why[256];
-        if (!v->available(why, sizeof why)) {
-            printf("%s: not available here (%s): not tested\n", v->name, why);
-            unavailable++;
-            continue;
-        }
-        int points = 0;
-        for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
-            size_t nz = shapes[s][0], ny = shapes[s][1], nx = shapes[s][2];
-            size_t cells = nz * ny * nx;
-            float *in = malloc(cells * sizeof *in), *ref = malloc(cells * sizeof *ref),
-                  *out = malloc(cells * sizeof *out);
-            if (!in || !ref || !out) {
-                CHECK(&c, 0, "out of memory");
-                return 1;
-            }
-            for (size_t l = 0; l < sizeof lands / sizeof lands[0]; l++)
-                for (int scheme = 0; scheme < 2; scheme++)
-                    for (size_t si = 0; si < sizeof steps_list / sizeof steps_list[0]; si++)
-                        for (int tu = 0; tu < 3; tu++)
-                            for (int threads = 1; threads <= (v->uses_threads ? 4 : 1); threads++) {
-                                const char *tuning = tunings_for(v, tu);
-                                if (!tuning)
-                                    continue;
-                                int steps = steps_list[si];
-                                test_random_field(&rng, in, cells, lands[l], 16.0);
-                                stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.15f, .scheme = (stencil_scheme)scheme, .threads = threads};
-                                stencil_error err;
-                                CHECK(&c, stencil_tuning_parse(tuning, v->tunings, &p.tuning, &err) == STENCIL_OK,
-                                      "%s tuning %s: %s", v->name, tuning, err.msg);
-                                CHECK(&c, bench_reference(&p, in, steps, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
-                                memset(out, 0xff, cells * sizeof *out); /* poison */
-                                bench_rep rep[2];
-                                stencil_status st = bench_measure(v, &p, in, steps, 1, 2, rep, out, &err);
-                                CHECK(&c, st == STENCIL_OK, "%s: %s", v->name, err.msg);
-                                bench_validation val;
-                                bench_validate(ref, out, nz, ny, nx, steps, &val);
-                                CHECK(&c, val.ok && val.max_abs_err == 0.0,
-                                      "%s %zux%zux%zu land %.0f%% %s steps %d tuning '%s' threads %d: "
-                                      "max err %g, %zu bad: %s",
-                                      v->name, nz, ny, nx, 100 * lands[l], stencil_scheme_name(p.scheme),
-                                      steps, tuning, threads, val.max_abs_err, val.bad_cells, val.first_bad);
-                                size_t changed = 0;
-                                for (size_t i = 0; i < cells; i++)
-                                    if ((test_is_face(i, nz, ny, nx) || isnan(in[i])) &&
-                                        memcmp(&in[i], &out[i], sizeof(float)) != 0)
-                                        changed++;
-                                CHECK(&c, changed == 0, "%s: %zu face or NaN cells changed", v->name, changed);
-                                points++;
-                            }
+    char why[256];
+    if (!v->available(why, sizeof why)) {
+        printf("%s: not available here (%s): not tested\n", v->name, why);
+        return -1;
+    }
+    int points = 0;
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        size_t nz = shapes[s][0], ny = shapes[s][1], nx = shapes[s][2];
+        size_t cells = nz * ny * nx;
+        float *in = malloc(cells * sizeof *in), *ref = malloc(cells * sizeof *ref),
+              *out = malloc(cells * sizeof *out);
+        if (!in || !ref || !out) {
+            CHECK(c, 0, "out of memory");
             free(in);
             free(ref);
             free(out);
+            return points;
         }
-        printf("%s: %d points checked against naive\n", v->name, points);
+        for (size_t l = 0; l < sizeof lands / sizeof lands[0]; l++)
+            for (int scheme = 0; scheme < 2; scheme++)
+                for (size_t si = 0; si < sizeof steps_list / sizeof steps_list[0]; si++)
+                    for (int tu = 0; tu < 3; tu++)
+                        for (int threads = 1; threads <= (v->uses_threads ? 4 : 1); threads++) {
+                            const char *tuning = tunings_for(v, tu);
+                            if (!tuning)
+                                continue;
+                            int steps = steps_list[si];
+                            test_random_field(&rng, in, cells, lands[l], 16.0);
+                            stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.15f, .scheme = (stencil_scheme)scheme, .threads = threads};
+                            stencil_error err;
+                            CHECK(c, stencil_tuning_parse(tuning, v->tunings, &p.tuning, &err) == STENCIL_OK,
+                                  "%s tuning %s: %s", v->name, tuning, err.msg);
+                            CHECK(c, bench_reference(&p, in, steps, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
+                            memset(out, 0xff, cells * sizeof *out); /* poison */
+                            bench_rep rep[2];
+                            stencil_status st = bench_measure(v, &p, in, steps, 1, 2, rep, out, &err);
+                            CHECK(c, st == STENCIL_OK, "%s: %s", v->name, err.msg);
+                            bench_validation val;
+                            bench_validate(ref, out, nz, ny, nx, steps, &val);
+                            CHECK(c, val.ok && val.max_abs_err == 0.0,
+                                  "%s %zux%zux%zu land %.0f%% %s steps %d tuning '%s' threads %d: "
+                                  "max err %g, %zu bad: %s",
+                                  v->name, nz, ny, nx, 100 * lands[l], stencil_scheme_name(p.scheme),
+                                  steps, tuning, threads, val.max_abs_err, val.bad_cells, val.first_bad);
+                            size_t changed = 0;
+                            for (size_t i = 0; i < cells; i++)
+                                if ((test_is_face(i, nz, ny, nx) || isnan(in[i])) &&
+                                    memcmp(&in[i], &out[i], sizeof(float)) != 0)
+                                    changed++;
+                            CHECK(c, changed == 0, "%s: %zu face or NaN cells changed", v->name, changed);
+                            points++;
+                        }
+        free(in);
+        free(ref);
+        free(out);
     }
+    printf("%s: %d points checked against naive\n", v->name, points);
+    return points;
+}
+
+/* The registry must hold exactly the names ctest has a test for, so that a variant added to
+ * kernels/registry.c but not to STENCIL_VARIANTS in kernels/CMakeLists.txt fails here. */
+static int check_registry(check_ctx *c, int argc, char **argv)
+{
+    for (size_t i = 0; i < stencil_variant_count(); i++) {
+        const char *name = stencil_variant_at(i)->name;
+        int listed = 0;
+        for (int a = 0; a < argc; a++)
+            listed |= strcmp(argv[a], name) == 0;
+        CHECK(c, listed, "variant %s is in the registry but has no test_variants_%s: add it to "
+              "STENCIL_CPU_VARIANTS or STENCIL_GPU_VARIANTS in kernels/CMakeLists.txt", name, name);
+    }
+    for (int a = 0; a < argc; a++)
+        CHECK(c, stencil_variant_find(argv[a]) != NULL,
+              "test_variants_%s has no variant %s in the registry (kernels/registry.c)", argv[a], argv[a]);
+    CHECK(c, (size_t)argc == stencil_variant_count(), "ctest lists %d variants, the registry %zu",
+          argc, stencil_variant_count());
+    return check_finish(c, "test_variants --registry");
+}
+
+int main(int argc, char **argv)
+{
+    check_ctx c = {0, 0};
+    if (argc >= 2 && strcmp(argv[1], "--registry") == 0)
+        return check_registry(&c, argc - 2, argv + 2);
+    if (argc == 2) {
+        const stencil_variant *v = stencil_variant_find(argv[1]);
+        if (!v) {
+            fprintf(stderr, "test_variants: unknown variant '%s'\n", argv[1]);
+            return 1;
+        }
+        if (check_variant(&c, v) < 0)
+            return 77;
+        return check_finish(&c, argv[1]);
+    }
+    if (argc > 2) {
+        fprintf(stderr, "usage: test_variants [NAME | --registry NAME...]\n");
+        return 2;
+    }
+    int unavailable = 0;
+    for (size_t vi = 0; vi < stencil_variant_count(); vi++)
+        if (check_variant(&c, stencil_variant_at(vi)) < 0)
+            unavailable++;
     if (unavailable)
         printf("%d variant(s) unavailable here; their own tests report them as skipped\n", unavailable);
     return check_finish(&c, "test_variants");

@@ -17,9 +17,6 @@
 #include "harness/probe.h"
 #include "stencilbench_version.h"
 
-/* The default variant: the first of these that is registered and can run here. */
-static const char *const preferred[] = {"cuda_shared", "cuda_naive", "openmp", "tiled", "naive"};
-
 static void model_usage(FILE *f)
 {
     fprintf(f,
@@ -30,8 +27,8 @@ static void model_usage(FILE *f)
             "are the timesteps completed), fill cells kept as fill. Prints, like the course:\n"
             "  <variant> model completed in X seconds. Average time per timestep: Y seconds.\n"
             "(compute time; GPU variants report host<->device transfers on their own line).\n\n"
-            "  --variant V      a registered variant (default: the fastest available, the first\n"
-            "                   of cuda_shared, cuda_naive, openmp, tiled, naive)\n"
+            "  --variant V      a registered variant (default: the fastest available: a GPU\n"
+            "                   variant if one can run, then the highest expected-speed rank)\n"
             "  --steps N        timesteps (default: 100)\n"
             "  --input F        netCDF input (default: the synthetic default dataset, see\n"
             "                   stencilbench generate --help)\n"
@@ -45,17 +42,6 @@ static void model_usage(FILE *f)
             "  --threads T      threads for threaded variants (default: all cores)\n\n"
             "Ctrl-C (or SIGTERM) stops after the current snapshot: nothing is written, the\n"
             "partial file is removed and the exit status is 130.\n");
-}
-
-static const stencil_variant *default_variant(void)
-{
-    char why[256];
-    for (size_t i = 0; i < sizeof preferred / sizeof preferred[0]; i++) {
-        const stencil_variant *v = stencil_variant_find(preferred[i]);
-        if (v && v->available(why, sizeof why))
-            return v;
-    }
-    return stencil_variant_find("naive");
 }
 
 typedef struct model_args {
@@ -246,9 +232,10 @@ int bench_cmd_model(int argc, char **argv)
         return status;
     stencil_error err = {{0}};
     char why[256] = "";
-    if (!a.v)
-        a.v = default_variant();
-    else if (!a.v->available(why, sizeof why)) {
+    if (!a.v && !(a.v = stencil_variant_fastest())) {
+        fprintf(stderr, "stencilbench model: no variant can run here (stencilbench list says why)\n");
+        return BENCH_EXIT_USAGE;
+    } else if (!a.v->available(why, sizeof why)) {
         fprintf(stderr, "stencilbench model: variant %s cannot run here: %s (stencilbench list "
                         "shows the ones that can)\n", a.v->name, why);
         return BENCH_EXIT_USAGE;

@@ -7,40 +7,18 @@
 #include <cuda_runtime.h>
 
 #include "analysis/stats.h"
+#include "cuda_common.cuh"
 #include "gpu/gpu.h"
-
-#define GPU_CHECK(expr)                                                                        \
-    do {                                                                                       \
-        cudaError_t e_ = (expr);                                                               \
-        if (e_ != cudaSuccess) {                                                               \
-            cudaGetLastError();                                                                \
-            st = stencil_fail(err, e_ == cudaErrorMemoryAllocation ? STENCIL_ERR_NOMEM         \
-                                                                   : STENCIL_ERR_DEVICE,       \
-                              "%s:%d: %s: %s", __FILE__, __LINE__, #expr,                      \
-                              cudaGetErrorString(e_));                                         \
-            goto done;                                                                         \
-        }                                                                                      \
-    } while (0)
 
 extern "C" stencil_status bench_gpu_query(bench_gpu_info *info, stencil_error *err)
 {
-    stencil_status st = STENCIL_OK;
-    int n = 0;
+    char why[256];
     cudaDeviceProp prop;
     memset(info, 0, sizeof *info);
-    cudaError_t e = cudaGetDeviceCount(&n);
-    if (e != cudaSuccess || n == 0) {
-        cudaGetLastError();
-        if (e == cudaErrorInsufficientDriver)
-            return stencil_fail(err, STENCIL_ERR_UNAVAILABLE, "no usable NVIDIA driver (%s: %s)",
-                                cudaGetErrorName(e), cudaGetErrorString(e));
-        if (e == cudaErrorNoDevice || e == cudaSuccess)
-            return stencil_fail(err, STENCIL_ERR_UNAVAILABLE, "no CUDA device found (cudaErrorNoDevice)");
-        return stencil_fail(err, STENCIL_ERR_UNAVAILABLE, "CUDA cannot start (%s: %s)",
-                            cudaGetErrorName(e), cudaGetErrorString(e));
-    }
-    GPU_CHECK(cudaGetDevice(&info->device));
-    GPU_CHECK(cudaGetDeviceProperties(&prop, info->device));
+    if (!stencil_cuda_available(why, sizeof why))
+        return stencil_fail(err, STENCIL_ERR_UNAVAILABLE, "%s", why);
+    STENCIL_CUDA_CHECK(err, cudaGetDevice(&info->device));
+    STENCIL_CUDA_CHECK(err, cudaGetDeviceProperties(&prop, info->device));
     snprintf(info->name, sizeof info->name, "%s", prop.name);
     info->cc_major = prop.major;
     info->cc_minor = prop.minor;
@@ -48,18 +26,17 @@ extern "C" stencil_status bench_gpu_query(bench_gpu_info *info, stencil_error *e
     info->global_mem_bytes = prop.totalGlobalMem;
     info->l2_bytes = (size_t)prop.l2CacheSize;
     info->mem_bus_bits = prop.memoryBusWidth;
-    GPU_CHECK(cudaDeviceGetAttribute(&info->sm_clock_khz, cudaDevAttrClockRate, info->device));
-    GPU_CHECK(cudaDeviceGetAttribute(&info->mem_clock_khz, cudaDevAttrMemoryClockRate, info->device));
-    GPU_CHECK(cudaDriverGetVersion(&info->driver_version));
-    GPU_CHECK(cudaRuntimeGetVersion(&info->runtime_version));
-    GPU_CHECK(cudaDeviceGetPCIBusId(info->pci_bus_id, (int)sizeof info->pci_bus_id, info->device));
-done:
-    return st;
+    STENCIL_CUDA_CHECK(err, cudaDeviceGetAttribute(&info->sm_clock_khz, cudaDevAttrClockRate, info->device));
+    STENCIL_CUDA_CHECK(err, cudaDeviceGetAttribute(&info->mem_clock_khz, cudaDevAttrMemoryClockRate, info->device));
+    STENCIL_CUDA_CHECK(err, cudaDriverGetVersion(&info->driver_version));
+    STENCIL_CUDA_CHECK(err, cudaRuntimeGetVersion(&info->runtime_version));
+    STENCIL_CUDA_CHECK(err, cudaDeviceGetPCIBusId(info->pci_bus_id, (int)sizeof info->pci_bus_id, info->device));
+    return STENCIL_OK;
 }
 
 extern "C" stencil_status bench_host_alloc(size_t bytes, int pinned, void **out, stencil_error *err)
 {
-    stencil_status st = STENCIL_OK;
+    void *p = NULL;
     *out = NULL;
     if (!pinned) {
         *out = malloc(bytes ? bytes : 1);
@@ -67,11 +44,9 @@ extern "C" stencil_status bench_host_alloc(size_t bytes, int pinned, void **out,
             return stencil_fail(err, STENCIL_ERR_NOMEM, "cannot allocate %zu bytes of host memory", bytes);
         return STENCIL_OK;
     }
-    GPU_CHECK(cudaMallocHost(out, bytes ? bytes : 1));
-done:
-    if (st != STENCIL_OK)
-        *out = NULL;
-    return st;
+    STENCIL_CUDA_CHECK(err, cudaMallocHost(&p, bytes ? bytes : 1));
+    *out = p;
+    return STENCIL_OK;
 }
 
 extern "C" void bench_host_free(void *p, int pinned)
@@ -84,29 +59,44 @@ extern "C" void bench_host_free(void *p, int pinned)
         free(p);
 }
 
+static stencil_status create_events(cudaEvent_t *a, cudaEvent_t *b, stencil_error *err)
+{
+    STENCIL_CUDA_CHECK(err, cudaEventCreate(a));
+    STENCIL_CUDA_CHECK(err, cudaEventCreate(b));
+    return STENCIL_OK;
+}
+
+/* One warm-up copy (r = -1), then `reps` timed ones into t[]. */
+static stencil_status copy_loop(cudaEvent_t a, cudaEvent_t b, void *dst, const void *src,
+                                size_t bytes, cudaMemcpyKind kind, int reps, double *t,
+                                stencil_error *err)
+{
+    for (int r = -1; r < reps; r++) {
+        float ms = 0.0f;
+        STENCIL_CUDA_CHECK(err, cudaEventRecord(a, 0));
+        STENCIL_CUDA_CHECK(err, cudaMemcpyAsync(dst, src, bytes, kind, 0));
+        STENCIL_CUDA_CHECK(err, cudaEventRecord(b, 0));
+        STENCIL_CUDA_CHECK(err, cudaEventSynchronize(b));
+        STENCIL_CUDA_CHECK(err, cudaEventElapsedTime(&ms, a, b));
+        if (r >= 0)
+            t[r] = 1e-3 * (double)ms;
+    }
+    return STENCIL_OK;
+}
+
 /* Times `reps` (after one warm-up) copies of `bytes` from src to dst on stream 0. */
 static stencil_status time_copies(void *dst, const void *src, size_t bytes, cudaMemcpyKind kind,
                                   int reps, double *median_s, stencil_error *err)
 {
-    stencil_status st = STENCIL_OK;
     cudaEvent_t a = NULL, b = NULL;
     double *t = (double *)malloc((size_t)reps * sizeof *t);
     if (!t)
         return stencil_fail(err, STENCIL_ERR_NOMEM, "out of host memory");
-    GPU_CHECK(cudaEventCreate(&a));
-    GPU_CHECK(cudaEventCreate(&b));
-    for (int r = -1; r < reps; r++) {
-        float ms = 0.0f;
-        GPU_CHECK(cudaEventRecord(a, 0));
-        GPU_CHECK(cudaMemcpyAsync(dst, src, bytes, kind, 0));
-        GPU_CHECK(cudaEventRecord(b, 0));
-        GPU_CHECK(cudaEventSynchronize(b));
-        GPU_CHECK(cudaEventElapsedTime(&ms, a, b));
-        if (r >= 0)
-            t[r] = 1e-3 * (double)ms;
-    }
-    *median_s = bench_median(t, (size_t)reps);
-done:
+    stencil_status st = create_events(&a, &b, err);
+    if (st == STENCIL_OK)
+        st = copy_loop(a, b, dst, src, bytes, kind, reps, t, err);
+    if (st == STENCIL_OK)
+        *median_s = bench_median(t, (size_t)reps);
     if (a)
         cudaEventDestroy(a);
     if (b)
@@ -115,20 +105,32 @@ done:
     return st;
 }
 
+/* Two device buffers of `bytes`, the first filled with 0.75f. */
+static stencil_status alloc_pair(size_t bytes, void **a, void **b, stencil_error *err)
+{
+    STENCIL_CUDA_CHECK(err, cudaMalloc(a, bytes));
+    STENCIL_CUDA_CHECK(err, cudaMalloc(b, bytes));
+    STENCIL_CUDA_CHECK(err, cudaMemset(*a, 0x3f, bytes)); /* 0.75f everywhere: not zeros */
+    return STENCIL_OK;
+}
+
+static stencil_status alloc_device(size_t bytes, void **p, stencil_error *err)
+{
+    STENCIL_CUDA_CHECK(err, cudaMalloc(p, bytes));
+    return STENCIL_OK;
+}
+
 extern "C" stencil_status bench_gpu_copy_gbps(size_t bytes, int reps, double *gbps, stencil_error *err)
 {
-    stencil_status st = STENCIL_OK;
     void *a = NULL, *b = NULL;
     double s = 0.0;
     if (reps < 1 || bytes == 0)
         return stencil_fail(err, STENCIL_ERR_ARG, "copy probe: need bytes > 0 and reps >= 1");
-    GPU_CHECK(cudaMalloc(&a, bytes));
-    GPU_CHECK(cudaMalloc(&b, bytes));
-    GPU_CHECK(cudaMemset(a, 0x3f, bytes)); /* 0.75f everywhere: not zeros */
-    st = time_copies(b, a, bytes, cudaMemcpyDeviceToDevice, reps, &s, err);
+    stencil_status st = alloc_pair(bytes, &a, &b, err);
+    if (st == STENCIL_OK)
+        st = time_copies(b, a, bytes, cudaMemcpyDeviceToDevice, reps, &s, err);
     if (st == STENCIL_OK)
         *gbps = 2.0 * (double)bytes / s / 1e9;
-done:
     cudaFree(a);
     cudaFree(b);
     return st;
@@ -147,15 +149,15 @@ extern "C" stencil_status bench_gpu_transfer_gbps(size_t bytes, int pinned, int 
     if (st != STENCIL_OK)
         return st;
     memset(host, 0x3f, bytes); /* touch every page */
-    GPU_CHECK(cudaMalloc(&dev, bytes));
-    st = time_copies(dev, host, bytes, cudaMemcpyHostToDevice, reps, &up, err);
+    st = alloc_device(bytes, &dev, err);
+    if (st == STENCIL_OK)
+        st = time_copies(dev, host, bytes, cudaMemcpyHostToDevice, reps, &up, err);
     if (st == STENCIL_OK)
         st = time_copies(host, dev, bytes, cudaMemcpyDeviceToHost, reps, &down, err);
     if (st == STENCIL_OK) {
         *h2d_gbps = (double)bytes / up / 1e9;
         *d2h_gbps = (double)bytes / down / 1e9;
     }
-done:
     cudaFree(dev);
     bench_host_free(host, pinned);
     return st;
@@ -164,9 +166,7 @@ done:
 extern "C" stencil_status bench_gpu_free_memory(size_t *free_bytes, size_t *total_bytes,
                                                 stencil_error *err)
 {
-    stencil_status st = STENCIL_OK;
     *free_bytes = *total_bytes = 0;
-    GPU_CHECK(cudaMemGetInfo(free_bytes, total_bytes));
-done:
-    return st;
+    STENCIL_CUDA_CHECK(err, cudaMemGetInfo(free_bytes, total_bytes));
+    return STENCIL_OK;
 }

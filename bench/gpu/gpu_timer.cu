@@ -1,34 +1,37 @@
 #include <cuda_runtime.h>
 
+#include "cuda_check.cuh"
 #include "gpu/gpu_timer.h"
 
-#define GPU_CHECK(expr)                                                                        \
-    do {                                                                                       \
-        cudaError_t e_ = (expr);                                                               \
-        if (e_ != cudaSuccess) {                                                               \
-            st = stencil_fail(err, STENCIL_ERR_DEVICE, "%s:%d: %s: %s", __FILE__, __LINE__,    \
-                              #expr, cudaGetErrorString(e_));                                  \
-            goto done;                                                                         \
-        }                                                                                      \
-    } while (0)
+static stencil_status create_events(cudaEvent_t *start, cudaEvent_t *stop, stencil_error *err)
+{
+    STENCIL_CUDA_CHECK(err, cudaEventCreate(start));
+    STENCIL_CUDA_CHECK(err, cudaEventCreate(stop));
+    return STENCIL_OK;
+}
+
+static stencil_status time_call(cudaEvent_t start, cudaEvent_t stop, bench_gpu_call fn, void *ctx,
+                                double *seconds, stencil_error *err)
+{
+    float ms = 0.0f;
+    STENCIL_CUDA_CHECK(err, cudaEventRecord(start, 0));
+    stencil_status st = fn(ctx, err);
+    if (st != STENCIL_OK)
+        return st;
+    STENCIL_CUDA_CHECK(err, cudaEventRecord(stop, 0));
+    STENCIL_CUDA_CHECK(err, cudaEventSynchronize(stop));
+    STENCIL_CUDA_CHECK(err, cudaEventElapsedTime(&ms, start, stop));
+    *seconds = 1e-3 * (double)ms;
+    return STENCIL_OK;
+}
 
 extern "C" stencil_status bench_gpu_time(bench_gpu_call fn, void *ctx, double *seconds,
                                          stencil_error *err)
 {
-    stencil_status st = STENCIL_OK;
     cudaEvent_t start = nullptr, stop = nullptr;
-    float ms = 0.0f;
-    GPU_CHECK(cudaEventCreate(&start));
-    GPU_CHECK(cudaEventCreate(&stop));
-    GPU_CHECK(cudaEventRecord(start, 0));
-    st = fn(ctx, err);
-    if (st != STENCIL_OK)
-        goto done;
-    GPU_CHECK(cudaEventRecord(stop, 0));
-    GPU_CHECK(cudaEventSynchronize(stop));
-    GPU_CHECK(cudaEventElapsedTime(&ms, start, stop));
-    *seconds = 1e-3 * (double)ms;
-done:
+    stencil_status st = create_events(&start, &stop, err);
+    if (st == STENCIL_OK)
+        st = time_call(start, stop, fn, ctx, seconds, err);
     if (start)
         cudaEventDestroy(start);
     if (stop)
