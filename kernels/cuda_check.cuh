@@ -9,7 +9,7 @@
 
 /* Checks one CUDA call. On failure, clears CUDA's last error (a sticky error stays) and returns
  * from the calling function (which returns stencil_status) with STENCIL_ERR_NOMEM for out of
- * device memory, STENCIL_ERR_DEVICE otherwise, and err->msg "file:line: expression: CUDA's
+ * device memory (or page-locked host memory, for cudaMallocHost), STENCIL_ERR_DEVICE otherwise, and err->msg "file:line: expression: CUDA's
  * message (its name)". Functions that must release something on failure call a helper that
  * uses the check and release after it returns. */
 #define STENCIL_CUDA_CHECK(err, expr)                                                      \

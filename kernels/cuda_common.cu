@@ -1,6 +1,7 @@
 /* The CUDA variants' shared life cycle (see cuda_common.cuh). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cuda_common.cuh"
 
@@ -8,6 +9,9 @@ extern "C" stencil_status stencil_cuda_fail(stencil_error *err, cudaError_t e, c
                                             int line, const char *expr)
 {
     cudaGetLastError(); /* clear a non-sticky error so the next point can run */
+    if (e == cudaErrorMemoryAllocation && strncmp(expr, "cudaMallocHost", 14) == 0)
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of page-locked host memory: %s:%d: %s", file,
+                            line, expr);
     if (e == cudaErrorMemoryAllocation) {
         size_t free_b = 0, total_b = 0;
         cudaMemGetInfo(&free_b, &total_b);
