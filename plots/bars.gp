@@ -1,8 +1,9 @@
 # Stacked bars, one panel per grid (each its own time scale): host->device, compute and
 # device->host time of one repetition (medians), one bar per point; error bar: min..max of
 # the repetitions' total. Set by plot.c: dat (one block per panel; columns x, bar label,
-# host->device, +compute, +device->host in ms, total lo, hi, label line 2), chart_title, np,
-# ptitle[], nb[], twoline (1: the bar label is columns 2 and 8).
+# host->device, +compute, +device->host in ms, total lo, hi, label line 2, label index),
+# chart_title, np, ptitle[], nb[], blab[] (the bar labels by label index: text is passed as
+# gnuplot strings, never read from the data file).
 set multiplot title chart_title
 set style fill solid 0.85 border rgb "#404040"
 set boxwidth 0.75
@@ -28,7 +29,7 @@ do for [p=1:np] {
         unset ylabel
     }
     plot dat index p-1 using 1:5 with boxes lc rgb "#d62728", \
-         "" index p-1 using 1:4:xtic(strcol(2).(twoline ? "\n".strcol(8) : "")) with boxes lc rgb "#1f77b4", \
+         "" index p-1 using 1:4:xtic(blab[int($9)]) with boxes lc rgb "#1f77b4", \
          "" index p-1 using 1:3 with boxes lc rgb "#ff7f0e", \
          "" index p-1 using 1:5:6:7 with yerrorbars lc rgb "#000000" pt 7 ps 0.3
 }

@@ -1,7 +1,7 @@
 # The comparison chart of `stencilbench compare RUN REFERENCE` (plots/plot_compare.c).
-# Set by plot_compare.c: dat, chart_title, machines (one word each), ymin, ymax, col (colours).
-# Data blocks: 0 measured, 1 projected, 2 published bars (x, cell updates/s, machine index);
-# 3 the tic labels (x, "label"). Measured: solid; projected: hatched; published: open, dashed.
+# Set by plot_compare.c: dat, chart_title, nmach, mname[] (machine names), tlab[] (tic labels),
+# ymin, ymax, col (colours). Data blocks: 0 measured, 1 projected, 2 published bars (x, cell
+# updates/s, machine index); 3 the tics (x, index into tlab). Measured: solid; projected: hatched; published: open, dashed.
 set title chart_title
 set ylabel "cell updates per second (log scale)"
 set logscale y
@@ -17,8 +17,8 @@ set xrange [0.4:*]
 plot dat index 0 using 1:2:3 with boxes fs solid 0.85 lc variable notitle, \
      dat index 1 using 1:2:3 with boxes fs pattern 4 lc variable lw 1.5 notitle, \
      dat index 2 using 1:2:3 with boxes fs empty lc variable dt 2 lw 2 notitle, \
-     dat index 3 using 1:(NaN):xtic(2) with points notitle, \
-     for [i=1:words(machines)] keyentry with boxes fs solid 0.85 lc rgb col[i] title word(machines, i), \
+     dat index 3 using 1:(NaN):xtic(tlab[int($2)]) with points notitle, \
+     for [i=1:nmach] keyentry with boxes fs solid 0.85 lc rgb col[i] title mname[i], \
      keyentry with boxes fs solid 0.85 lc rgb "#606060" title "measured", \
      keyentry with boxes fs pattern 4 lc rgb "#606060" title "projected", \
      keyentry with boxes fs empty lc rgb "#606060" dt 2 lw 2 title "published"

@@ -17,7 +17,8 @@
 #include "plot_internal.h"
 
 enum { M_H2D, M_COMPUTE, M_D2H, M_TOTAL, M_RATE, M_ROOF, M_COPY, M_N };
-enum { MAX_CHARTS = 128, MAX_SERIES = 16, MAX_CACHES = 8, CHART_W = 960, CHART_H = 620 };
+/* MAX_SERIES: one colour each (col[1..10] in the scripts) */
+enum { MAX_CHARTS = 128, MAX_SERIES = 10, MAX_CACHES = 8, CHART_W = 960, CHART_H = 620 };
 
 typedef struct plot_key {
     char variant[48], device[8], scheme[16], tuning[96], host[16];
@@ -330,19 +331,26 @@ done:
     return st;
 }
 
+static int long_cmp(long x, long y)
+{
+    return (x > y) - (x < y);
+}
+
 static int key_cmp(const plot_key *a, const plot_key *b)
 {
     int d;
     if ((d = strcmp(a->variant, b->variant)) || (d = strcmp(a->host, b->host)) ||
         (d = strcmp(a->tuning, b->tuning)) || (d = strcmp(a->scheme, b->scheme)) ||
-        (d = strcmp(a->device, b->device)))
+        (d = strcmp(a->device, b->device)) || (d = long_cmp(a->threads, b->threads)) ||
+        (d = long_cmp(a->steps, b->steps)))
         return d;
-    const long x[4] = {a->threads, a->steps, a->nz * a->ny * a->nx, a->nz},
-               y[4] = {b->threads, b->steps, b->nz * b->ny * b->nx, b->nz};
-    for (int i = 0; i < 4; i++)
-        if (x[i] != y[i])
-            return x[i] < y[i] ? -1 : 1;
-    return a->ny != b->ny ? (a->ny < b->ny ? -1 : 1) : (a->nx > b->nx) - (a->nx < b->nx);
+    /* Cells as a double: the product of three longs can overflow. */
+    double x = (double)a->nz * (double)a->ny * (double)a->nx, y = (double)b->nz * (double)b->ny * (double)b->nx;
+    if (x != y)
+        return x < y ? -1 : 1;
+    if ((d = long_cmp(a->nz, b->nz)) || (d = long_cmp(a->ny, b->ny)))
+        return d;
+    return long_cmp(a->nx, b->nx);
 }
 
 static int row_cmp(const void *a, const void *b)
@@ -401,23 +409,40 @@ static stencil_status aggregate(plot_ctx *c, plot_row *rows, size_t n, stencil_e
     return STENCIL_OK;
 }
 
-/* The most frequent value of a key string among a variant's points (prefer if present). */
-static const char *common(const plot_ctx *c, const char *variant, size_t off, const char *prefer)
+/* A key string of a point and the point's index: sorted, equal strings are neighbours. */
+typedef struct str_at {
+    const char *s;
+    size_t at;
+} str_at;
+
+static int str_at_cmp(const void *a, const void *b)
 {
-    const char *best = NULL;
-    size_t best_n = 0;
+    const str_at *x = a, *y = b;
+    int d = strcmp(x->s, y->s);
+    return d ? d : (x->at > y->at) - (x->at < y->at);
+}
+
+/* The most frequent value of a key string among a variant's points (prefer if present; ties:
+ * the value met first). tmp holds c->np entries. */
+static const char *common(const plot_ctx *c, const char *variant, size_t off, const char *prefer, str_at *tmp)
+{
+    size_t n = 0;
     for (size_t i = 0; i < c->np; i++) {
         if (strcmp(c->pts[i].k.variant, variant) != 0)
             continue;
         const char *s = (const char *)&c->pts[i].k + off;
         if (prefer && strcmp(s, prefer) == 0)
             return s;
-        size_t n = 0;
-        for (size_t j = 0; j < c->np; j++)
-            n +=
-                strcmp(c->pts[j].k.variant, variant) == 0 && strcmp((const char *)&c->pts[j].k + off, s) == 0;
-        if (n > best_n)
-            best = s, best_n = n;
+        tmp[n++] = (str_at){s, i};
+    }
+    qsort(tmp, n, sizeof *tmp, str_at_cmp);
+    const char *best = NULL;
+    size_t best_n = 0, best_at = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && strcmp(tmp[j].s, tmp[i].s) == 0; j++)
+            ;
+        if (j - i > best_n || (j - i == best_n && tmp[i].at < best_at))
+            best = tmp[i].s, best_n = j - i, best_at = tmp[i].at;
     }
     return best;
 }
@@ -429,32 +454,29 @@ static int match(const plot_point *p, const plot_pref *f, long threads, long ste
            (threads < 0 || p->k.threads == threads) && (steps < 0 || p->k.steps == steps);
 }
 
-/* Distinct grid sizes among matching points. */
-static int count_grids(const plot_ctx *c, const plot_pref *f, long threads, long steps)
+static int same_grid(const plot_point *a, const plot_point *b)
 {
-    int n = 0;
-    for (size_t i = 0; i < c->np; i++) {
-        if (!match(&c->pts[i], f, threads, steps, NULL))
-            continue;
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = match(&c->pts[j], f, threads, steps, NULL) && c->pts[j].cells == c->pts[i].cells &&
-                   c->pts[j].k.nz == c->pts[i].k.nz;
-        n += !seen;
-    }
-    return n;
+    return a->cells == b->cells && a->k.nz == b->k.nz;
 }
 
-static void make_pref(const plot_ctx *c, const char *variant, plot_pref *f)
+static int point_by_steps(const void *a, const void *b)
+{
+    const plot_point *x = *(const plot_point *const *)a, *y = *(const plot_point *const *)b;
+    if (x->k.steps != y->k.steps)
+        return x->k.steps < y->k.steps ? -1 : 1;
+    return x->cells != y->cells ? (x->cells < y->cells ? -1 : 1) : (x->k.nz > y->k.nz) - (x->k.nz < y->k.nz);
+}
+
+/* Fills f for one variant; tmp and pbuf hold c->np entries each (scratch). */
+static void make_pref(const plot_ctx *c, const char *variant, plot_pref *f, str_at *tmp, const plot_point **pbuf)
 {
     f->variant = variant;
-    f->scheme = common(c, variant, offsetof(plot_key, scheme), "course");
-    f->tuning = common(c, variant, offsetof(plot_key, tuning), "default");
-    f->host = common(c, variant, offsetof(plot_key, host), "pinned");
+    f->scheme = common(c, variant, offsetof(plot_key, scheme), "course", tmp);
+    f->tuning = common(c, variant, offsetof(plot_key, tuning), "default", tmp);
+    f->host = common(c, variant, offsetof(plot_key, host), "pinned", tmp);
     f->gpu = 0;
     f->max_threads = 0;
     f->steps = -1;
-    int best = -1;
     for (size_t i = 0; i < c->np; i++) {
         const plot_point *p = &c->pts[i];
         if (!match(p, f, -1, -1, NULL))
@@ -463,13 +485,20 @@ static void make_pref(const plot_ctx *c, const char *variant, plot_pref *f)
         if (p->k.threads > f->max_threads)
             f->max_threads = p->k.threads;
     }
-    for (size_t i = 0; i < c->np; i++) {
-        const plot_point *p = &c->pts[i];
-        if (!match(p, f, f->max_threads, -1, NULL))
-            continue;
-        int n = count_grids(c, f, f->max_threads, p->k.steps);
-        if (n > best || (n == best && p->k.steps > f->steps))
-            best = n, f->steps = p->k.steps;
+    /* The timestep count measured on the most distinct grids at the most threads (ties: the
+     * most steps), counted over the points sorted by steps and grid. */
+    size_t n = 0;
+    for (size_t i = 0; i < c->np; i++)
+        if (match(&c->pts[i], f, f->max_threads, -1, NULL))
+            pbuf[n++] = &c->pts[i];
+    qsort(pbuf, n, sizeof *pbuf, point_by_steps);
+    long best = -1;
+    for (size_t i = 0, j; i < n; i = j) {
+        long grids = 1;
+        for (j = i + 1; j < n && pbuf[j]->k.steps == pbuf[i]->k.steps; j++)
+            grids += !same_grid(pbuf[j], pbuf[j - 1]);
+        if (grids > best || (grids == best && pbuf[i]->k.steps > f->steps))
+            best = grids, f->steps = pbuf[i]->k.steps;
     }
 }
 
@@ -497,6 +526,25 @@ static void put(plot_buf *b, double v)
         plot_buf_printf(b, " %.6g", v);
     else
         plot_buf_printf(b, " NaN");
+}
+
+/* Text as one word of a data file: blanks, quotes, '#' and control characters become '_'. */
+static void data_word(plot_buf *b, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        plot_buf_append(b, ch <= ' ' || ch == 0x7f || ch == '"' || ch == '\'' || ch == '#' ? "_" : p, 1);
+    }
+    if (!*text)
+        plot_buf_append(b, "_", 1);
+}
+
+/* A comment line "# text" in a data file (a newline in text would start a data line). */
+static void comment(plot_buf *b, const char *text)
+{
+    plot_buf_printf(b, "# ");
+    plot_buf_line_text(b, text);
+    plot_buf_printf(b, "\n");
 }
 
 static void gp_array_str(plot_buf *b, const char *name, const char *const *v, int n)
@@ -534,7 +582,9 @@ static void gp_common(plot_buf *b, const char *name, const char *title)
                     name, name);
     plot_buf_printf(b, "array col[10] = [\"#1f77b4\", \"#d62728\", \"#2ca02c\", \"#9467bd\", "
                        "\"#ff7f0e\", \"#8c564b\", \"#e377c2\", \"#17becf\", \"#7f7f7f\", \"#bcbd22\"]\n");
-    plot_buf_printf(b, "dat = \"data/%s.dat\"\n", name);
+    char dat[128];
+    snprintf(dat, sizeof dat, "data/%s.dat", name);
+    gp_var_str(b, "dat", dat);
     gp_var_str(b, "chart_title", title);
 }
 
@@ -587,6 +637,17 @@ static stencil_status emit(plot_ctx *c, const char *name, const char *kind, cons
     return STENCIL_OK;
 }
 
+/* A chart's file name: kind_VARIANT, or kind_all for the charts comparing variants (variant
+ * NULL). The variant part is a safe file name (plot_safe_name); a variant called "all" gets a
+ * tag so its charts do not replace the comparing ones. */
+static void chart_name(char *out, size_t len, const char *kind, const char *variant)
+{
+    char stem[80] = "all";
+    if (variant)
+        plot_safe_name(stem, sizeof stem, variant, strcmp(variant, "all") == 0);
+    snprintf(out, len, "%s_%s", kind, stem);
+}
+
 static void machine_title(const plot_ctx *c, int cpu, int gpu, char *out, size_t len)
 {
     const char *a = cpu ? c->m.cpu : "", *b = gpu ? c->m.gpu : "";
@@ -606,10 +667,9 @@ static void grid_label(const plot_key *k, char *out, size_t len)
 /* One series of a grid chart: cells, rate, ms per step, roofline fraction (med, lo, hi). */
 static void grid_block(plot_buf *d, const plot_point *const *p, size_t n, const char *title)
 {
-    plot_buf_printf(
-        d, "# %s\n# cells rate(med lo hi) ms_per_step(med lo hi) roofline_fraction(med lo hi) grid "
-           "ms_per_step_at_copy_bandwidth\n",
-        title);
+    comment(d, title);
+    plot_buf_printf(d, "# cells rate(med lo hi) ms_per_step(med lo hi) roofline_fraction(med lo hi) grid "
+                       "ms_per_step_at_copy_bandwidth\n");
     for (size_t i = 0; i < n; i++) {
         const plot_point *q = p[i];
         double s = q->k.steps > 0 ? 1e3 / (double)q->k.steps : NAN;
@@ -639,7 +699,7 @@ typedef struct grid_series {
 } grid_series;
 
 /* Writes the three grid charts (rate, time per step, roofline fraction) of a set of series. */
-static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_buf *dat, grid_series *gs,
+static stencil_status grid_charts(plot_ctx *c, const char *variant, const plot_buf *dat, grid_series *gs,
                                   int cpu_caches, int gpu_cache, int color_roofs, const char *who,
                                   const char *machine, const char *what, stencil_error *err)
 {
@@ -734,7 +794,7 @@ static stencil_status grid_charts(plot_ctx *c, const char *suffix, const plot_bu
     };
     for (int k = 0; k < 3; k++) {
         char name[96], title[400];
-        snprintf(name, sizeof name, "%s_%s", g[k].kind, suffix);
+        chart_name(name, sizeof name, g[k].kind, variant);
         plot_fmt(title, sizeof title, "%s: %s%s\n%s", who, g[k].what, what, machine);
         plot_buf s = {0};
         gp_common(&s, name, title);
@@ -843,16 +903,16 @@ static stencil_status scaling_chart(plot_ctx *c, const plot_pref *prefs, int npr
     for (int v = 0; v < nprefs; v++) {
         const plot_pref *f = &prefs[v];
         size_t n = select_points(c, f, -1, f->steps, NULL, buf);
-        /* grids, largest first, with at least two thread counts */
-        for (size_t i = n; i-- > 0 && ns < MAX_SERIES;) {
-            const plot_point *g = buf[i];
-            if (i + 1 < n && buf[i + 1]->cells == g->cells && buf[i + 1]->k.nz == g->k.nz)
-                continue; /* this grid was handled at its last point */
+        /* grids, largest first, with at least two thread counts (buf: a grid's points are
+         * neighbours, in [lo, hi)) */
+        for (size_t hi = n, lo; hi > 0 && ns < MAX_SERIES; hi = lo) {
+            const plot_point *g = buf[hi - 1];
+            for (lo = hi - 1; lo > 0 && same_grid(buf[lo - 1], g); lo--)
+                ;
             const plot_point *pts[64];
             int np = 0;
-            for (size_t j = 0; j < n && np < 64; j++)
-                if (buf[j]->cells == g->cells && buf[j]->k.nz == g->k.nz)
-                    pts[np++] = buf[j];
+            for (size_t j = lo; j < hi && np < 64; j++)
+                pts[np++] = buf[j];
             if (np < 2)
                 continue;
             for (int a = 0; a < np; a++) /* by threads */
@@ -874,7 +934,8 @@ static stencil_status scaling_chart(plot_ctx *c, const plot_pref *prefs, int npr
             titles[ns] = tbuf[ns];
             ns++;
             double base = pts[0]->med[M_COMPUTE];
-            plot_buf_printf(&d, "# %s\n# threads speedup(med lo hi) efficiency(med lo hi)\n", tbuf[ns - 1]);
+            comment(&d, tbuf[ns - 1]);
+            plot_buf_printf(&d, "# threads speedup(med lo hi) efficiency(med lo hi)\n");
             for (int a = 0; a < np; a++) {
                 const plot_point *q = pts[a];
                 double ideal = (double)q->k.threads / (double)t0;
@@ -898,7 +959,7 @@ static stencil_status scaling_chart(plot_ctx *c, const plot_pref *prefs, int npr
     if (ns > 0) {
         char name[96], title[400], machine[400];
         machine_title(c, 1, 0, machine, sizeof machine);
-        snprintf(name, sizeof name, "scaling_%s", all ? "all" : prefs[0].variant);
+        chart_name(name, sizeof name, "scaling", all ? NULL : prefs[0].variant);
         plot_fmt(title, sizeof title, "%s: strong scaling, compute time (%s)\n%s",
                  all ? "threaded variants" : prefs[0].variant, all ? "largest grid of each" : prefs[0].tuning,
                  machine);
@@ -933,14 +994,16 @@ static stencil_status steps_chart(plot_ctx *c, const plot_pref *prefs, int npref
             if (all && strcmp(hosts[h], f->host) != 0)
                 continue;
             size_t n = select_points(c, f, f->max_threads, -1, hosts[h], buf);
-            /* the largest grid measured at two or more timestep counts */
+            /* the largest grid measured at two or more timestep counts (a grid's points are
+             * neighbours in buf, in [lo, hi)) */
             const plot_point *pts[64];
             int np = 0;
-            for (size_t i = n; i-- > 0 && np < 2;) {
+            for (size_t hi = n, lo; hi > 0 && np < 2; hi = lo) {
+                for (lo = hi - 1; lo > 0 && same_grid(buf[lo - 1], buf[hi - 1]); lo--)
+                    ;
                 np = 0;
-                for (size_t j = 0; j < n && np < 64; j++)
-                    if (buf[j]->cells == buf[i]->cells && buf[j]->k.nz == buf[i]->k.nz)
-                        pts[np++] = buf[j];
+                for (size_t j = lo; j < hi && np < 64; j++)
+                    pts[np++] = buf[j];
             }
             if (np < 2)
                 continue;
@@ -962,8 +1025,8 @@ static stencil_status steps_chart(plot_ctx *c, const plot_pref *prefs, int npref
             any_cpu |= !f->gpu;
             titles[ns] = tbuf[ns];
             ns++;
-            plot_buf_printf(&d, "# %s\n# steps total_ms_per_step(med lo hi) compute_ms_per_step(med lo hi)\n",
-                            tbuf[ns - 1]);
+            comment(&d, tbuf[ns - 1]);
+            plot_buf_printf(&d, "# steps total_ms_per_step(med lo hi) compute_ms_per_step(med lo hi)\n");
             for (int a = 0; a < np; a++) {
                 const plot_point *q = pts[a];
                 double s = 1e3 / (double)(q->k.steps > 0 ? q->k.steps : 1);
@@ -980,7 +1043,7 @@ static stencil_status steps_chart(plot_ctx *c, const plot_pref *prefs, int npref
     if (ns > 0) {
         char name[96], title[400], machine[400];
         machine_title(c, any_cpu, any_gpu, machine, sizeof machine);
-        snprintf(name, sizeof name, "steps_%s", all ? "all" : prefs[0].variant);
+        chart_name(name, sizeof name, "steps", all ? NULL : prefs[0].variant);
         plot_fmt(title, sizeof title, "%s: time per timestep against timesteps (fixed costs amortised)\n%s",
                  all ? "all variants" : prefs[0].variant, machine);
         plot_buf s = {0};
@@ -1005,7 +1068,7 @@ static stencil_status bars_chart(plot_ctx *c, const plot_pref *prefs, int nprefs
                                  const plot_point **buf, stencil_error *err)
 {
     enum { MAX_PANELS = 12 };
-    plot_buf d = {0};
+    plot_buf d = {0}, lab = {0}; /* lab: the bar labels, blab[1..bars] */
     char ptext[MAX_PANELS][64];
     const char *ptitle[MAX_PANELS];
     double nb[MAX_PANELS];
@@ -1047,10 +1110,9 @@ static stencil_status bars_chart(plot_ctx *c, const plot_pref *prefs, int nprefs
                     plot_fmt(ptext[np], sizeof ptext[np], "largest grid of each");
                 ptitle[np] = ptext[np];
                 nb[np++] = 0;
-                plot_buf_printf(&d,
-                                "# %s\n# x label host->device +compute +device->host (ms, medians) total_lo "
-                                "total_hi label2\n",
-                                ptext[np - 1]);
+                comment(&d, ptext[np - 1]);
+                plot_buf_printf(&d, "# x label host->device +compute +device->host (ms, medians) total_lo "
+                                    "total_hi label2 label_index\n");
             }
             for (int h = 0; h < 2; h++)
                 for (size_t i = 0; i < hn[h]; i++) {
@@ -1063,10 +1125,16 @@ static stencil_status bars_chart(plot_ctx *c, const plot_pref *prefs, int nprefs
                     char g_text[64];
                     grid_label(&q->k, g_text, sizeof g_text);
                     nb[np - 1] += 1;
-                    plot_buf_printf(&d, "%.0f %s", nb[np - 1], all ? q->k.variant : hosts[h]);
+                    plot_buf_printf(&d, "%.0f ", nb[np - 1]);
+                    data_word(&d, all ? q->k.variant : hosts[h]);
                     put(&d, a * 1e3), put(&d, (a + b) * 1e3), put(&d, (a + b + e) * 1e3);
                     put(&d, q->lo[M_TOTAL] * 1e3), put(&d, q->hi[M_TOTAL] * 1e3);
-                    plot_buf_printf(&d, " %s\n", all ? hosts[h] : g_text);
+                    plot_buf_printf(&d, " %s %d\n", all ? hosts[h] : g_text, bars + 1);
+                    char label[96];
+                    snprintf(label, sizeof label, "%s%s%s", all ? q->k.variant : "", all ? "\n" : "", hosts[h]);
+                    plot_buf_printf(&lab, "blab[%d] = ", bars + 1);
+                    plot_buf_gp_string(&lab, label);
+                    plot_buf_printf(&lab, "\n");
                     if (steps >= 0 && steps != q->k.steps)
                         mixed_steps = 1;
                     steps = q->k.steps;
@@ -1084,7 +1152,7 @@ static stencil_status bars_chart(plot_ctx *c, const plot_pref *prefs, int nprefs
             plot_fmt(steps_text, sizeof steps_text, "each variant's usual timesteps");
         else
             plot_fmt(steps_text, sizeof steps_text, "%ld timestep%s", steps, steps == 1 ? "" : "s");
-        snprintf(name, sizeof name, "transfers_%s", all ? "all" : prefs[0].variant);
+        chart_name(name, sizeof name, "transfers", all ? NULL : prefs[0].variant);
         plot_fmt(title, sizeof title,
                  "%s: host->device, compute and device->host, pinned and pageable (%s)\n%s",
                  all ? "GPU variants" : prefs[0].variant, steps_text, machine);
@@ -1092,7 +1160,10 @@ static stencil_status bars_chart(plot_ctx *c, const plot_pref *prefs, int nprefs
         gp_common(&s, name, title);
         gp_array_str(&s, "ptitle", ptitle, np);
         gp_array_num(&s, "nb", nb, np);
-        plot_buf_printf(&s, "np = %d\ntwoline = %d\n", np, all);
+        plot_buf_printf(&s, "np = %d\narray blab[%d]\n", np, bars);
+        plot_buf_append(&s, lab.s, lab.len);
+        if (lab.failed)
+            s.failed = 1;
         st = emit(c, name, "bars.gp", &d, &s,
                   "Each bar: the median host->device copy, compute and device->host copy of one "
                   "repetition (bar: min..max of the totals); each panel has its own time scale. "
@@ -1101,6 +1172,7 @@ static stencil_status bars_chart(plot_ctx *c, const plot_pref *prefs, int nprefs
                   title, err);
         plot_buf_free(&s);
     }
+    plot_buf_free(&lab);
     plot_buf_free(&d);
     return st;
 }
@@ -1141,7 +1213,7 @@ static stencil_status compare_grid(plot_ctx *c, const plot_pref *prefs, int npre
     if (gs.n > 0) {
         char machine[400];
         machine_title(c, any_cpu, any_gpu, machine, sizeof machine);
-        st = grid_charts(c, "all", &d, &gs, any_cpu, any_gpu, 0, "all variants", machine, "", err);
+        st = grid_charts(c, NULL, &d, &gs, any_cpu, any_gpu, 0, "all variants", machine, "", err);
     }
     plot_buf_free(&d);
     return st;
@@ -1274,9 +1346,13 @@ static stencil_status write_index(plot_ctx *c, stencil_error *err)
         plot_buf_printf(&h, "<nav><strong>Sections:</strong>\n");
     for (int k = 0; k < n; k++) {
         const plot_chart *ch = &c->charts[order[k]];
-        if (k == 0 || strcmp(ch->group, c->charts[order[k - 1]].group) != 0)
-            plot_buf_printf(&h, "<a href=\"#%s\">%s</a>\n", ch->name,
-                            ch->group[0] ? ch->group : "all variants");
+        if (k == 0 || strcmp(ch->group, c->charts[order[k - 1]].group) != 0) {
+            plot_buf_printf(&h, "<a href=\"#");
+            plot_buf_html(&h, ch->name);
+            plot_buf_printf(&h, "\">");
+            plot_buf_html(&h, ch->group[0] ? ch->group : "all variants");
+            plot_buf_printf(&h, "</a>\n");
+        }
     }
     if (n)
         plot_buf_printf(&h, "</nav>\n");
@@ -1287,6 +1363,7 @@ static stencil_status write_index(plot_ctx *c, stencil_error *err)
             plot_buf_html(&h, ch->group[0] ? ch->group : "All variants compared");
             plot_buf_printf(&h, "</h2>\n");
         }
+        /* ch->name is a safe file name (chart_name): no escaping needed in the links */
         plot_buf_printf(&h, "<figure id=\"%s\"><a href=\"%s.svg\"><img src=\"%s.png\" alt=\"", ch->name,
                         ch->name, ch->name);
         plot_buf_html(&h, ch->title);
@@ -1341,6 +1418,7 @@ stencil_status plot_render_run(const char *run_dir, stencil_error *err)
     size_t nrows = 0;
     const plot_point **buf = NULL;
     plot_pref *prefs = NULL;
+    str_at *tmp = NULL;
     char data_dir[PLOT_PATH_MAX];
     if (!c) {
         plot_msg(err, "out of memory");
@@ -1359,7 +1437,8 @@ stencil_status plot_render_run(const char *run_dir, stencil_error *err)
     remove_old(data_dir, 1);
     buf = malloc((c->np ? c->np : 1) * sizeof *buf);
     prefs = malloc((c->np ? c->np : 1) * sizeof *prefs);
-    if (!buf || !prefs) {
+    tmp = malloc((c->np ? c->np : 1) * sizeof *tmp);
+    if (!buf || !prefs || !tmp) {
         plot_msg(err, "out of memory");
         st = STENCIL_ERR_NOMEM;
         goto done;
@@ -1368,7 +1447,7 @@ stencil_status plot_render_run(const char *run_dir, stencil_error *err)
     int nv = 0;
     for (size_t i = 0; i < c->np; i++)
         if (i == 0 || strcmp(c->pts[i].k.variant, c->pts[i - 1].k.variant) != 0)
-            make_pref(c, c->pts[i].k.variant, &prefs[nv++]);
+            make_pref(c, c->pts[i].k.variant, &prefs[nv++], tmp, buf);
     for (int v = 0; v < nv && st == STENCIL_OK; v++) {
         c->group = prefs[v].variant;
         if ((st = variant_grid(c, &prefs[v], buf, err)) == STENCIL_OK &&
@@ -1394,6 +1473,7 @@ stencil_status plot_render_run(const char *run_dir, stencil_error *err)
     if (st == STENCIL_OK)
         st = write_index(c, err);
 done:
+    free(tmp);
     free(prefs);
     free(buf);
     free(rows);

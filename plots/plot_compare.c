@@ -23,6 +23,8 @@ stencil_status plot_compare_chart(const char *dir, const char *name, const char 
     if ((st = plot_path(data_dir, sizeof data_dir, err, "%s/data", dir)) != STENCIL_OK ||
         (st = plot_mkdir_p(data_dir, err)) != STENCIL_OK)
         return st;
+    char data_rel[PLOT_PATH_MAX];
+    st = plot_path(data_rel, sizeof data_rel, err, "./data/%s.dat", name);
     plot_buf d = {0}, gp = {0};
     double ymin = INFINITY, ymax = 0.0;
     for (int s = 0; s < 3; s++) { /* blocks 0..2: bars by style; an empty block gets a NaN */
@@ -39,29 +41,42 @@ stencil_status plot_compare_chart(const char *dir, const char *name, const char 
             plot_buf_printf(&d, "1 NaN 1\n");
         plot_buf_printf(&d, "\n\n");
     }
-    plot_buf_printf(&d, "# tics: x label\n");
-    for (size_t i = 0; i < ntics; i++) {
-        plot_buf_printf(&d, "%g ", tics[i].x);
-        plot_buf_gp_string(&d, tics[i].label);
-        plot_buf_printf(&d, "\n");
-    }
+    /* The tic labels reach gnuplot as strings in the script (tlab[], by the index in the data's
+     * third column), the machine names as mname[]: no text is read from the data file. */
+    plot_buf_printf(&d, "# tics: x index\n");
+    for (size_t i = 0; i < ntics; i++)
+        plot_buf_printf(&d, "%g %zu\n", tics[i].x, i + 1);
     if (ntics == 0)
-        plot_buf_printf(&d, "1 \"(nothing to compare)\"\n");
-    plot_buf_printf(&gp, "# %s: written by stencilbench compare; run from %s: gnuplot data/%s.gp\n",
-                    name, dir, name);
+        plot_buf_printf(&d, "1 1\n");
+    plot_buf_printf(&gp, "# ");
+    plot_buf_line_text(&gp, name);
+    plot_buf_printf(&gp, ": written by stencilbench compare; run from ");
+    plot_buf_line_text(&gp, dir);
+    plot_buf_printf(&gp, ": gnuplot data/");
+    plot_buf_line_text(&gp, name);
+    plot_buf_printf(&gp, ".gp\n");
     plot_buf_printf(&gp, "array col[10] = [\"#1f77b4\", \"#d62728\", \"#2ca02c\", \"#9467bd\", "
                          "\"#ff7f0e\", \"#8c564b\", \"#e377c2\", \"#17becf\", \"#7f7f7f\", \"#bcbd22\"]\n");
-    plot_buf_printf(&gp, "dat = \"data/%s.dat\"\nchart_title = ", name);
+    plot_buf_printf(&gp, "dat = ");
+    plot_buf_gp_string(&gp, data_rel);
+    plot_buf_printf(&gp, "\nchart_title = ");
     plot_buf_gp_string(&gp, title);
-    plot_buf_printf(&gp, "\nmachines = \"");
-    for (size_t i = 0; i < nmachines && i < 10; i++) {
-        if (i)
-            plot_buf_printf(&gp, " ");
-        for (const char *p = machines[i]; *p; p++)
-            if (*p != '"' && *p != '\\' && *p != ' ')
-                plot_buf_printf(&gp, "%c", *p);
+    size_t nm = nmachines < 10 ? nmachines : 10;
+    plot_buf_printf(&gp, "\nnmach = %zu\narray mname[%zu]\n", nm, nm ? nm : 1);
+    for (size_t i = 0; i < nm; i++) {
+        plot_buf_printf(&gp, "mname[%zu] = ", i + 1);
+        plot_buf_gp_string(&gp, machines[i]);
+        plot_buf_printf(&gp, "\n");
     }
-    plot_buf_printf(&gp, "\"\nymin = %g\nymax = %g\n", isfinite(ymin) ? pow(10.0, floor(log10(ymin) - 0.3)) : 1.0,
+    plot_buf_printf(&gp, "array tlab[%zu]\n", ntics ? ntics : 1);
+    for (size_t i = 0; i < ntics; i++) {
+        plot_buf_printf(&gp, "tlab[%zu] = ", i + 1);
+        plot_buf_gp_string(&gp, tics[i].label);
+        plot_buf_printf(&gp, "\n");
+    }
+    if (ntics == 0)
+        plot_buf_printf(&gp, "tlab[1] = '(nothing to compare)'\n");
+    plot_buf_printf(&gp, "ymin = %g\nymax = %g\n", isfinite(ymin) ? pow(10.0, floor(log10(ymin) - 0.3)) : 1.0,
                     ymax > 0.0 ? pow(10.0, ceil(log10(ymax) + 0.2)) : 10.0);
     static const char *const fmts[] = {"png", "svg"};
     for (int i = 0; i < 2; i++) {
@@ -70,7 +85,7 @@ stencil_status plot_compare_chart(const char *dir, const char *name, const char 
         plot_buf_append(&gp, body, strlen(body));
         plot_buf_printf(&gp, "unset output\n");
     }
-    if ((st = plot_path(path, sizeof path, err, "%s/data/%s.dat", dir, name)) == STENCIL_OK &&
+    if (st == STENCIL_OK && (st = plot_path(path, sizeof path, err, "%s/data/%s.dat", dir, name)) == STENCIL_OK &&
         (st = plot_buf_write(&d, path, err)) == STENCIL_OK &&
         (st = plot_path(path, sizeof path, err, "%s/data/%s.gp", dir, name)) == STENCIL_OK &&
         (st = plot_buf_write(&gp, path, err)) == STENCIL_OK &&

@@ -24,7 +24,8 @@ typedef struct plot_tic {
 } plot_tic;
 
 /* Writes DIR/data/NAME.dat and .gp and renders DIR/NAME.png and DIR/NAME.svg (DIR is
- * created). Machine names are single words. Returns STENCIL_ERR_UNAVAILABLE when gnuplot is
+ * created). Titles, labels and names may hold any text: it reaches gnuplot only as strings
+ * it cannot execute (plot_buf_gp_string). Returns STENCIL_ERR_UNAVAILABLE when gnuplot is
  * missing, STENCIL_ERR_IO when a file cannot be written or gnuplot fails. */
 stencil_status plot_compare_chart(const char *dir, const char *name, const char *title,
                                   const plot_bar *bars, size_t nbars, const plot_tic *tics,

@@ -23,10 +23,20 @@ typedef struct plot_buf {
 
 void plot_buf_append(plot_buf *b, const char *text, size_t n);
 void plot_buf_printf(plot_buf *b, const char *fmt, ...) PLOT_PRINTF(2, 3);
-/* Appends text as a gnuplot double-quoted string (newlines become \n). */
+/* Appends text as a gnuplot string expression that gnuplot cannot execute or expand: the one
+ * way any text reaches a script. Single-quoted pieces (no `command`, @macro or backslash
+ * escape inside), joined by ."'". for each quote and ."\n". for each newline; other control
+ * characters become spaces. */
 void plot_buf_gp_string(plot_buf *b, const char *text);
-/* Appends text with &, <, >, " escaped for HTML. */
+/* Appends text with control characters (newlines included) as spaces: for comment lines of a
+ * script or a data file, where a newline would start a command or a data line. */
+void plot_buf_line_text(plot_buf *b, const char *text);
+/* Appends text with &, <, >, " and ' escaped for HTML. */
 void plot_buf_html(plot_buf *b, const char *text);
+/* A file name made from text: only [A-Za-z0-9_.-], no leading dot, no "..". Where text had
+ * to be changed or cut to fit len (or force_tag), "_" and 8 hex digits of a hash of the whole
+ * text end the name, so different texts give different names. len >= 16. */
+void plot_safe_name(char *dst, size_t len, const char *text, int force_tag);
 /* Appends the file's bytes as base64. */
 stencil_status plot_buf_base64_file(plot_buf *b, const char *path, stencil_error *err);
 void plot_buf_free(plot_buf *b);
@@ -53,9 +63,9 @@ extern const size_t plot_scripts_count;
 /* The text of plots/<name>, or NULL. */
 const char *plot_script_text(const char *name);
 
-/* Appends the lines that choose the terminal and output of one chart: fmt is "png", "svg"
- * or "gif"; out the file name without extension (NULL: no output yet); width x height
- * pixels. */
+/* Appends the lines that choose the terminal and output of one chart: fmt is "png" or "svg";
+ * out the file name without extension, relative to gnuplot's folder (NULL: no output yet);
+ * width x height pixels. */
 void plot_buf_terminal(plot_buf *b, const char *fmt, const char *out, int width, int height);
 
 /* Runs gnuplot on `script` (a file name relative to dir) with dir as working directory.

@@ -82,16 +82,31 @@ void plot_buf_printf(plot_buf *b, const char *fmt, ...)
 
 void plot_buf_gp_string(plot_buf *b, const char *text)
 {
-    plot_buf_append(b, "\"", 1);
+    /* gnuplot substitutes `command` and @macros inside double quotes; inside single quotes it
+     * reads every byte as it is, but a single-quoted string cannot hold a newline, and its ''
+     * escape fails at the start of a string (gnuplot 5.4 reads ''' as an empty string and an
+     * opening quote). So each quote and newline is a piece of its own: '."'".' and '."\n".' */
+    plot_buf_append(b, "'", 1);
     for (const char *p = text; *p; p++) {
-        if (*p == '\n')
-            plot_buf_append(b, "\\n", 2);
-        else if (*p == '"' || *p == '\\')
-            plot_buf_printf(b, "\\%c", *p);
+        unsigned char ch = (unsigned char)*p;
+        if (*p == '\'')
+            plot_buf_append(b, "'.\"'\".'", 7);
+        else if (*p == '\n')
+            plot_buf_append(b, "'.\"\\n\".'", 8);
+        else if (ch < 0x20 || ch == 0x7f)
+            plot_buf_append(b, " ", 1);
         else
             plot_buf_append(b, p, 1);
     }
-    plot_buf_append(b, "\"", 1);
+    plot_buf_append(b, "'", 1);
+}
+
+void plot_buf_line_text(plot_buf *b, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        plot_buf_append(b, ch < 0x20 || ch == 0x7f ? " " : p, 1);
+    }
 }
 
 void plot_buf_html(plot_buf *b, const char *text)
@@ -102,8 +117,33 @@ void plot_buf_html(plot_buf *b, const char *text)
         case '<': plot_buf_append(b, "&lt;", 4); break;
         case '>': plot_buf_append(b, "&gt;", 4); break;
         case '"': plot_buf_append(b, "&quot;", 6); break;
+        case '\'': plot_buf_append(b, "&#39;", 5); break;
         default: plot_buf_append(b, p, 1);
         }
+    }
+}
+
+void plot_safe_name(char *dst, size_t len, const char *text, int force_tag)
+{
+    size_t n = 0;
+    int changed = force_tag || !*text;
+    for (const char *p = text; *p && n + 1 < len; p++) {
+        char ch = *p;
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+                 ch == '-' || (ch == '.' && n > 0 && dst[n - 1] != '.');
+        dst[n++] = ok ? ch : '_';
+        changed |= !ok;
+    }
+    changed |= text[n] != '\0'; /* cut short */
+    dst[n] = '\0';
+    if (changed) { /* a tag from the whole text keeps different texts apart */
+        unsigned long h = 2166136261UL;
+        for (const char *p = text; *p; p++)
+            h = ((h ^ (unsigned char)*p) * 16777619UL) & 0xffffffffUL;
+        size_t keep = len > 10 ? len - 10 : 0;
+        if (n > keep)
+            n = keep;
+        snprintf(dst + n, len - n, "_%08lx", h);
     }
 }
 
@@ -238,7 +278,8 @@ void plot_buf_terminal(plot_buf *b, const char *fmt, const char *out, int width,
         return;
     plot_buf_printf(b, "set output ");
     char name[PLOT_PATH_MAX];
-    snprintf(name, sizeof name, "%s.%s", out, fmt);
+    /* "./": an output name that starts with '|' would be a command to gnuplot. */
+    snprintf(name, sizeof name, "%s%s.%s", out[0] == '/' ? "" : "./", out, fmt);
     plot_buf_gp_string(b, name);
     plot_buf_printf(b, "\n");
 }

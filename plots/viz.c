@@ -75,20 +75,18 @@ static const char *units_text(const plot_ocean *o)
     return o->units;
 }
 
-/* The output files' stem: the source's file name without folder and extension. */
+/* The output files' stem: the source's file name without folder and extension, as a safe
+ * file name (plot_safe_name). */
 static void stem(const plot_ocean *o, char *out, size_t len)
 {
     const char *s = o->source && *o->source ? o->source : "ocean";
     const char *slash = strrchr(s, '/');
-    s = slash ? slash + 1 : s;
-    plot_fmt(out, len, "%s", s);
-    char *dot = strrchr(out, '.');
-    if (dot && dot != out)
+    char base[PLOT_PATH_MAX];
+    plot_fmt(base, sizeof base, "%s", slash ? slash + 1 : s);
+    char *dot = strrchr(base, '.');
+    if (dot && dot != base)
         *dot = '\0';
-    for (char *p = out; *p; p++)
-        if (!(*p == '-' || *p == '_' || *p == '.' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
-              (*p >= 'A' && *p <= 'Z')))
-            *p = '_';
+    plot_safe_name(out, len, base, 0);
 }
 
 /* The source's file name for titles, shortened in the middle past 64 characters. */
@@ -120,13 +118,16 @@ static void depth_label(const plot_ocean *o, size_t z, char *out, size_t len)
         plot_fmt(out, len, "level %zu", z);
 }
 
-/* Depth for file names: "0.494m", or "level3" without coordinates. */
+/* Depth for file names: "0.494m", or "level3" without coordinates ("1e+05" as "1e_05"). */
 static void depth_tag(const plot_ocean *o, size_t z, char *out, size_t len)
 {
     if (o->depth)
         plot_fmt(out, len, "%.4gm", o->depth[z]);
     else
         plot_fmt(out, len, "level%zu", z);
+    for (char *p = out; *p; p++)
+        if (*p == '+')
+            *p = '_';
 }
 
 /* Writes levels zs of the given times as blocks "lon lat T land" (land: 1 where T is NaN;
@@ -158,6 +159,22 @@ static void put_levels(plot_buf *b, const plot_ocean *o, size_t t0, size_t nt, c
         *lo = *hi = NAN;
 }
 
+/* "name = 'text'" (plot_buf_gp_string: the text cannot run anything in gnuplot). */
+static void gp_var(plot_buf *s, const char *name, const char *text)
+{
+    plot_buf_printf(s, "%s = ", name);
+    plot_buf_gp_string(s, text);
+    plot_buf_printf(s, "\n");
+}
+
+/* "name = './text'": a file name relative to gnuplot's folder (never a '|' pipe). */
+static void gp_file_var(plot_buf *s, const char *name, const char *file)
+{
+    char rel[PLOT_PATH_MAX];
+    plot_fmt(rel, sizeof rel, "./%s", file);
+    gp_var(s, name, rel);
+}
+
 /* Settings every map and cube shares: axes, colour range. */
 static void put_axes(plot_buf *s, const plot_ocean *o, double lo, double hi)
 {
@@ -180,13 +197,11 @@ static void put_axes(plot_buf *s, const plot_ocean *o, double lo, double hi)
                     "cbland = %.9g\ncbfirst = %.9g\ncbstep = %.9g\nratio = %.6g\n",
                     xmin, xmax, ymin, ymax, lo, hi, lo - 0.03 / 0.97 * (hi - lo), ceil(lo / step) * step,
                     step, ratio);
-    plot_buf_printf(s, "xlab = \"%s\"\nylab = \"%s\"\n", o->lon ? "longitude (degrees east)" : "x index",
-                    o->lat ? "latitude (degrees north)" : "y index");
     char cb[160];
     plot_fmt(cb, sizeof cb, "%s (%s)", o->name && *o->name ? o->name : "value", units_text(o));
-    plot_buf_printf(s, "cblab = ");
-    plot_buf_gp_string(s, cb);
-    plot_buf_printf(s, "\n");
+    gp_var(s, "xlab", o->lon ? "longitude (degrees east)" : "x index");
+    gp_var(s, "ylab", o->lat ? "latitude (degrees north)" : "y index");
+    gp_var(s, "cblab", cb);
 }
 
 typedef struct viz_files {
@@ -243,9 +258,12 @@ stencil_status plot_viz_slice(const plot_ocean *o, const plot_viz_options *opt, 
     plot_buf d = {0}, s = {0};
     double lo, hi;
     put_levels(&d, o, opt->time, 1, &z, 1, 1, &lo, &hi);
-    plot_buf_printf(&s, "dat = \".%s.dat\"\narray ftitle[1]\nftitle[1] = ", name);
+    char file[PLOT_PATH_MAX];
+    plot_fmt(file, sizeof file, ".%s.dat", name);
+    gp_file_var(&s, "dat", file);
+    plot_buf_printf(&s, "array ftitle[1]\nftitle[1] = ");
     plot_buf_gp_string(&s, title);
-    plot_buf_printf(&s, "\nfirst = 0\nlast = 0\nframe_files = 0\nframe_fmt = \"\"\n");
+    plot_buf_printf(&s, "\nfirst = 0\nlast = 0\nframe_files = 0\nframe_fmt = ''\n");
     put_axes(&s, o, lo, hi);
     plot_buf_terminal(&s, "png", name, MAP_W, MAP_H);
     const char *body = plot_script_text("map.gp");
@@ -282,7 +300,7 @@ static stencil_status write_player(const char *path, const char *title, char (*f
     for (size_t i = 0; i < n; i++) {
         plot_buf_printf(&h, "%s\"", i ? ", " : "");
         for (const char *p = labels[i]; *p; p++)
-            if (*p == '"' || *p == '\\' || *p == '<')
+            if (*p == '"' || *p == '\\' || *p == '<' || (unsigned char)*p < 0x20 || *p == 0x7f)
                 plot_buf_printf(&h, "\\u%04x", (unsigned)(unsigned char)*p);
             else
                 plot_buf_append(&h, p, 1);
@@ -347,7 +365,10 @@ stencil_status plot_viz_animate(const plot_ocean *o, const plot_viz_options *opt
     source_text(o, src, sizeof src);
     double lo, hi; /* one colour scale over all frames, so colours compare */
     put_levels(&d, o, 0, o->nt, &z, 1, 1, &lo, &hi);
-    plot_buf_printf(&s, "dat = \".%s.dat\"\narray ftitle[%zu]\n", name, o->nt);
+    char file[PLOT_PATH_MAX];
+    plot_fmt(file, sizeof file, ".%s.dat", name);
+    gp_file_var(&s, "dat", file);
+    plot_buf_printf(&s, "array ftitle[%zu]\n", o->nt);
     for (size_t t = 0; t < o->nt; t++) {
         char tl[128], title[600];
         time_label(o, t, tl, sizeof tl);
@@ -359,15 +380,17 @@ stencil_status plot_viz_animate(const plot_ocean *o, const plot_viz_options *opt
         plot_buf_printf(&s, "\n");
         plot_fmt(frames[t], sizeof frames[t], "%s/.%s_%04zu.png", opt->out_dir, name, t);
     }
-    plot_buf_printf(&s, "first = 0\nlast = %zu\nframe_fmt = \".%s_%%04d.png\"\n", o->nt - 1, name);
+    plot_buf_printf(&s, "first = 0\nlast = %zu\n", o->nt - 1);
+    plot_fmt(file, sizeof file, ".%s_%%04d.png", name);
+    gp_file_var(&s, "frame_fmt", file);
     put_axes(&s, o, lo, hi);
     const char *body = plot_script_text("map.gp");
     /* The GIF (delay in 1/100 s), then the PNG frames for the HTML page. */
-    plot_buf_printf(&s,
-                    "set terminal gif animate delay %d loop 0 size %d,%d noenhanced font \"Sans,10\"\nset "
-                    "output \"%s.gif\"\n"
-                    "frame_files = 0\n",
-                    (opt->speed_ms + 5) / 10, FRAME_W, FRAME_H, name);
+    plot_buf_printf(&s, "set terminal gif animate delay %d loop 0 size %d,%d noenhanced font \"Sans,10\"\n",
+                    (opt->speed_ms + 5) / 10, FRAME_W, FRAME_H);
+    plot_fmt(file, sizeof file, "%s.gif", name);
+    gp_file_var(&s, "gif_file", file);
+    plot_buf_printf(&s, "set output gif_file\nframe_files = 0\n");
     plot_buf_append(&s, body, strlen(body));
     plot_buf_printf(&s, "unset output\nreset\n");
     plot_buf_terminal(&s, "png", NULL, FRAME_W, FRAME_H);
@@ -427,9 +450,10 @@ stencil_status plot_viz_cube(const plot_ocean *o, const plot_viz_options *opt, c
     source_text(o, src, sizeof src);
     depth_label(o, 0, dl0, sizeof dl0);
     depth_label(o, nl - 1, dl1, sizeof dl1);
-    plot_buf_printf(&s,
-                    "dat = \".%s.dat\"\nnt = %zu\nnl = %zu\narray dep[%zu]\narray ftitle[%zu]\nlandlist = \"",
-                    name, nt, nl, nl, nt);
+    char file[PLOT_PATH_MAX];
+    plot_fmt(file, sizeof file, ".%s.dat", name);
+    gp_file_var(&s, "dat", file);
+    plot_buf_printf(&s, "nt = %zu\nnl = %zu\narray dep[%zu]\narray ftitle[%zu]\nlandlist = '", nt, nl, nl, nt);
     for (size_t k = 0; k < nl; k++) { /* levels with land, from the first time (the mask is fixed) */
         const float *lv = level(o, 0, k);
         int land = 0;
@@ -439,7 +463,7 @@ stencil_status plot_viz_cube(const plot_ocean *o, const plot_viz_options *opt, c
         if (land)
             plot_buf_printf(&s, "%zu ", k);
     }
-    plot_buf_printf(&s, "\"\n");
+    plot_buf_printf(&s, "'\n");
     double zmax = 0;
     for (size_t k = 0; k < nl; k++) {
         double dk = o->depth ? o->depth[k] : (double)k;
@@ -458,7 +482,8 @@ stencil_status plot_viz_cube(const plot_ocean *o, const plot_viz_options *opt, c
         plot_buf_printf(&s, "\n");
         plot_fmt(frames[t], sizeof frames[t], "%s/%s_t%zu.png", opt->out_dir, name, t);
     }
-    plot_buf_printf(&s, "frame_fmt = \"%s_t%%d.png\"\n", name);
+    plot_fmt(file, sizeof file, "%s_t%%d.png", name);
+    gp_file_var(&s, "frame_fmt", file);
     put_axes(&s, o, lo, hi);
     plot_buf_terminal(&s, "png", NULL, CUBE_W, CUBE_H);
     const char *body = plot_script_text("cube.gp");

@@ -5,7 +5,9 @@
  * only files that exist. Also: gnuplot missing names the package; a bad CSV names the column.
  *
  * usage: test_plot [PATH/TO/stencilbench]   (also runs a small real study and renders it)
- *        test_plot --fixture DIR   (only write the fixture run into DIR) */
+ *        test_plot --fixture DIR   (only write the fixture run into DIR)
+ *        test_plot --scale         (3,000 grid sizes of one variant: every pass over the points
+ *                                   must be near linear; ctest's TIMEOUT catches one that is not) */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -135,6 +137,42 @@ static int write_fixture(const char *dir)
     return fclose(f) == 0;
 }
 
+/* A run of one variant on n distinct grid sizes, 1 and 2 threads, 1 and 10 timesteps, 2
+ * repetitions (issue 18 item 14: 3,000 grids took over 300 s). */
+static int write_scale_fixture(const char *dir, int n)
+{
+    char path[4096];
+    mkdir(dir, 0777);
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    FILE *f = fopen(path, "w");
+    if (!f || fputs("{\"schema_version\": 1, \"label\": \"scale fixture\", \"cpu\": {\"model\": \"CPU\", "
+                    "\"cores\": 2}, \"gpu\": null}\n",
+                    f) < 0 || fclose(f) != 0)
+        return 0;
+    snprintf(path, sizeof path, "%s/timings.csv", dir);
+    if (!(f = fopen(path, "w")))
+        return 0;
+    fprintf(f, "schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,"
+               "land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,"
+               "cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source\n");
+    fx_rng rng = {7};
+    for (int g = 0; g < n; g++) {
+        long nz = 8 + g / 60, ny = 8 + g % 60, nx = 32;
+        double interior = (double)(nz - 2) * (double)(ny - 2) * (double)(nx - 2);
+        for (int t = 1; t <= 2; t++)
+            for (int s = 1; s <= 10; s += 9)
+                for (int rep = 0; rep < 2; rep++) {
+                    double rate = 1e9 * t * jitter(&rng), compute = interior * s / rate, copy = 20.0 * t;
+                    fprintf(f,
+                            "1,scale,measured,scale,naive,cpu,course,0.1,%ld,%ld,%ld,synthetic,0.5,%d,default,none,"
+                            "%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,0,ok,\n",
+                            nz, ny, nx, t, s, rep, 1e-6, compute, 1e-6, compute + 2e-6, rate, rate * 8e-9, copy,
+                            rate * 8e-9 / copy);
+                }
+    }
+    return fclose(f) == 0;
+}
+
 static int file_nonempty(const char *path)
 {
     struct stat st;
@@ -186,6 +224,17 @@ int main(int argc, char **argv)
     check_ctx ctx = {0};
     if (argc == 3 && strcmp(argv[1], "--fixture") == 0)
         return write_fixture(argv[2]) ? 0 : 1;
+    if (argc == 2 && strcmp(argv[1], "--scale") == 0) {
+        stencil_error e = {{0}};
+        if (plot_gnuplot_check(&e) != STENCIL_OK) {
+            printf("skipped: %s\n", e.msg);
+            return 77;
+        }
+        CHECK(&ctx, write_scale_fixture("plot_scale_run", 3000), "cannot write plot_scale_run");
+        /* rate, step time, roofline, scaling, steps */
+        check_run(&ctx, "plot_scale_run", 5);
+        return check_finish(&ctx, "test_plot --scale");
+    }
     const char *dir = "plot_fixture_run";
     CHECK(&ctx, write_fixture(dir), "cannot write the fixture in %s", dir);
     stencil_error err = {{0}};
