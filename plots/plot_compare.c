@@ -85,7 +85,8 @@ stencil_status plot_compare_chart(const char *dir, const char *name, const char 
         plot_buf_append(&gp, body, strlen(body));
         plot_buf_printf(&gp, "unset output\n");
     }
-    if (st == STENCIL_OK && (st = plot_path(path, sizeof path, err, "%s/data/%s.dat", dir, name)) == STENCIL_OK &&
+    if (st == STENCIL_OK &&
+        (st = plot_path(path, sizeof path, err, "%s/data/%s.dat", dir, name)) == STENCIL_OK &&
         (st = plot_buf_write(&d, path, err)) == STENCIL_OK &&
         (st = plot_path(path, sizeof path, err, "%s/data/%s.gp", dir, name)) == STENCIL_OK &&
         (st = plot_buf_write(&gp, path, err)) == STENCIL_OK &&

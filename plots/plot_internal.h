@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "plot.h"
 #include "variant.h"
 
 #if defined(__GNUC__)
@@ -28,6 +29,12 @@ void plot_buf_printf(plot_buf *b, const char *fmt, ...) PLOT_PRINTF(2, 3);
  * escape inside), joined by ."'". for each quote and ."\n". for each newline; other control
  * characters become spaces. */
 void plot_buf_gp_string(plot_buf *b, const char *text);
+/* Appends "name = " text as a gnuplot string (plot_buf_gp_string) and a newline. */
+void plot_buf_gp_var(plot_buf *b, const char *name, const char *text);
+/* Appends a gnuplot array name[1..n] of the texts (or of the numbers, %.9g); n == 0 declares
+ * one element, '' or 0. */
+void plot_buf_gp_array_str(plot_buf *b, const char *name, const char *const *v, int n);
+void plot_buf_gp_array_num(plot_buf *b, const char *name, const double *v, int n);
 /* Appends text with control characters (newlines included) as spaces: for comment lines of a
  * script or a data file, where a newline would start a command or a data line. */
 void plot_buf_line_text(plot_buf *b, const char *text);
@@ -43,6 +50,8 @@ void plot_buf_free(plot_buf *b);
 /* Writes the buffer to path; STENCIL_ERR_NOMEM if an append failed, STENCIL_ERR_IO. */
 stencil_status plot_buf_write(const plot_buf *b, const char *path, stencil_error *err);
 
+/* "512 KiB", "1.5 MiB", "48 GiB" (3 significant digits). */
+void plot_human_bytes(double bytes, char *out, size_t len);
 /* Formats an error message into err (truncated to fit). */
 void plot_msg(stencil_error *err, const char *fmt, ...) PLOT_PRINTF(2, 3);
 /* Formats into dst, truncating to fit (titles, labels). */
@@ -73,5 +82,11 @@ void plot_buf_terminal(plot_buf *b, const char *fmt, const char *out, int width,
  * animation sequence" and fontconfig's cache notices, makes it fail with the first lines of
  * that output in err; the output stays in dir/<script>.log then. */
 stencil_status plot_gnuplot_run(const char *dir, const char *script, stencil_error *err);
+
+/* Writes a self-contained HTML page at path showing the PNG files frames[0..n) in turn
+ * (embedded as base64): title, play/pause, a slider, speed_ms per frame, labels[i] beside
+ * frame i. */
+stencil_status plot_viz_player(const char *path, const char *title, char (*frames)[PLOT_PATH_MAX],
+                               char (*labels)[160], size_t n, int speed_ms, stencil_error *err);
 
 #endif

@@ -101,6 +101,44 @@ void plot_buf_gp_string(plot_buf *b, const char *text)
     plot_buf_append(b, "'", 1);
 }
 
+void plot_buf_gp_array_str(plot_buf *b, const char *name, const char *const *v, int n)
+{
+    plot_buf_printf(b, "array %s[%d]\n", name, n > 0 ? n : 1);
+    if (n == 0)
+        plot_buf_printf(b, "%s[1] = ''\n", name);
+    for (int i = 0; i < n; i++) {
+        plot_buf_printf(b, "%s[%d] = ", name, i + 1);
+        plot_buf_gp_string(b, v[i]);
+        plot_buf_printf(b, "\n");
+    }
+}
+
+void plot_buf_gp_array_num(plot_buf *b, const char *name, const double *v, int n)
+{
+    plot_buf_printf(b, "array %s[%d]\n", name, n > 0 ? n : 1);
+    if (n == 0)
+        plot_buf_printf(b, "%s[1] = 0\n", name);
+    for (int i = 0; i < n; i++)
+        plot_buf_printf(b, "%s[%d] = %.9g\n", name, i + 1, v[i]);
+}
+
+void plot_buf_gp_var(plot_buf *b, const char *name, const char *text)
+{
+    plot_buf_printf(b, "%s = ", name);
+    plot_buf_gp_string(b, text);
+    plot_buf_printf(b, "\n");
+}
+
+void plot_human_bytes(double b, char *out, size_t len)
+{
+    if (b >= 1024.0 * 1024 * 1024)
+        snprintf(out, len, "%.3g GiB", b / (1024.0 * 1024 * 1024));
+    else if (b >= 1024.0 * 1024)
+        snprintf(out, len, "%.3g MiB", b / (1024.0 * 1024));
+    else
+        snprintf(out, len, "%.3g KiB", b / 1024.0);
+}
+
 void plot_buf_line_text(plot_buf *b, const char *text)
 {
     for (const char *p = text; *p; p++) {
@@ -129,8 +167,8 @@ void plot_safe_name(char *dst, size_t len, const char *text, int force_tag)
     int changed = force_tag || !*text;
     for (const char *p = text; *p && n + 1 < len; p++) {
         char ch = *p;
-        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-                 ch == '-' || (ch == '.' && n > 0 && dst[n - 1] != '.');
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                 ch == '_' || ch == '-' || (ch == '.' && n > 0 && dst[n - 1] != '.');
         dst[n++] = ok ? ch : '_';
         changed |= !ok;
     }

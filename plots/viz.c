@@ -159,20 +159,12 @@ static void put_levels(plot_buf *b, const plot_ocean *o, size_t t0, size_t nt, c
         *lo = *hi = NAN;
 }
 
-/* "name = 'text'" (plot_buf_gp_string: the text cannot run anything in gnuplot). */
-static void gp_var(plot_buf *s, const char *name, const char *text)
-{
-    plot_buf_printf(s, "%s = ", name);
-    plot_buf_gp_string(s, text);
-    plot_buf_printf(s, "\n");
-}
-
 /* "name = './text'": a file name relative to gnuplot's folder (never a '|' pipe). */
 static void gp_file_var(plot_buf *s, const char *name, const char *file)
 {
     char rel[PLOT_PATH_MAX];
     plot_fmt(rel, sizeof rel, "./%s", file);
-    gp_var(s, name, rel);
+    plot_buf_gp_var(s, name, rel);
 }
 
 /* Settings every map and cube shares: axes, colour range. */
@@ -199,9 +191,9 @@ static void put_axes(plot_buf *s, const plot_ocean *o, double lo, double hi)
                     step, ratio);
     char cb[160];
     plot_fmt(cb, sizeof cb, "%s (%s)", o->name && *o->name ? o->name : "value", units_text(o));
-    gp_var(s, "xlab", o->lon ? "longitude (degrees east)" : "x index");
-    gp_var(s, "ylab", o->lat ? "latitude (degrees north)" : "y index");
-    gp_var(s, "cblab", cb);
+    plot_buf_gp_var(s, "xlab", o->lon ? "longitude (degrees east)" : "x index");
+    plot_buf_gp_var(s, "ylab", o->lat ? "latitude (degrees north)" : "y index");
+    plot_buf_gp_var(s, "cblab", cb);
 }
 
 typedef struct viz_files {
@@ -277,61 +269,6 @@ stencil_status plot_viz_slice(const plot_ocean *o, const plot_viz_options *opt, 
     return st;
 }
 
-/* A self-contained HTML page showing the PNG files frames[0..n) in turn: play/pause, a slider,
- * speed_ms per frame, one label per frame. */
-static stencil_status write_player(const char *path, const char *title, char (*frames)[PLOT_PATH_MAX],
-                                   char (*labels)[160], size_t n, int speed_ms, stencil_error *err)
-{
-    plot_buf h = {0};
-    stencil_status st = STENCIL_OK;
-    plot_buf_printf(&h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
-    plot_buf_html(&h, title);
-    plot_buf_printf(&h, "</title>\n<style>body{font-family:sans-serif;margin:1em}#controls{margin:.5em 0}"
-                        "#slider{width:60%%;vertical-align:middle}img{max-width:100%%;height:auto}</"
-                        "style>\n</head><body>\n<h1>");
-    plot_buf_html(&h, title);
-    plot_buf_printf(
-        &h,
-        "</h1>\n<div id=\"controls\"><button id=\"play\">Pause</button>\n"
-        "<input id=\"slider\" type=\"range\" min=\"0\" max=\"%zu\" value=\"0\" aria-label=\"frame\">\n"
-        "<span id=\"label\"></span></div>\n<img id=\"frame\" alt=\"frame\">\n<script>\n"
-        "const speed = %d;\nconst labels = [",
-        n - 1, speed_ms);
-    for (size_t i = 0; i < n; i++) {
-        plot_buf_printf(&h, "%s\"", i ? ", " : "");
-        for (const char *p = labels[i]; *p; p++)
-            if (*p == '"' || *p == '\\' || *p == '<' || (unsigned char)*p < 0x20 || *p == 0x7f)
-                plot_buf_printf(&h, "\\u%04x", (unsigned)(unsigned char)*p);
-            else
-                plot_buf_append(&h, p, 1);
-        plot_buf_printf(&h, "\"");
-    }
-    plot_buf_printf(&h, "];\nconst frames = [\n");
-    for (size_t i = 0; i < n && st == STENCIL_OK; i++) {
-        plot_buf_printf(&h, "\"data:image/png;base64,");
-        st = plot_buf_base64_file(&h, frames[i], err);
-        plot_buf_printf(&h, "\",\n");
-    }
-    plot_buf_printf(
-        &h,
-        "];\nconst img = document.getElementById(\"frame\"), slider = document.getElementById(\"slider\"),\n"
-        "      button = document.getElementById(\"play\"), label = document.getElementById(\"label\");\n"
-        "let i = 0, timer = null;\n"
-        "function show(k) { i = k; img.src = frames[k]; slider.value = k;\n"
-        "  label.textContent = \"frame \" + (k + 1) + \" of \" + frames.length + \": \" + labels[k]; }\n"
-        "function play() { if (frames.length > 1) { timer = setInterval(() => show((i + 1) %% "
-        "frames.length), speed); }\n"
-        "  button.textContent = \"Pause\"; }\n"
-        "function pause() { clearInterval(timer); timer = null; button.textContent = \"Play\"; }\n"
-        "button.addEventListener(\"click\", () => timer ? pause() : play());\n"
-        "slider.addEventListener(\"input\", () => { pause(); show(Number(slider.value)); });\n"
-        "show(0);\nplay();\n</script>\n</body></html>\n");
-    if (st == STENCIL_OK)
-        st = plot_buf_write(&h, path, err);
-    plot_buf_free(&h);
-    return st;
-}
-
 stencil_status plot_viz_animate(const plot_ocean *o, const plot_viz_options *opt, char *written,
                                 size_t written_len, stencil_error *err)
 {
@@ -401,7 +338,7 @@ stencil_status plot_viz_animate(const plot_ocean *o, const plot_viz_options *opt
         goto done;
     char title[400];
     plot_fmt(title, sizeof title, "%s at %s: %s", o->name ? o->name : "value", dl, src);
-    st = write_player(html, title, frames, labels, o->nt, opt->speed_ms, err);
+    st = plot_viz_player(html, title, frames, labels, o->nt, opt->speed_ms, err);
     for (size_t t = 0; t < o->nt; t++)
         remove(frames[t]);
     if (st == STENCIL_OK)
@@ -453,7 +390,8 @@ stencil_status plot_viz_cube(const plot_ocean *o, const plot_viz_options *opt, c
     char file[PLOT_PATH_MAX];
     plot_fmt(file, sizeof file, ".%s.dat", name);
     gp_file_var(&s, "dat", file);
-    plot_buf_printf(&s, "nt = %zu\nnl = %zu\narray dep[%zu]\narray ftitle[%zu]\nlandlist = '", nt, nl, nl, nt);
+    plot_buf_printf(&s, "nt = %zu\nnl = %zu\narray dep[%zu]\narray ftitle[%zu]\nlandlist = '", nt, nl, nl,
+                    nt);
     for (size_t k = 0; k < nl; k++) { /* levels with land, from the first time (the mask is fixed) */
         const float *lv = level(o, 0, k);
         int land = 0;
@@ -493,7 +431,7 @@ stencil_status plot_viz_cube(const plot_ocean *o, const plot_viz_options *opt, c
         goto done;
     char title[400];
     plot_fmt(title, sizeof title, "%s, the first %zu depth levels: %s", o->name ? o->name : "value", nl, src);
-    if ((st = write_player(html, title, frames, labels, nt, 1000, err)) == STENCIL_OK)
+    if ((st = plot_viz_player(html, title, frames, labels, nt, 1000, err)) == STENCIL_OK)
         st = plot_path(written, written_len, err, "%s", html);
 done:
     plot_buf_free(&d);

@@ -145,9 +145,11 @@ static int write_scale_fixture(const char *dir, int n)
     mkdir(dir, 0777);
     snprintf(path, sizeof path, "%s/machine.json", dir);
     FILE *f = fopen(path, "w");
-    if (!f || fputs("{\"schema_version\": 1, \"label\": \"scale fixture\", \"cpu\": {\"model\": \"CPU\", "
-                    "\"cores\": 2}, \"gpu\": null}\n",
-                    f) < 0 || fclose(f) != 0)
+    if (!f ||
+        fputs("{\"schema_version\": 1, \"label\": \"scale fixture\", \"cpu\": {\"model\": \"CPU\", "
+              "\"cores\": 2}, \"gpu\": null}\n",
+              f) < 0 ||
+        fclose(f) != 0)
         return 0;
     snprintf(path, sizeof path, "%s/timings.csv", dir);
     if (!(f = fopen(path, "w")))
@@ -164,10 +166,11 @@ static int write_scale_fixture(const char *dir, int n)
                 for (int rep = 0; rep < 2; rep++) {
                     double rate = 1e9 * t * jitter(&rng), compute = interior * s / rate, copy = 20.0 * t;
                     fprintf(f,
-                            "1,scale,measured,scale,naive,cpu,course,0.1,%ld,%ld,%ld,synthetic,0.5,%d,default,none,"
+                            "1,scale,measured,scale,naive,cpu,course,0.1,%ld,%ld,%ld,synthetic,0.5,%d,"
+                            "default,none,"
                             "%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,0,ok,\n",
-                            nz, ny, nx, t, s, rep, 1e-6, compute, 1e-6, compute + 2e-6, rate, rate * 8e-9, copy,
-                            rate * 8e-9 / copy);
+                            nz, ny, nx, t, s, rep, 1e-6, compute, 1e-6, compute + 2e-6, rate, rate * 8e-9,
+                            copy, rate * 8e-9 / copy);
                 }
     }
     return fclose(f) == 0;

@@ -4,9 +4,10 @@
  * machine.json (label, host, CPU and GPU names), a timings.csv (variant, tuning and machine
  * columns) and a reference's machine column hold backticks, $(...), quotes, newlines (where
  * the format can carry one: not in a CSV field) and markup; each `touch pwned_*` would leave a
- * file (compare turns blanks in a machine name into '-': those use ${IFS}). After viz slice/animate/cube, plot and compare (twice: its default chart and --chart
- * with such a name), no such file exists, the pages show the text literally (escaped), the
- * charts show it literally (the SVG titles), and every file plot made has a safe name.
+ * file (compare turns blanks in a machine name into '-': those use ${IFS}). After viz slice/animate/cube,
+ * plot and compare (twice: its default chart and --chart with such a name), no such file exists, the pages
+ * show the text literally (escaped), the charts show it literally (the SVG titles), and every file plot made
+ * has a safe name.
  *
  * usage: test_plot_inject PATH/TO/stencilbench */
 #define _POSIX_C_SOURCE 200809L
@@ -82,7 +83,8 @@ static void scan(check_ctx *ctx, const char *dir, int names, int *bad)
             (*bad)++;
             CHECK(ctx, 0, "a command ran through gnuplot: %s exists", path);
         }
-        if (!names && strstr(n, "escape_v") && strncmp(path, ROOT "/run/plots/", strlen(ROOT "/run/plots/")) != 0) {
+        if (!names && strstr(n, "escape_v") &&
+            strncmp(path, ROOT "/run/plots/", strlen(ROOT "/run/plots/")) != 0) {
             (*bad)++;
             CHECK(ctx, 0, "a variant name made a file outside the run's plots folder: %s", path);
         }
@@ -115,8 +117,22 @@ static int write_netcdf(const char *path)
     static double v[2 * 3 * 6 * 7];
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         v[i] = i % 5 == 0 ? (double)NC_FILL_FLOAT : 10.0 + 0.01 * (double)i;
-    nc_fixture f = {path, "thetao", 4, {"time", "depth", "lat", "lon"}, {2, 3, 6, 7}, NC_FLOAT, v, 1, 0, 0,
-                    1,    1,        (double)NC_FILL_FLOAT, 0, 0, 0};
+    nc_fixture f = {path,
+                    "thetao",
+                    4,
+                    {"time", "depth", "lat", "lon"},
+                    {2, 3, 6, 7},
+                    NC_FLOAT,
+                    v,
+                    1,
+                    0,
+                    0,
+                    1,
+                    1,
+                    (double)NC_FILL_FLOAT,
+                    0,
+                    0,
+                    0};
     int ncid, varid, tid;
     if (nc_fixture_write(&f) != NC_NOERR || nc_open(path, NC_WRITE, &ncid) != NC_NOERR)
         return 0;
@@ -142,7 +158,8 @@ static const char *const header =
 
 /* Rows of a CPU variant (threads 1..max_threads) or a GPU variant (pinned and pageable): grids
  * 16^3, 24^3, 32^3, timesteps 1 and 4, 3 repetitions. */
-static void rows(FILE *f, const char *machine, const char *variant, int gpu, const char *tuning, int max_threads)
+static void rows(FILE *f, const char *machine, const char *variant, int gpu, const char *tuning,
+                 int max_threads)
 {
     static const long grids[3] = {16, 24, 32};
     for (int g = 0; g < 3; g++)
@@ -153,12 +170,13 @@ static void rows(FILE *f, const char *machine, const char *variant, int gpu, con
                         double n = (double)(grids[g] - 2) * (grids[g] - 2) * (grids[g] - 2);
                         double rate = (gpu ? 5e10 : 1e9 * t) * (1.0 + 0.01 * rep), compute = n * s / rate;
                         double h2d = gpu ? n * 4 / (h ? 1e10 : 2e10) : 0, copy = gpu ? 1000.0 : 20.0 * t;
-                        fprintf(f,
-                                "1,inject,measured,%s,%s,%s,course,0.1,%ld,%ld,%ld,synthetic,0.5,%d,%s,%s,%d,%d,"
-                                "%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,0,ok,\n",
-                                machine, variant, gpu ? "gpu" : "cpu", grids[g], grids[g], grids[g], t, tuning,
-                                gpu ? (h ? "pageable" : "pinned") : "none", s, rep, h2d, compute, h2d,
-                                2 * h2d + compute, rate, rate * 8e-9, copy, rate * 8e-9 / copy);
+                        fprintf(
+                            f,
+                            "1,inject,measured,%s,%s,%s,course,0.1,%ld,%ld,%ld,synthetic,0.5,%d,%s,%s,%d,%d,"
+                            "%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,0,ok,\n",
+                            machine, variant, gpu ? "gpu" : "cpu", grids[g], grids[g], grids[g], t, tuning,
+                            gpu ? (h ? "pageable" : "pinned") : "none", s, rep, h2d, compute, h2d,
+                            2 * h2d + compute, rate, rate * 8e-9, copy, rate * 8e-9 / copy);
                     }
 }
 
@@ -218,19 +236,22 @@ int main(int argc, char **argv)
     const char *nc = ROOT "/nc/" EVIL_FILE;
     CHECK(&ctx, write_netcdf(nc), "cannot write the netCDF file");
     CHECK(&ctx,
-          write_text(ROOT "/run/machine.json",
-                     "{\"schema_version\": 1, \"run_id\": \"inject`touch pwned_runid`\",\n"
-                     " \"label\": \"m`touch pwned_label`$(touch pwned_label2)'\\\"\\n<script>alert(1)</script>\",\n"
-                     " \"hostname\": \"h`touch pwned_host`<b>\",\n"
-                     " \"cpu\": {\"model\": \"c`touch pwned_cpu`$(touch pwned_cpu2)\\n'\\\"\", \"cores\": 2,\n"
-                     "         \"caches\": [{\"level\": 2, \"type\": \"unified\", \"size_bytes\": 524288}]},\n"
-                     " \"gpu\": {\"name\": \"G`touch pwned_gpu`\\n<i>\", \"cc\": \"8.6\", \"sms\": 4,\n"
-                     "         \"memory_bytes\": 1073741824, \"l2_bytes\": 1048576},\n"
-                     " \"config\": {\"x\": \"</table><script>\"}, \"dataset\": \"d`touch pwned_ds`<i>\"}\n"),
+          write_text(
+              ROOT "/run/machine.json",
+              "{\"schema_version\": 1, \"run_id\": \"inject`touch pwned_runid`\",\n"
+              " \"label\": \"m`touch pwned_label`$(touch pwned_label2)'\\\"\\n<script>alert(1)</script>\",\n"
+              " \"hostname\": \"h`touch pwned_host`<b>\",\n"
+              " \"cpu\": {\"model\": \"c`touch pwned_cpu`$(touch pwned_cpu2)\\n'\\\"\", \"cores\": 2,\n"
+              "         \"caches\": [{\"level\": 2, \"type\": \"unified\", \"size_bytes\": 524288}]},\n"
+              " \"gpu\": {\"name\": \"G`touch pwned_gpu`\\n<i>\", \"cc\": \"8.6\", \"sms\": 4,\n"
+              "         \"memory_bytes\": 1073741824, \"l2_bytes\": 1048576},\n"
+              " \"config\": {\"x\": \"</table><script>\"}, \"dataset\": \"d`touch pwned_ds`<i>\"}\n"),
           "cannot write machine.json");
-    CHECK(&ctx, write_timings(ROOT "/run/timings.csv", "mach`touch${IFS}pwned_mcol`$(touch${IFS}pwned_mcol2)<b>"),
+    CHECK(&ctx,
+          write_timings(ROOT "/run/timings.csv", "mach`touch${IFS}pwned_mcol`$(touch${IFS}pwned_mcol2)<b>"),
           "cannot write timings.csv");
-    CHECK(&ctx, write_timings(ROOT "/ref/timings.csv", "r`touch${IFS}pwned_ref`$(touch${IFS}pwned_ref2)<script>"),
+    CHECK(&ctx,
+          write_timings(ROOT "/ref/timings.csv", "r`touch${IFS}pwned_ref`$(touch${IFS}pwned_ref2)<script>"),
           "cannot write the reference");
 
     /* viz: the file name, units and time long_name reach titles, labels and the pages. */
@@ -252,7 +273,8 @@ int main(int argc, char **argv)
         snprintf(path, sizeof path, ROOT "/viz/%s", e->d_name);
         pages++;
         CHECK(&ctx, count(path, "<script") == 1, "%s: markup from the data became a <script>", path);
-        holds(&ctx, path, "ev`touch pwned_file`$(touch pwned_file2)&#39;q&quot;&lt;script&gt;", "the file name");
+        holds(&ctx, path, "ev`touch pwned_file`$(touch pwned_file2)&#39;q&quot;&lt;script&gt;",
+              "the file name");
         holds(&ctx, path, "t`touch pwned_time`'\\u0022\\u003cscript>\\u000a$(touch pwned_time2)",
               "the time label (script)");
     }
@@ -271,19 +293,21 @@ int main(int argc, char **argv)
     CHECK(&ctx, refs >= 2 * 20, "%s: %d references, want the charts of 5 variants", index, refs);
     CHECK(&ctx, count(index, "<script") == 0 && count(index, "<b>") == 0 && count(index, "<i>") == 0,
           "%s: markup from the run's files reached the page", index);
-    holds(&ctx, index, "m`touch pwned_label`$(touch pwned_label2)&#39;&quot;\n&lt;script&gt;alert(1)&lt;/script&gt;",
+    holds(&ctx, index,
+          "m`touch pwned_label`$(touch pwned_label2)&#39;&quot;\n&lt;script&gt;alert(1)&lt;/script&gt;",
           "the machine label");
     holds(&ctx, index, "<h2>v`touch pwned_v`&#39;&quot;&lt;script&gt;</h2>", "the variant");
-    holds(&ctx, index, "g`touch pwned_g`$(touch pwned_g2)&lt;b&gt;&#39;</a>", "the GPU variant (section link)");
+    holds(&ctx, index, "g`touch pwned_g`$(touch pwned_g2)&lt;b&gt;&#39;</a>",
+          "the GPU variant (section link)");
     holds(&ctx, index, "&lt;/table&gt;&lt;script&gt;", "the study config");
     holds(&ctx, index, "t`touch pwned_t`$(touch pwned_t2)&lt;i&gt;", "the tuning (a chart title)");
     /* The charts show the text as it is (gnuplot's SVG escapes < itself). */
     holds(&ctx, ROOT "/run/plots/rate_all.svg", "m`touch pwned_label`$(touch pwned_label2)'\"", "the title");
     CHECK(&ctx, count(index, "<img src=\"rate_all.png\"") == 1,
           "%s: the variant called all and the comparing charts share rate_all.png", index);
-    holds(&ctx, ROOT "/run/plots/rate_all.svg", "v`touch pwned_v`'\"&lt;script>, 2 threads",
-          "the key");
-    holds(&ctx, ROOT "/run/plots/transfers_all.svg", "g`touch pwned_g`$(touch pwned_g2)&lt;b>'", "a bar label");
+    holds(&ctx, ROOT "/run/plots/rate_all.svg", "v`touch pwned_v`'\"&lt;script>, 2 threads", "the key");
+    holds(&ctx, ROOT "/run/plots/transfers_all.svg", "g`touch pwned_g`$(touch pwned_g2)&lt;b>'",
+          "a bar label");
 
     /* compare: the machine columns reach the key; a --chart name reaches the script. */
     const char *cmp_args[] = {"compare", ROOT "/run", ROOT "/ref", NULL};
@@ -300,8 +324,8 @@ int main(int argc, char **argv)
     CHECK(&ctx, rc == 0, "compare --chart exited %d (see " ROOT "/log.txt)", rc);
     snprintf(png, sizeof png, "%s", chart);
     CHECK(&ctx, pc_png(png, 900, 500, 10000, why, sizeof why), "%s", why);
-    const char *pipe_args[] = {"compare", ROOT "/run", ROOT "/ref", "--chart", ROOT "/chart/|touch pwned_pipe",
-                               NULL};
+    const char *pipe_args[] = {
+        "compare", ROOT "/run", ROOT "/ref", "--chart", ROOT "/chart/|touch pwned_pipe", NULL};
     rc = run(sb, pipe_args);
     CHECK(&ctx, rc == 0, "compare --chart '|...' exited %d (see " ROOT "/log.txt)", rc);
     CHECK(&ctx, pc_png(ROOT "/chart/|touch pwned_pipe.png", 900, 500, 10000, why, sizeof why), "%s", why);
