@@ -1,5 +1,5 @@
-/* The run data of plots (run_data.h): machine.json through cJSON, timings.csv through a
- * small reader of its own (comma-separated, no quoting), rows grouped into points. */
+/* The run data of plots (run_data.h): machine.json through cJSON, timings.csv through the
+ * project's one reader and grouping (bench/timings, bench/analysis/points). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
@@ -10,24 +10,11 @@
 #include "plot.h"
 #include "plot_internal.h"
 #include "run_data.h"
-
-typedef struct plot_row {
-    plot_key k;
-    double v[PLOT_M_N];
-} plot_row;
+#include "analysis/points.h"
 
 static void copy_field(char *dst, size_t len, const char *src)
 {
     snprintf(dst, len, "%s", src);
-}
-
-static double num(const char *s)
-{
-    if (!s || !*s)
-        return NAN;
-    char *end;
-    double v = strtod(s, &end);
-    return *end ? NAN : v;
 }
 
 const char *plot_json_str(const cJSON *o, const char *key)
@@ -108,168 +95,13 @@ static stencil_status read_machine(const char *run_dir, plot_run_data *d, stenci
     return STENCIL_OK;
 }
 
-static const char *required_cols[] = {"variant",
-                                      "device",
-                                      "scheme",
-                                      "nz",
-                                      "ny",
-                                      "nx",
-                                      "threads",
-                                      "tuning",
-                                      "host_memory",
-                                      "timesteps",
-                                      "h2d_s",
-                                      "compute_s",
-                                      "d2h_s",
-                                      "total_s",
-                                      "cell_updates_per_s",
-                                      "roofline_fraction",
-                                      "copy_gbps",
-                                      "status"};
-enum {
-    C_VARIANT,
-    C_DEVICE,
-    C_SCHEME,
-    C_NZ,
-    C_NY,
-    C_NX,
-    C_THREADS,
-    C_TUNING,
-    C_HOST,
-    C_STEPS,
-    C_H2D,
-    C_COMPUTE,
-    C_D2H,
-    C_TOTAL,
-    C_RATE,
-    C_ROOF,
-    C_COPY,
-    C_STATUS,
-    C_PROVENANCE,
-    C_NCOLS
-};
-
-enum { MAX_FIELDS = 64 };
-
-static int split(char *line, char **f, int max)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line;; p++) {
-        if (n < max)
-            f[n] = p;
-        n++;
-        p += strcspn(p, ",");
-        if (!*p)
-            break;
-        *p = '\0';
-    }
-    return n < max ? n : max;
-}
-
-static stencil_status read_rows(const char *run_dir, plot_run_data *d, plot_row **rows, size_t *nrows,
-                                stencil_error *err)
-{
-    char path[PLOT_PATH_MAX];
-    stencil_status st = plot_path(path, sizeof path, err, "%s/timings.csv", run_dir);
-    if (st != STENCIL_OK)
-        return st;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        plot_msg(err, "cannot read %s: %s", path, strerror(errno));
-        return STENCIL_ERR_IO;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    int col[C_NCOLS];
-    char *fld[MAX_FIELDS];
-    st = STENCIL_OK;
-    if (getline(&line, &cap, f) < 0) {
-        plot_msg(err, "%s is empty: it needs the header line (results/SCHEMA.md)", path);
-        st = STENCIL_ERR_IO;
-        goto done;
-    }
-    int nf = split(line, fld, MAX_FIELDS);
-    for (int i = 0; i < C_NCOLS; i++) {
-        const char *want = i == C_PROVENANCE ? "provenance" : required_cols[i];
-        col[i] = -1;
-        for (int j = 0; j < nf; j++)
-            if (strcmp(fld[j], want) == 0)
-                col[i] = j;
-        if (col[i] < 0 && i != C_PROVENANCE) {
-            plot_msg(err, "%s has no column '%s' (results/SCHEMA.md)", path, want);
-            st = STENCIL_ERR_IO;
-            goto done;
-        }
-    }
-    size_t cap_rows = 0;
-    long lineno = 1;
-    while (getline(&line, &cap, f) >= 0) {
-        lineno++;
-        if (line[strspn(line, " \r\n")] == '\0')
-            continue;
-        int n = split(line, fld, MAX_FIELDS);
-        int ok = 1;
-        for (int i = 0; i < C_NCOLS; i++)
-            if (col[i] >= n)
-                ok = 0;
-        if (!ok) {
-            plot_msg(err, "%s:%ld: %d fields, fewer than the header's", path, lineno, n);
-            st = STENCIL_ERR_IO;
-            goto done;
-        }
-        if (strcmp(fld[col[C_STATUS]], "ok") != 0 || (col[C_PROVENANCE] >= 0 && *fld[col[C_PROVENANCE]] &&
-                                                      strcmp(fld[col[C_PROVENANCE]], "measured") != 0)) {
-            d->rows_other++;
-            continue;
-        }
-        if (*nrows == cap_rows) {
-            size_t nc = cap_rows ? 2 * cap_rows : 256;
-            plot_row *r = realloc(*rows, nc * sizeof *r);
-            if (!r) {
-                plot_msg(err, "out of memory reading %s", path);
-                st = STENCIL_ERR_NOMEM;
-                goto done;
-            }
-            *rows = r;
-            cap_rows = nc;
-        }
-        plot_row *r = &(*rows)[*nrows];
-        memset(r, 0, sizeof *r);
-        copy_field(r->k.variant, sizeof r->k.variant, fld[col[C_VARIANT]]);
-        copy_field(r->k.device, sizeof r->k.device, fld[col[C_DEVICE]]);
-        copy_field(r->k.scheme, sizeof r->k.scheme, fld[col[C_SCHEME]]);
-        copy_field(r->k.tuning, sizeof r->k.tuning, fld[col[C_TUNING]]);
-        copy_field(r->k.host, sizeof r->k.host, fld[col[C_HOST]]);
-        double dims[5] = {num(fld[col[C_NZ]]), num(fld[col[C_NY]]), num(fld[col[C_NX]]),
-                          num(fld[col[C_THREADS]]), num(fld[col[C_STEPS]])};
-        for (int i = 0; i < 5; i++)
-            if (!(dims[i] >= 0 && dims[i] < 1e12))
-                ok = 0;
-        if (!ok || !*r->k.variant) {
-            plot_msg(err, "%s:%ld: a grid, threads or timesteps field is not a number", path, lineno);
-            st = STENCIL_ERR_IO;
-            goto done;
-        }
-        r->k.nz = (long)dims[0], r->k.ny = (long)dims[1], r->k.nx = (long)dims[2];
-        r->k.threads = (long)dims[3], r->k.steps = (long)dims[4];
-        static const int mcol[PLOT_M_N] = {C_H2D, C_COMPUTE, C_D2H, C_TOTAL, C_RATE, C_ROOF, C_COPY};
-        for (int m = 0; m < PLOT_M_N; m++)
-            r->v[m] = num(fld[col[mcol[m]]]);
-        (*nrows)++;
-        d->rows_ok++;
-    }
-done:
-    free(line);
-    fclose(f);
-    return st;
-}
-
 static int long_cmp(long x, long y)
 {
     return (x > y) - (x < y);
 }
 
+/* The charts' order: a variant's points are neighbours, then host memory, tuning, scheme,
+ * device, threads, timesteps and cells. */
 static int key_cmp(const plot_key *a, const plot_key *b)
 {
     int d;
@@ -288,72 +120,68 @@ static int key_cmp(const plot_key *a, const plot_key *b)
     return long_cmp(a->nx, b->nx);
 }
 
-static int row_cmp(const void *a, const void *b)
+static int point_cmp(const void *a, const void *b)
 {
-    return key_cmp(&((const plot_row *)a)->k, &((const plot_row *)b)->k);
+    return key_cmp(&((const plot_point *)a)->k, &((const plot_point *)b)->k);
 }
 
-static int dbl_cmp(const void *a, const void *b)
+/* The run's measured rows with status ok, grouped by the project's one grouping
+ * (analysis/points.h), as the charts' points. */
+static stencil_status read_points(const char *run_dir, plot_run_data *d, stencil_error *err)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median, min and max of the finite values of one metric over rows [r, r+n). */
-static void stats(const plot_row *r, size_t n, int m, double *tmp, double *med, double *lo, double *hi)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(r[i].v[m]))
-            tmp[k++] = r[i].v[m];
-    if (k == 0) {
-        *med = *lo = *hi = NAN;
-        return;
+    bench_timings t = {0};
+    stencil_status st = bench_timings_read(run_dir, BENCH_READ_BY_NAME, &t, err);
+    if (st != STENCIL_OK) {
+        bench_timings_free(&t);
+        return st == STENCIL_ERR_NOMEM ? st : STENCIL_ERR_IO;
     }
-    qsort(tmp, k, sizeof *tmp, dbl_cmp);
-    *med = k % 2 ? tmp[k / 2] : 0.5 * (tmp[k / 2 - 1] + tmp[k / 2]);
-    *lo = tmp[0];
-    *hi = tmp[k - 1];
-}
-
-static stencil_status aggregate(plot_run_data *d, plot_row *rows, size_t n, stencil_error *err)
-{
-    if (n == 0)
-        return STENCIL_OK;
-    qsort(rows, n, sizeof *rows, row_cmp);
-    double *tmp = malloc(n * sizeof *tmp);
-    d->pts = malloc(n * sizeof *d->pts);
-    if (!tmp || !d->pts) {
-        free(tmp);
-        plot_msg(err, "out of memory aggregating %zu rows", n);
-        return STENCIL_ERR_NOMEM;
+    size_t kept = 0;
+    for (size_t i = 0; i < t.count; i++)
+        if (t.rows[i].provenance == BENCH_MEASURED && strcmp(t.rows[i].status, "ok") == 0)
+            t.rows[kept++] = t.rows[i];
+    d->rows_ok = kept;
+    d->rows_other = t.count - kept;
+    bench_results res;
+    st = bench_results_build(t.rows, kept, &res, err);
+    if (st == STENCIL_OK && res.count) {
+        d->pts = malloc(res.count * sizeof *d->pts);
+        if (!d->pts)
+            st = stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for %zu points", res.count);
     }
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && key_cmp(&rows[i].k, &rows[j].k) == 0)
-            j++;
+    for (size_t j = 0; st == STENCIL_OK && j < res.count; j++) {
+        const bench_result *r = &res.p[j];
+        if (r->n == 0) /* status ok but no rate: nothing to draw */
+            continue;
         plot_point *p = &d->pts[d->np++];
-        p->k = rows[i].k;
+        memset(p, 0, sizeof *p);
+        snprintf(p->k.variant, sizeof p->k.variant, "%s", r->row->variant);
+        snprintf(p->k.device, sizeof p->k.device, "%s", r->row->device);
+        snprintf(p->k.scheme, sizeof p->k.scheme, "%s", r->row->scheme);
+        snprintf(p->k.tuning, sizeof p->k.tuning, "%s", r->row->tuning);
+        snprintf(p->k.host, sizeof p->k.host, "%s", r->row->host_memory);
+        p->k.nz = r->row->nz, p->k.ny = r->row->ny, p->k.nx = r->row->nx;
+        p->k.threads = r->row->threads, p->k.steps = r->row->timesteps;
         p->cells = (double)p->k.nz * (double)p->k.ny * (double)p->k.nx;
-        p->reps = (int)(j - i);
-        for (int m = 0; m < PLOT_M_N; m++)
-            stats(rows + i, j - i, m, tmp, &p->med[m], &p->lo[m], &p->hi[m]);
-        i = j;
+        p->reps = (int)r->n;
+        for (int m = 0; m < PLOT_M_N; m++) {
+            p->med[m] = r->stat[m].median;
+            p->lo[m] = r->stat[m].min;
+            p->hi[m] = r->stat[m].max;
+        }
     }
-    free(tmp);
-    return STENCIL_OK;
+    if (st == STENCIL_OK)
+        qsort(d->pts, d->np, sizeof *d->pts, point_cmp);
+    bench_results_free(&res);
+    bench_timings_free(&t);
+    return st;
 }
 
 stencil_status plot_run_data_load(const char *run_dir, plot_run_data *d, stencil_error *err)
 {
     memset(d, 0, sizeof *d);
-    plot_row *rows = NULL;
-    size_t nrows = 0;
-    stencil_status st;
-    if ((st = read_machine(run_dir, d, err)) == STENCIL_OK &&
-        (st = read_rows(run_dir, d, &rows, &nrows, err)) == STENCIL_OK)
-        st = aggregate(d, rows, nrows, err);
-    free(rows);
+    stencil_status st = read_machine(run_dir, d, err);
+    if (st == STENCIL_OK)
+        st = read_points(run_dir, d, err);
     return st;
 }
 

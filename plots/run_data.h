@@ -1,33 +1,33 @@
 /* The run data the charts draw (plots/ internal): a run folder's machine.json, and the rows of
- * its timings.csv with status ok (and provenance measured, or none given) grouped into points,
- * one per variant, host memory, tuning, scheme, device, threads, timesteps and grid, each with
- * the median, min and max of its repetitions. The CSV reading behind plot_run_data_load is
- * plots' own for now; the project's single timings reader is to replace it here. */
+ * its timings.csv with status ok and provenance measured, read and grouped into points by the
+ * project's one reader and grouping (bench/timings, bench/analysis/points.h), each with the
+ * median, min and max of its repetitions. */
 #ifndef PLOT_RUN_DATA_H
 #define PLOT_RUN_DATA_H
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
+#include "analysis/points.h"
 #include "variant.h"
 
-/* The metrics of a row and a point, in timings.csv's columns h2d_s, compute_s, d2h_s,
- * total_s, cell_updates_per_s, roofline_fraction, copy_gbps. */
+/* The metrics of a point, in timings.csv's columns h2d_s, compute_s, d2h_s, total_s,
+ * cell_updates_per_s, roofline_fraction, copy_gbps (bench_metric's order). */
 enum {
-    PLOT_M_H2D,
-    PLOT_M_COMPUTE,
-    PLOT_M_D2H,
-    PLOT_M_TOTAL,
-    PLOT_M_RATE,
-    PLOT_M_ROOF,
-    PLOT_M_COPY,
-    PLOT_M_N
+    PLOT_M_H2D = BENCH_M_H2D,
+    PLOT_M_COMPUTE = BENCH_M_COMPUTE,
+    PLOT_M_D2H = BENCH_M_D2H,
+    PLOT_M_TOTAL = BENCH_M_TOTAL,
+    PLOT_M_RATE = BENCH_M_RATE,
+    PLOT_M_ROOF = BENCH_M_ROOF,
+    PLOT_M_COPY = BENCH_M_COPY,
+    PLOT_M_N = BENCH_M_COUNT
 };
 enum { PLOT_MAX_CACHES = 8 };
 
 /* What makes rows repetitions of one point. */
 typedef struct plot_key {
-    char variant[48], device[8], scheme[16], tuning[96], host[16];
+    char variant[64], device[8], scheme[16], tuning[128], host[16];
     long nz, ny, nx, threads, steps;
 } plot_key;
 

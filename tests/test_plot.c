@@ -311,7 +311,7 @@ int main(int argc, char **argv)
         fclose(f);
     }
     st = plot_render_run(bad, &err);
-    CHECK(&ctx, st == STENCIL_ERR_IO && strstr(err.msg, "no column 'scheme'"), "bad CSV: status %d: %s",
+    CHECK(&ctx, st == STENCIL_ERR_IO && strstr(err.msg, "has no 'nz' column"), "bad CSV: status %d: %s",
           (int)st, err.msg);
     st = plot_render_run("no_such_run_dir", &err);
     CHECK(&ctx, st == STENCIL_ERR_IO && strstr(err.msg, "machine.json"), "missing run: %s", err.msg);
