@@ -409,6 +409,9 @@ static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
     *y = (long long)yoe + era * 400 + (*m <= 2);
 }
 
+/* Well inside long long and the day arithmetic of civil_from_days. */
+#define IO_TIME_MAX_SECONDS 1e17
+
 void io_time_text(double value, const char *units, char *buf, size_t len)
 {
     char unit[32];
@@ -432,6 +435,12 @@ void io_time_text(double value, const char *units, char *buf, size_t len)
     }
     double t = (double)days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0 + h * 3600.0 +
                mi * 60.0 + s + value * scale;
+    /* Beyond about 3 billion years (or not finite: "inf" seconds in the units) a date means
+     * nothing and the cast to an integer would be undefined: print the number instead. */
+    if (!isfinite(t) || fabs(t) > IO_TIME_MAX_SECONDS) {
+        snprintf(buf, len, "%.9g %s", value, units);
+        return;
+    }
     long long secs = (long long)floor(t + 0.5);
     long long days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
     long long rem = secs - days * 86400;

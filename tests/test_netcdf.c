@@ -252,6 +252,13 @@ static void helpers(check_ctx *c)
     CHECK(c, strcmp(t, "2000-03-01 12:00:00") == 0, "%s", t);
     io_time_text(3, "1", t, sizeof t);
     CHECK(c, strcmp(t, "3 1") == 0, "%s", t);
+    /* Out of range for a date (the cast to an integer would be undefined): the number. */
+    io_time_text(1e300, "days since 2000-01-01", t, sizeof t);
+    CHECK(c, strcmp(t, "1e+300 days since 2000-01-01") == 0, "%s", t);
+    io_time_text(-4e18, "seconds since 2000-01-01", t, sizeof t);
+    CHECK(c, strcmp(t, "-4e+18 seconds since 2000-01-01") == 0, "%s", t);
+    io_time_text(1, "hours since 2000-01-01 00:00:inf", t, sizeof t);
+    CHECK(c, strcmp(t, "1 hours since 2000-01-01 00:00:inf") == 0, "%s", t);
     char a[256];
     tmp_path(a, sizeof a, "packed.nc");
     CHECK(c, io_same_file(a, a) && !io_same_file(a, "/nonexistent/x.nc"), "io_same_file");
