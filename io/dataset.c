@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "dataset.h"
+#include "size.h"
 
 static const char *const axis_names[IO_AXES][6] = {
     {"time", "t", "time_counter", NULL},
@@ -163,7 +164,12 @@ static stencil_status read_axis(io_dataset *ds, int dimid, io_axis *a, stencil_e
         nc_inq_var(ds->ncid, varid, NULL, &t, &ndims, dims, NULL) != NC_NOERR || ndims != 1 ||
         dims[0] != dimid || !nc_numeric(t))
         return STENCIL_OK; /* no coordinate variable: fine, the axis is just an index */
-    a->values = malloc((a->len ? a->len : 1) * sizeof *a->values);
+    size_t bytes;
+    if (!io_size_mul(a->len ? a->len : 1, sizeof *a->values, &bytes))
+        return stencil_fail(err, STENCIL_ERR_IO, "%s: coordinate '%s' declares %zu values, too many "
+                            "to address on this machine (is the file damaged?)", ds->path, a->name,
+                            a->len);
+    a->values = malloc(bytes);
     if (!a->values)
         return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for coordinate '%s'", a->name);
     int rc = nc_get_var_double(ds->ncid, varid, a->values);
@@ -246,6 +252,15 @@ stencil_status io_dataset_open(const char *path, const char *var, io_dataset *ds
     ds->nz = ds->axes[IO_AXIS_DEPTH].len;
     ds->ny = ds->axes[IO_AXIS_LAT].len;
     ds->nx = ds->axes[IO_AXIS_LON].len;
+    /* Every slice, level and field buffer is a part of this product (in double, the widest
+     * value read): when it fits, none of them wraps. */
+    const size_t whole[5] = {ds->nt, ds->nz, ds->ny, ds->nx, sizeof(double)};
+    char what[4096 + IO_NAME_LEN + 64];
+    snprintf(what, sizeof what, "%s: '%s' (time x depth x latitude x longitude x bytes)", path, var);
+    size_t ignored;
+    stencil_status sized = io_size_product(&ignored, whole, 5, what, err);
+    if (sized != STENCIL_OK)
+        return sized;
     ds->scale = 1.0;
     ds->offset = 0.0;
     number_att(ds->ncid, ds->varid, "scale_factor", &ds->scale);
@@ -281,8 +296,12 @@ stencil_status io_dataset_read(const io_dataset *ds, size_t t, float *out, size_
         return stencil_fail(err, STENCIL_ERR_ARG, "time index %zu is out of range: '%s' in %s has "
                             "%zu time%s (0 to %zu)", t, ds->var, ds->path, ds->nt,
                             ds->nt == 1 ? "" : "s", ds->nt - 1);
-    const size_t plane = ds->ny * ds->nx;
-    double *level = malloc(plane * sizeof *level);
+    size_t plane, bytes;
+    stencil_status sized = io_size_field(1, ds->ny, ds->nx, sizeof(double), &plane, &bytes,
+                                         ds->path, err);
+    if (sized != STENCIL_OK)
+        return sized;
+    double *level = malloc(bytes);
     if (!level)
         return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for a %zux%zu level", ds->ny, ds->nx);
     size_t fills = 0;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "default_dataset.h"
+#include "size.h"
 #include "stencilbench_version.h"
 #include "synthetic.h"
 #include "writer.h"
@@ -65,7 +66,11 @@ stencil_status io_write_default_dataset(const char *path, int threads, stencil_e
         {"latitude", "degrees_north", ny, lat, NC_FLOAT, -1},
         {"longitude", "degrees_east", nx, lon, NC_FLOAT, -1},
     };
-    float *field = malloc(nz * ny * nx * sizeof *field);
+    size_t bytes;
+    stencil_status sized = io_size_field(nz, ny, nx, sizeof(float), NULL, &bytes, path, err);
+    if (sized != STENCIL_OK)
+        return sized;
+    float *field = malloc(bytes);
     if (!field)
         return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for the default dataset");
     io_writer *w = NULL;

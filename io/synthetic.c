@@ -1,6 +1,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "size.h"
 #include "synthetic.h"
 
 const double io_glo12_depths[50] = {
@@ -99,7 +100,12 @@ stencil_status io_synthetic_ocean(const io_ocean_spec *spec, float *out, int thr
         return stencil_fail(err, STENCIL_ERR_ARG,
                             "land fraction %g is out of range: use a value from 0 to 1",
                             spec->land_fraction);
-    const size_t cols = ny * nx;
+    size_t cols, ignored;
+    stencil_status sized = io_size_field(1, ny, nx, sizeof(double), &cols, NULL, "synthetic ocean", err);
+    if (sized == STENCIL_OK) /* out holds nz x ny x nx floats: that product must fit too */
+        sized = io_size_field(nz, ny, nx, sizeof(float), NULL, &ignored, "synthetic ocean", err);
+    if (sized != STENCIL_OK)
+        return sized;
     double *elev = malloc(cols * sizeof *elev);
     double *surface = malloc(cols * sizeof *surface);
     double *deep = malloc(cols * sizeof *deep);

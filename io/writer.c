@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "size.h"
 #include "writer.h"
 
 struct io_writer {
@@ -57,6 +58,14 @@ stencil_status io_writer_create(const char *path, const io_axis axes[IO_AXES], c
     }
     snprintf(w->path, sizeof w->path, "%s", path);
     snprintf(w->tmp, sizeof w->tmp, "%s.tmp.XXXXXX", path);
+    /* The whole field fits in size_t, so no level, slice or coordinate size below wraps. */
+    const size_t whole[5] = {axes[0].len, axes[1].len, axes[2].len, axes[3].len, sizeof(double)};
+    size_t ignored;
+    stencil_status sized = io_size_product(&ignored, whole, 5, path, err);
+    if (sized != STENCIL_OK) {
+        writer_free(w);
+        return sized;
+    }
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         writer_free(w);

@@ -5,6 +5,8 @@
  *   allfill.nc   thetao float (time 1, depth 3, latitude 4, longitude 5), every cell fill
  *   rank2.nc     thetao float (latitude 4, longitude 5)
  *   baddims.nc   thetao float (time 1, depth 3, longitude 5, latitude 4): dims out of order
+ *   huge.nc      thetao float (time 1, depth 2^54, latitude 16, longitude 16), no data: the
+ *                byte count of a field wraps to 0 in 64 bits
  * usage: make_fixtures DIR */
 #include <math.h>
 #include <stdio.h>
@@ -19,7 +21,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: make_fixtures DIR\n");
         return 2;
     }
-    char path[5][4096];
+    char path[6][4096];
     static double small[2 * 9 * 10 * 11], packed[120], fill[60];
     float f[9 * 10 * 11];
     stencil_error err;
@@ -38,10 +40,10 @@ int main(int argc, char **argv)
         packed[i] = i % 7 == 0 ? -32767 : i % 10 == 3 ? -999 : 40 * i - 2000;
     for (int i = 0; i < 60; i++)
         fill[i] = (double)NC_FILL_FLOAT;
-    const char *names[5] = {"small.nc", "packed.nc", "allfill.nc", "rank2.nc", "baddims.nc"};
-    for (int i = 0; i < 5; i++)
+    const char *names[6] = {"small.nc", "packed.nc", "allfill.nc", "rank2.nc", "baddims.nc", "huge.nc"};
+    for (int i = 0; i < 6; i++)
         snprintf(path[i], sizeof path[i], "%s/%s", argv[1], names[i]);
-    const nc_fixture fx[5] = {
+    const nc_fixture fx[6] = {
         {path[0], "thetao", 4, {"time", "depth", "lat", "lon"}, {2, 9, 10, 11}, NC_FLOAT, small,
          1, 0, 0, 1, 0, (double)NC_FILL_FLOAT, 0, 0, 0},
         {path[1], "thetao", 4, {"time", "depth", "latitude", "longitude"}, {2, 3, 4, 5}, NC_SHORT,
@@ -52,8 +54,10 @@ int main(int argc, char **argv)
          0, 0, 0, 0},
         {path[4], "thetao", 4, {"time", "depth", "longitude", "latitude"}, {1, 3, 5, 4}, NC_FLOAT,
          fill, 0, 0, 0, 1, 0, 0, 0, 0, 0},
+        {path[5], "thetao", 4, {"time", "depth", "latitude", "longitude"}, {1, (size_t)1 << 54, 16, 16},
+         NC_FLOAT, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0},
     };
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 6; i++) {
         int rc = nc_fixture_write(&fx[i]);
         if (rc != NC_NOERR) {
             fprintf(stderr, "make_fixtures: %s: %s\n", path[i], nc_strerror(rc));

@@ -50,6 +50,12 @@ expect 2 "variable 'thetao' has 2 dimensions; need 4 \(time, depth, latitude, lo
 expect 2 "dimension 3 of 'thetao' is 'longitude'; expected latitude or lat" -- $m --input baddims.nc
 expect 2 "holds only fill values: there is no water to model" -- $m --input allfill.nc
 expect 2 "holds only fill values" -- summary allfill.nc
+# A depth of 2^54: the bytes of one field wrap to 0 in 64 bits (issue 18): refused, no crash.
+for cmd in "summary" "model --variant naive --steps 1 --output huge_out.nc --input" \
+           "viz slice --out vz --input" "viz cube --out vz --input"; do
+    expect 2 "huge.nc: 'thetao' \(time x depth x latitude x longitude x bytes\): 1 x 18014398509481984 x 16 x 16 x 8 is too large to address" -- $cmd huge.nc
+done
+check "no output from a refused huge.nc" test ! -e huge_out.nc
 expect 2 "--time-index 2 is out of range: 'thetao' in small.nc has 2 times \(0 to 1\)" -- $m --input small.nc --time-index 2
 expect 2 "--time-index -1: expected a whole number" -- $m --input small.nc --time-index -1
 

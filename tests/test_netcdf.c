@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "dataset.h"
 #include "default_dataset.h"
 #include "nc_fixture.h"
+#include "size.h"
 #include "synthetic.h"
 
 static char dir[] = "/tmp/test_netcdf.XXXXXX";
@@ -259,6 +261,19 @@ static void helpers(check_ctx *c)
     CHECK(c, strcmp(t, "-4e+18 seconds since 2000-01-01") == 0, "%s", t);
     io_time_text(1, "hours since 2000-01-01 00:00:inf", t, sizeof t);
     CHECK(c, strcmp(t, "1 hours since 2000-01-01 00:00:inf") == 0, "%s", t);
+    /* Size products refuse to wrap (issue 18: 2^54 x 16 x 16 x 4 bytes is 0 in 64 bits). */
+    size_t p = 7, cells = 0, bytes = 0;
+    const size_t wrap[4] = {(size_t)1 << 54, 16, 16, 4}, fine[3] = {50, 222, 241};
+    stencil_error e;
+    CHECK(c, io_size_product(&p, wrap, 4, "f.nc", &e) == STENCIL_ERR_IO && p == 7 &&
+          strstr(e.msg, "f.nc: 18014398509481984 x 16 x 16 x 4 is too large to address"), "%s", e.msg);
+    CHECK(c, io_size_product(&p, fine, 3, "f.nc", &e) == STENCIL_OK && p == 50 * 222 * 241, "%zu", p);
+    CHECK(c, io_size_field((size_t)1 << 54, 16, 16, 4, &cells, &bytes, "f", &e) == STENCIL_ERR_IO &&
+          cells == 0 && bytes == 0, "%zu %zu", cells, bytes);
+    CHECK(c, io_size_field(2, 3, 4, 4, &cells, &bytes, "f", &e) == STENCIL_OK && cells == 24 &&
+          bytes == 96, "%zu %zu", cells, bytes);
+    CHECK(c, !io_size_mul(SIZE_MAX / 2 + 1, 2, &p) && io_size_mul(SIZE_MAX, 1, &p) && p == SIZE_MAX &&
+          io_size_mul(0, SIZE_MAX, &p) && p == 0, "io_size_mul");
     char a[256];
     tmp_path(a, sizeof a, "packed.nc");
     CHECK(c, io_same_file(a, a) && !io_same_file(a, "/nonexistent/x.nc"), "io_same_file");

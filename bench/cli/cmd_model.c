@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "dataset.h"
+#include "size.h"
 #include "writer.h"
 #include "cli/cli.h"
 #include "harness/measure.h"
@@ -270,7 +271,9 @@ int bench_cmd_model(int argc, char **argv)
                      "--output (the input is never overwritten)", output);
         goto fail;
     }
-    const size_t cells = ds.nz * ds.ny * ds.nx, bytes = cells * sizeof(float);
+    size_t cells, bytes;
+    if (io_size_field(ds.nz, ds.ny, ds.nx, sizeof(float), &cells, &bytes, input, &err) != STENCIL_OK)
+        goto fail;
     field = malloc(bytes);
     out = malloc(bytes);
     if (!field || !out) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dataset.h"
+#include "size.h"
 #include "cli/cli.h"
 
 static void summary_usage(FILE *f)
@@ -120,8 +121,13 @@ int bench_cmd_summary(int argc, char **argv)
         io_dataset_close(&ds);
         return BENCH_EXIT_USAGE;
     }
-    const size_t cells = ds.nz * ds.ny * ds.nx;
-    float *field = malloc(cells * sizeof *field);
+    size_t cells, bytes;
+    if (io_size_field(ds.nz, ds.ny, ds.nx, sizeof(float), &cells, &bytes, path, &err) != STENCIL_OK) {
+        fprintf(stderr, "stencilbench summary: %s\n", err.msg);
+        io_dataset_close(&ds);
+        return BENCH_EXIT_USAGE;
+    }
+    float *field = malloc(bytes);
     if (!field) {
         fprintf(stderr, "stencilbench summary: out of memory for a %zux%zux%zu field\n", ds.nz,
                 ds.ny, ds.nx);

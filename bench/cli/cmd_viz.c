@@ -10,6 +10,7 @@
 #include <netcdf.h>
 
 #include "dataset.h"
+#include "size.h"
 #include "plot.h"
 #include "cli/cli.h"
 
@@ -59,7 +60,8 @@ static void time_text(const io_dataset *ds, size_t t, char *buf, size_t len)
 /* One level of the current field into dst. */
 static void take_level(const io_dataset *ds, const float *field, size_t z, float *dst)
 {
-    memcpy(dst, field + z * ds->ny * ds->nx, ds->ny * ds->nx * sizeof *dst);
+    const size_t plane = ds->ny * ds->nx; /* fits: checked by the caller's io_size_field */
+    memcpy(dst, field + z * plane, plane * sizeof *dst);
 }
 
 int bench_cmd_viz(int argc, char **argv)
@@ -148,9 +150,16 @@ int bench_cmd_viz(int argc, char **argv)
         nz = (size_t)depths < ds.nz ? (size_t)depths : ds.nz;
         nt = (size_t)times < ds.nt ? (size_t)times : ds.nt;
     }
-    const size_t plane = ds.ny * ds.nx;
-    field = malloc(ds.nz * plane * sizeof *field);
-    data = malloc(nt * nz * plane * sizeof *data);
+    size_t plane, field_bytes, data_bytes;
+    if (io_size_field(1, ds.ny, ds.nx, sizeof *field, &plane, NULL, input, &err) != STENCIL_OK ||
+        io_size_field(ds.nz, ds.ny, ds.nx, sizeof *field, NULL, &field_bytes, input, &err) != STENCIL_OK ||
+        io_size_field(nt * nz, ds.ny, ds.nx, sizeof *data, NULL, &data_bytes, input, &err) != STENCIL_OK) {
+        fprintf(stderr, "stencilbench viz: %s\n", err.msg);
+        io_dataset_close(&ds);
+        return BENCH_EXIT_USAGE;
+    }
+    field = malloc(field_bytes);
+    data = malloc(data_bytes);
     labels = calloc(nt, sizeof *labels);
     label_ptr = calloc(nt, sizeof *label_ptr);
     if (!field || !data || !labels || !label_ptr) {
