@@ -21,5 +21,14 @@ for cmd in "summary" "model --variant naive --steps 1 --output out.nc --input" "
     expect 2 "wrap_2e54.nc: 'thetao' .* 1 x 18014398509481984 x 16 x 16 x 8 is too large to address" -- $cmd "$w"
 done
 
+# Damaged classic headers that crash libnetcdf 4.9.0 inside nc_open: refused before it parses them.
+for f in nc_crash_sig11.nc nc_crash_sig6.nc nc_crash_sig8.nc; do
+    for cmd in "summary" "model --variant naive --steps 1 --output out.nc --input" "viz slice --out vz --input"; do
+        expect 2 "'$repro/$f' is not a valid netCDF classic file: .*the header is damaged" -- $cmd "$repro/$f"
+    done
+done
+check_absent() { checks=$((checks + 1)); [ ! -e "$1" ] || { fails=$((fails + 1)); echo "FAIL: $1 exists"; }; }
+check_absent out.nc
+
 echo "test_repro: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]
