@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <netcdf.h>
+#include <netcdf_mem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 struct io_writer {
     char path[4096], tmp[4200];
+    int fd;                  /* the temporary file, written only by io_writer_commit */
     int ncid, varid, defining;
     int coord_varid[IO_AXES];
     size_t len[IO_AXES];
@@ -28,14 +30,44 @@ static void writer_free(io_writer *w)
     free(w);
 }
 
+/* Closes the in-memory file; its image in *image (NULL on failure: then the return value). */
+static int close_image(io_writer *w, NC_memio *image)
+{
+    memset(image, 0, sizeof *image);
+    int rc = nc_close_memio(w->ncid, image);
+    w->ncid = -1;
+    if (rc != NC_NOERR) {
+        free(image->memory);
+        image->memory = NULL;
+    }
+    return rc;
+}
+
 void io_writer_abort(io_writer *w)
 {
     if (!w)
         return;
-    if (w->ncid >= 0)
-        nc_close(w->ncid);
-    unlink(w->tmp);
+    if (w->ncid >= 0) {
+        NC_memio image;
+        close_image(w, &image);
+        free(image.memory);
+    }
+    if (w->fd >= 0) {
+        close(w->fd);
+        unlink(w->tmp);
+    }
     writer_free(w);
+}
+
+/* A failed write or sync of the temporary file, in words that say what to do. */
+static stencil_status disk_fail(io_writer *w, int e, stencil_error *err)
+{
+    if (e == ENOSPC || e == EDQUOT)
+        return stencil_fail(err, STENCIL_ERR_IO, "cannot write '%s': no space left on device%s "
+                            "(free some space or choose another folder; nothing was written)",
+                            w->path, e == EDQUOT ? " (disk quota exceeded)" : "");
+    return stencil_fail(err, STENCIL_ERR_IO, "cannot write '%s': %s (nothing was written)", w->path,
+                        strerror(e));
 }
 
 static stencil_status nc_fail(io_writer *w, int rc, const char *what, stencil_error *err)
@@ -52,6 +84,7 @@ stencil_status io_writer_create(const char *path, const io_axis axes[IO_AXES], c
     if (!w)
         return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for a netCDF writer");
     w->ncid = -1;
+    w->fd = -1;
     if (strlen(path) >= sizeof w->path) {
         writer_free(w);
         return stencil_fail(err, STENCIL_ERR_ARG, "output path too long");
@@ -71,16 +104,18 @@ stencil_status io_writer_create(const char *path, const io_axis axes[IO_AXES], c
         writer_free(w);
         return stencil_fail(err, STENCIL_ERR_IO, "cannot write '%s': it is a directory", path);
     }
-    int fd = mkstemp(w->tmp);
-    if (fd < 0) {
+    w->fd = mkstemp(w->tmp);
+    if (w->fd < 0) {
         int e = errno;
         writer_free(w);
         return stencil_fail(err, STENCIL_ERR_IO, "cannot write '%s': %s (check that its folder "
                             "exists and is writable)", path, strerror(e));
     }
-    fchmod(fd, 0644);
-    close(fd);
-    int rc = nc_create(w->tmp, NC_NETCDF4 | NC_CLOBBER, &w->ncid);
+    fchmod(w->fd, 0644);
+    /* The file is built in memory and written to disk by io_writer_commit: a full disk is then a
+     * plain write error here, not an HDF5 write error (after which libhdf5 1.10 crashes in its
+     * exit handler on the file it could not close). */
+    int rc = nc_create_mem(w->path, NC_NETCDF4, (size_t)1 << 20, &w->ncid);
     if (rc != NC_NOERR) {
         w->ncid = -1;
         stencil_status st2 = nc_fail(w, rc, "create", err);
@@ -240,18 +275,41 @@ stencil_status io_writer_commit(io_writer *w, stencil_error *err)
         io_writer_abort(w);
         return st;
     }
-    int rc = nc_close(w->ncid);
-    w->ncid = -1;
+    NC_memio image;
+    int rc = close_image(w, &image);
     if (rc != NC_NOERR) {
         st = nc_fail(w, rc, "close", err);
         io_writer_abort(w);
         return st;
     }
+    const unsigned char *p = image.memory;
+    size_t left = image.size;
+    int e = 0;
+    while (left > 0 && e == 0) {
+        ssize_t n = write(w->fd, p, left);
+        if (n < 0 && errno != EINTR)
+            e = errno;
+        else if (n > 0)
+            p += n, left -= (size_t)n;
+    }
+    free(image.memory);
+    if (e == 0 && fsync(w->fd) != 0)
+        e = errno;
+    if (e == 0 && close(w->fd) != 0)
+        e = errno;
+    else if (e == 0)
+        w->fd = -1;
+    if (e != 0) {
+        st = disk_fail(w, e, err);
+        io_writer_abort(w);
+        return st;
+    }
     if (rename(w->tmp, w->path) != 0) {
-        int e = errno;
+        e = errno;
         st = stencil_fail(err, STENCIL_ERR_IO, "cannot write '%s': rename from '%s' failed: %s",
                           w->path, w->tmp, strerror(e));
-        io_writer_abort(w);
+        unlink(w->tmp);
+        writer_free(w);
         return st;
     }
     writer_free(w);

@@ -3,9 +3,12 @@
  * level per chunk, NaN written as the _FillValue 9.96921e+36 (NC_FILL_FLOAT, as Copernicus
  * Marine files have it).
  *
- * The file is written to a temporary file in the destination's folder and renamed onto the
- * destination only by io_writer_commit, so an existing file is replaced only by a complete
- * one, and a failure leaves nothing behind. Order of calls:
+ * The file is built in memory (its compressed size) and written by io_writer_commit to a
+ * temporary file in the destination's folder (created by io_writer_create, so an unwritable
+ * folder is reported at once), synced and renamed onto the destination, so an existing file is
+ * replaced only by a complete one, and a failure (a full disk: "no space left on device")
+ * leaves nothing behind. HDF5 never writes to the disk itself: after a failed write, libhdf5
+ * 1.10 cannot close the file and crashes in its exit handler. Order of calls:
  *
  *   io_writer_create   (define mode: dims, coordinates, the variable)
  *   io_writer_text / io_writer_double / io_writer_int   attributes, any variable or NULL
