@@ -56,6 +56,9 @@ typedef struct load_ctx {
     FILE *f;
     const char *path;
     int line, next_line;
+    int indented;      /* the current line starts with a blank (inih: a continuation) */
+    int pending;       /* key + 1 whose value ended with a continuation '\', else 0 */
+    size_t used;       /* characters of the pending value */
     int seen[IO_KEY_COUNT];
     io_study_config *config;
     stencil_error *err;
@@ -67,9 +70,47 @@ static char *read_line(char *str, int num, void *stream)
     load_ctx *c = stream;
     c->line = c->next_line;
     char *r = fgets(str, num, c->f);
+    c->indented = r && (r[0] == ' ' || r[0] == '\t');
     if (r && strchr(r, '\n'))
         c->next_line++;
     return r;
+}
+
+static int hex_digit(char ch)
+{
+    return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+         : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
+
+/* Appends the escaped text s to dst (which holds *used characters): \\ \; \# \s \xHH are
+ * decoded, any other backslash is kept; returns 1 when s ends with a lone continuation
+ * backslash, -1 when dst would overflow, else 0. */
+static int unescape_append(const char *s, char *dst, size_t cap, size_t *used)
+{
+    size_t n = *used;
+    int more = 0;
+    for (size_t i = 0; s[i]; i++) {
+        char ch = s[i];
+        if (ch == '\\' && s[i + 1] == '\0') {
+            more = 1;
+            break;
+        }
+        if (ch == '\\' && (s[i + 1] == '\\' || s[i + 1] == ';' || s[i + 1] == '#'))
+            ch = s[++i];
+        else if (ch == '\\' && s[i + 1] == 's')
+            ch = ' ', i++;
+        else if (ch == '\\' && s[i + 1] == 'x' && hex_digit(s[i + 2]) >= 0 &&
+                 hex_digit(s[i + 3]) >= 0 && (hex_digit(s[i + 2]) | hex_digit(s[i + 3])) != 0) {
+            ch = (char)(hex_digit(s[i + 2]) * 16 + hex_digit(s[i + 3]));
+            i += 3;
+        }
+        if (n + 1 >= cap)
+            return -1;
+        dst[n++] = ch;
+    }
+    dst[n] = '\0';
+    *used = n;
+    return more;
 }
 
 static int on_value(void *user, const char *section, const char *name, const char *value)
@@ -78,6 +119,28 @@ static int on_value(void *user, const char *section, const char *name, const cha
     if (c->failed)
         return 1;
     char keys[256];
+    int k = find_key(name);
+    if (c->pending && c->indented && k + 1 == c->pending && strcmp(section, "study") == 0) {
+        /* the next piece of a value continued with a trailing backslash */
+        io_config_value *v = &c->config->values[k];
+        int more = unescape_append(value, v->text, sizeof v->text, &c->used);
+        if (more < 0) {
+            stencil_fail(c->err, STENCIL_ERR_ARG, "%s:%d: [study] %s: value longer than %d "
+                         "characters", c->path, c->line, name, IO_CONFIG_TEXT_MAX - 1);
+            c->failed = 1;
+            return 0;
+        }
+        c->pending = more ? k + 1 : 0;
+        return 1;
+    }
+    if (c->pending) {
+        stencil_fail(c->err, STENCIL_ERR_ARG, "%s:%d: [study] %s: the value on line %d ends with "
+                     "'\\', which continues it on the next line, but this line is not indented "
+                     "(write '\\\\' for a backslash)", c->path, c->line, key_names[c->pending - 1],
+                     c->seen[c->pending - 1]);
+        c->failed = 1;
+        return 0;
+    }
     if (strcmp(section, "study") != 0) {
         known_keys(keys, sizeof keys);
         stencil_fail(c->err, STENCIL_ERR_ARG,
@@ -86,7 +149,6 @@ static int on_value(void *user, const char *section, const char *name, const cha
         c->failed = 1;
         return 0;
     }
-    int k = find_key(name);
     if (k < 0) {
         known_keys(keys, sizeof keys);
         stencil_fail(c->err, STENCIL_ERR_ARG, "%s:%d: [study] %s: unknown key (known keys: %s)",
@@ -100,16 +162,18 @@ static int on_value(void *user, const char *section, const char *name, const cha
         c->failed = 1;
         return 0;
     }
-    if (strlen(value) >= IO_CONFIG_TEXT_MAX) {
+    c->seen[k] = c->line;
+    io_config_value *v = &c->config->values[k];
+    snprintf(v->origin, sizeof v->origin, "%s:%d", c->path, c->line);
+    c->used = 0;
+    int more = unescape_append(value, v->text, sizeof v->text, &c->used);
+    if (more < 0) {
         stencil_fail(c->err, STENCIL_ERR_ARG, "%s:%d: [study] %s: value longer than %d characters",
                      c->path, c->line, name, IO_CONFIG_TEXT_MAX - 1);
         c->failed = 1;
         return 0;
     }
-    c->seen[k] = c->line;
-    char origin[IO_CONFIG_ORIGIN_MAX];
-    snprintf(origin, sizeof origin, "%s:%d", c->path, c->line);
-    put(&c->config->values[k], value, origin);
+    c->pending = more ? k + 1 : 0;
     return 1;
 }
 
@@ -136,6 +200,10 @@ stencil_status io_config_load(const char *path, io_study_config *config, stencil
     stencil_status st = STENCIL_OK;
     if (c.failed)
         st = STENCIL_ERR_ARG;
+    else if (c.pending)
+        st = stencil_fail(err, STENCIL_ERR_ARG, "%s:%d: [study] %s: the value ends with '\\', which "
+                          "continues it on the next line, but the file ends (write '\\\\' for a "
+                          "backslash)", path, c.seen[c.pending - 1], key_names[c.pending - 1]);
     else if (r > 0)
         st = stencil_fail(err, STENCIL_ERR_ARG,
                           "%s:%d: not a '[section]' or 'key = value' line (or longer than 199 "
@@ -234,16 +302,50 @@ stencil_status io_config_double(const io_study_config *config, io_config_key key
     return STENCIL_OK;
 }
 
+/* Writes "key = value" so that io_config_load reads back exactly value (libinih strips blanks
+ * at both ends of a line, cuts " ;..." as a comment and reads lines of at most 199 characters):
+ * backslash, ';', '#' and control characters are escaped, a blank at either end of a line is
+ * written \s, and a line is continued after about WRAP characters with a trailing backslash. */
+static void write_value(FILE *f, const char *key, const char *value)
+{
+    enum { WRAP = 150 };
+    const size_t n = strlen(value);
+    size_t line = 0;
+    fprintf(f, "%s = ", key);
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char ch = (unsigned char)value[i];
+        if (line >= WRAP) {
+            fputs("\\\n    ", f);
+            line = 0;
+        }
+        char tok[8];
+        if (ch == '\\' || ch == ';' || ch == '#')
+            snprintf(tok, sizeof tok, "\\%c", ch);
+        else if (ch == ' ' && (i == 0 || i + 1 == n || line == 0 || line + 1 >= WRAP))
+            snprintf(tok, sizeof tok, "\\s");
+        else if (ch < 0x20 || ch == 0x7F)
+            snprintf(tok, sizeof tok, "\\x%02X", ch);
+        else
+            tok[0] = (char)ch, tok[1] = '\0';
+        fputs(tok, f);
+        line += strlen(tok);
+    }
+    fputc('\n', f);
+}
+
 stencil_status io_config_write(const io_study_config *config, const char *path,
                                stencil_error *err)
 {
     FILE *f = fopen(path, "w");
     if (!f)
         return stencil_fail(err, STENCIL_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    fprintf(f, "; The resolved study of this run (stencilbench run --resume reads it).\n[study]\n");
+    fprintf(f, "; The resolved study of this run (stencilbench run --resume reads it).\n"
+               "; In values \\\\ \\; \\# \\s \\xHH stand for a backslash, ';', '#', a blank and a\n"
+               "; control character; a value ending in a single \\ goes on after the next line's blanks.\n"
+               "[study]\n");
     for (int k = 0; k < IO_KEY_COUNT; k++)
-        fprintf(f, "%s = %s\n", key_names[k], config->values[k].text);
-    if (fclose(f) != 0)
+        write_value(f, key_names[k], config->values[k].text);
+    if (ferror(f) | (fclose(f) != 0))
         return stencil_fail(err, STENCIL_ERR_IO, "cannot write %s: %s", path, strerror(errno));
     return STENCIL_OK;
 }

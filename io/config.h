@@ -14,8 +14,14 @@
  *   land_fraction = 0.5    seed = 20240101    dataset = path/to/file.nc (optional)
  *
  * Lines starting with ; or # are comments, and so is " ; ..." after a value. Lines are at
- * most 199 characters (libinih's limit). An unknown section or key, a repeated key, or a
- * malformed number is an error naming the file, the line and the key. */
+ * most 199 characters (libinih's limit): a value ending in a single backslash goes on with the
+ * next line, which starts with blanks. In values, \\ \; \# \s and \xHH stand for a backslash,
+ * ';', '#', a blank and the character with that hex code; any other backslash is itself.
+ * An unknown section or key, a repeated key, or a malformed number is an error naming the
+ * file, the line and the key.
+ *
+ * io_config_write writes every value so that io_config_load reads back the same text (escaped
+ * and continued as above), so a run's study.ini plans the same points again (--resume). */
 #ifndef IO_CONFIG_H
 #define IO_CONFIG_H
 
@@ -40,7 +46,7 @@ typedef enum io_config_key {
     IO_KEY_COUNT
 } io_config_key;
 
-enum { IO_CONFIG_TEXT_MAX = 1024, IO_CONFIG_ORIGIN_MAX = 600 };
+enum { IO_CONFIG_TEXT_MAX = 4096, IO_CONFIG_ORIGIN_MAX = 600 };
 
 typedef struct io_config_value {
     char text[IO_CONFIG_TEXT_MAX];
@@ -81,7 +87,7 @@ stencil_status io_config_fail(const io_study_config *config, io_config_key key, 
 #endif
     ;
 
-/* Writes config as an INI file ([study], every key). */
+/* Writes config as an INI file ([study], every key) that io_config_load reads back exactly. */
 stencil_status io_config_write(const io_study_config *config, const char *path,
                                stencil_error *err);
 

@@ -141,6 +141,21 @@ int main(void)
     snprintf(want, sizeof want, "%s:2: [study] timesteps: is empty", path);
     expect_error(&t, path, "[study]\ntimesteps = ,\n", want);
 
+    /* Escapes and continued lines (what io_config_write uses for long or awkward values). */
+    {
+        io_study_config e;
+        io_config_defaults(&e);
+        write_file(path, "[study]\ndataset = \\sa\\\\b\\;c \\#d\\x0Ae\\ \\q \\\n"
+                         "    f\\s\\\n\tg\nreps = 2\n");
+        st = io_config_load(path, &e, &err);
+        CHECK(&t, st == STENCIL_OK && strcmp(e.values[IO_KEY_DATASET].text, " a\\b;c #d\ne\\ \\q f g") == 0,
+              "escaped value '%s': %s", e.values[IO_KEY_DATASET].text, err.msg);
+        snprintf(want, sizeof want, "%s:2: [study] dataset: the value ends with '\\'", path);
+        expect_error(&t, path, "[study]\ndataset = a\\\n", want);
+        snprintf(want, sizeof want, "%s:3: [study] dataset: the value on line 2 ends with '\\'", path);
+        expect_error(&t, path, "[study]\ndataset = a\\\nreps = 2\n", want);
+    }
+
     /* Flag overrides keep the flag as origin; a missing file says so. */
     io_study_config c;
     io_config_defaults(&c);

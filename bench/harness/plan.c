@@ -259,12 +259,18 @@ static stencil_status plan_host_memory(const io_study_config *c, bench_host_memo
     return STENCIL_OK;
 }
 
-static void join_ints(char *buf, size_t len, const int *v, int n)
+/* "1, 2, 4" into buf; 0 when it does not fit. */
+static int join_ints(char *buf, size_t len, const int *v, int n)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (int i = 0; i < n && used < len; i++)
-        used += (size_t)snprintf(buf + used, len - used, "%s%d", i ? ", " : "", v[i]);
+    for (int i = 0; i < n; i++) {
+        int w = snprintf(buf + used, len - used, "%s%d", i ? ", " : "", v[i]);
+        if (w < 0 || (size_t)w >= len - used)
+            return 0;
+        used += (size_t)w;
+    }
+    return 1;
 }
 
 stencil_status bench_plan_build(const io_study_config *config, const bench_topology *topo,
@@ -296,11 +302,16 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
     plan->k = (float)k;
     plan->k_value = k;
     plan->land_fraction = land;
-    snprintf(plan->dataset, sizeof plan->dataset, "%.511s", c->values[IO_KEY_DATASET].text);
+    snprintf(plan->dataset, sizeof plan->dataset, "%s", c->values[IO_KEY_DATASET].text);
     char *abs = *plan->dataset ? realpath(plan->dataset, NULL) : NULL;
+    if (abs && strlen(abs) >= sizeof plan->dataset) {
+        free(abs);
+        return io_config_fail(c, IO_KEY_DATASET, err, "the file's absolute path is longer than %d "
+                              "characters: move it to a shorter path", IO_CONFIG_TEXT_MAX - 1);
+    }
     if (abs) { /* so that --resume finds it from any folder */
-        snprintf(plan->dataset, sizeof plan->dataset, "%.511s", abs);
-        snprintf(plan->resolved.values[IO_KEY_DATASET].text, IO_CONFIG_TEXT_MAX, "%.511s", abs);
+        snprintf(plan->dataset, sizeof plan->dataset, "%s", abs);
+        snprintf(plan->resolved.values[IO_KEY_DATASET].text, IO_CONFIG_TEXT_MAX, "%s", abs);
         free(abs);
     }
 
@@ -394,23 +405,36 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
     /* The resolved config: lists expanded so that --resume plans the same points. */
     char buf[IO_CONFIG_TEXT_MAX];
     size_t used = 0;
+    int fits = 1;
     buf[0] = '\0';
-    for (int g = 0; g < ng && used < sizeof buf; g++) {
-        if (grids[g].dataset)
-            used += (size_t)snprintf(buf + used, sizeof buf - used, "%sdataset", g ? ", " : "");
-        else
-            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%zux%zux%zu", g ? ", " : "",
-                                     grids[g].nz, grids[g].ny, grids[g].nx);
+    for (int g = 0; g < ng && fits; g++) {
+        int w = grids[g].dataset
+                    ? snprintf(buf + used, sizeof buf - used, "%sdataset", g ? ", " : "")
+                    : snprintf(buf + used, sizeof buf - used, "%s%zux%zux%zu", g ? ", " : "",
+                               grids[g].nz, grids[g].ny, grids[g].nx);
+        fits = w >= 0 && (size_t)w < sizeof buf - used;
+        used += fits ? (size_t)w : 0;
     }
-    snprintf(plan->resolved.values[IO_KEY_GRIDS].text, IO_CONFIG_TEXT_MAX, "%s", buf);
-    join_ints(buf, sizeof buf, threads, nt);
-    snprintf(plan->resolved.values[IO_KEY_THREADS].text, IO_CONFIG_TEXT_MAX, "%s", buf);
+    if (fits)
+        snprintf(plan->resolved.values[IO_KEY_GRIDS].text, IO_CONFIG_TEXT_MAX, "%s", buf);
+    fits = fits && join_ints(buf, sizeof buf, threads, nt);
+    if (fits)
+        snprintf(plan->resolved.values[IO_KEY_THREADS].text, IO_CONFIG_TEXT_MAX, "%s", buf);
     used = 0;
     buf[0] = '\0';
-    for (int v = 0; v < nv && used < sizeof buf; v++)
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", v ? ", " : "",
-                                 variants[v]->name);
-    snprintf(plan->resolved.values[IO_KEY_VARIANTS].text, IO_CONFIG_TEXT_MAX, "%s", buf);
+    for (int v = 0; v < nv && fits; v++) {
+        int w = snprintf(buf + used, sizeof buf - used, "%s%s", v ? ", " : "", variants[v]->name);
+        fits = w >= 0 && (size_t)w < sizeof buf - used;
+        used += fits ? (size_t)w : 0;
+    }
+    if (fits)
+        snprintf(plan->resolved.values[IO_KEY_VARIANTS].text, IO_CONFIG_TEXT_MAX, "%s", buf);
+    if (!fits) { /* cannot happen within the limits above; never save a cut list */
+        bench_plan_free(plan);
+        return stencil_fail(err, STENCIL_ERR_ARG, "the study's expanded lists are longer than %d "
+                            "characters: plan fewer grids, threads or variants",
+                            IO_CONFIG_TEXT_MAX - 1);
+    }
     return STENCIL_OK;
 }
 

@@ -45,7 +45,7 @@ typedef struct bench_plan {
     double k_value;             /* as written in the config (for the CSV) */
     double land_fraction;
     uint64_t seed;
-    char dataset[512];          /* netCDF file for `dataset` grids; "" = built-in synthetic */
+    char dataset[IO_CONFIG_TEXT_MAX]; /* netCDF file for `dataset` grids; "" = built-in synthetic */
     int thread_counts[BENCH_MAX_THREAD_COUNTS]; /* distinct CPU thread counts of the points */
     int nthread_counts;
     int any_gpu;                /* a GPU variant is planned */
