@@ -29,6 +29,15 @@ stencil_status bench_default_input(char *buf, size_t len, stencil_error *err);
 int bench_cli_int(const char *flag, const char *text, long lo, long hi, long *out);
 int bench_cli_double(const char *flag, const char *text, double lo, double hi, double *out);
 
+/* A run folder given with flag (--out, --resume): shorter than max and free of characters that
+ * would corrupt timings.csv (a comma, a double quote, a newline or other control character).
+ * On error prints why to stderr and returns 0 (bench/cli/run_dir.c). */
+int bench_run_dir_check(const char *flag, const char *dir, size_t max);
+
+/* Locks DIR/.lock (flock, exclusive, not waiting) for as long as *fd stays open, so that two
+ * runs never write one folder; when another process holds it, prints so and returns 0. */
+int bench_run_dir_lock(const char *dir, int *fd);
+
 /* Prints the registered variant names, comma-separated, to stderr. */
 void bench_cli_list_variants(void);
 

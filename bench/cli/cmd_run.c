@@ -213,6 +213,9 @@ int bench_cmd_run(int argc, char **argv)
     int r = parse_options(argc, argv, &o); /* -1: go on; otherwise the exit status */
     if (r >= 0)
         return r;
+    if ((o.resume && !bench_run_dir_check("--resume", o.resume, 1024)) ||
+        (o.out && !bench_run_dir_check("--out", o.out, 1024))) /* 1024: sizeof dir below */
+        return BENCH_EXIT_USAGE;
 
     stencil_error err = {{0}};
     io_study_config *config = malloc(sizeof *config);
@@ -227,6 +230,7 @@ int bench_cmd_run(int argc, char **argv)
     int status = BENCH_EXIT_USAGE;
     FILE *csv = NULL;
     int csv_version = BENCH_CSV_SCHEMA_VERSION;
+    int lock = -1; /* the run folder's lock */
     int *first_rep = NULL;
     bench_timings done_rows = {0};
     cJSON *cfg_json = NULL;
@@ -305,6 +309,12 @@ int bench_cmd_run(int argc, char **argv)
     }
     if (mkdir_p(dir) != 0) {
         fprintf(stderr, "stencilbench: cannot create %s: %s\n", dir, strerror(errno));
+        goto done;
+    }
+    if (!bench_run_dir_lock(dir, &lock))
+        goto done;
+    if (!o.resume && access(path, F_OK) == 0) { /* a run that held the folder until now */
+        fprintf(stderr, "stencilbench: %s exists: choose another --out\n", path);
         goto done;
     }
     status = BENCH_EXIT_FAILED;
@@ -441,6 +451,8 @@ int bench_cmd_run(int argc, char **argv)
 done:
     if (csv)
         fclose(csv);
+    if (lock >= 0)
+        close(lock);
     cJSON_Delete(cfg_json);
     bench_timings_free(&done_rows);
     free(first_rep);
