@@ -224,7 +224,7 @@ static stencil_status run_model(const model_args *a, const stencil_problem *prob
     return st;
 }
 
-int bench_cmd_model(int argc, char **argv)
+static int model_main(int argc, char **argv)
 {
     model_args a = {NULL, NULL, NULL, IO_DEFAULT_VAR, 100, 0, 10, omp_get_num_procs(), 0.1,
                     STENCIL_SCHEME_COURSE};
@@ -258,6 +258,11 @@ int bench_cmd_model(int argc, char **argv)
     io_writer *w = NULL;
     float *field = NULL, *out = NULL;
     status = BENCH_EXIT_USAGE;
+    if (model_stop) { /* while the default dataset was generated */
+        fprintf(stderr, "stencilbench model: interrupted before the first step; %s was not "
+                        "written\n", output);
+        return BENCH_EXIT_INTERRUPTED;
+    }
     if (io_dataset_open(input, a.var, &ds, &err) != STENCIL_OK)
         goto fail;
     if ((size_t)a.time_index >= ds.nt) {
@@ -315,17 +320,9 @@ int bench_cmd_model(int argc, char **argv)
                                a.v->uses_threads ? (int)a.threads : 1, {0},
                                bench_largest_cache_bytes()};
     model_times tm = {0, 0, 0};
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
     long completed = 0;
     st = run_model(&a, &problem, field, out, w, &tm, &completed, &err);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    if (st == STENCIL_OK && completed < a.steps) {
+    if (st == STENCIL_OK && (completed < a.steps || model_stop)) {
         fprintf(stderr, "stencilbench model: interrupted after %ld of %ld steps; %s was not "
                         "written (the partial file is removed)\n", completed, a.steps, output);
         io_writer_abort(w);
@@ -336,7 +333,7 @@ int bench_cmd_model(int argc, char **argv)
         status = st == STENCIL_ERR_IO || st == STENCIL_ERR_ARG ? BENCH_EXIT_USAGE : BENCH_EXIT_FAILED;
         goto fail;
     }
-    st = io_writer_commit(w, &err);
+    st = io_writer_commit(w, &err); /* a stop now lets it finish: the file is whole or absent */
     w = NULL;
     if (st != STENCIL_OK)
         goto fail;
@@ -353,6 +350,11 @@ int bench_cmd_model(int argc, char **argv)
     printf("wrote %s (%zu snapshot%s: every %ld steps and the last)\n", output, snapshots,
            snapshots == 1 ? "" : "s", a.save_every);
     status = BENCH_EXIT_OK;
+    if (model_stop) {
+        fprintf(stderr, "stencilbench model: interrupted while writing %s, which was finished "
+                        "first (it is complete)\n", output);
+        status = BENCH_EXIT_INTERRUPTED;
+    }
     goto done;
 fail:
     fprintf(stderr, "stencilbench model: %s\n", err.msg);
@@ -361,5 +363,25 @@ done:
     free(field);
     free(out);
     io_dataset_close(&ds);
+    return status;
+}
+
+int bench_cmd_model(int argc, char **argv)
+{
+    /* The handler comes first, so that a stop at any point (while the default dataset is
+     * generated, before the first step, during the final write) ends the run in order: the
+     * output is written whole or not at all, and no temporary file is left. */
+    struct sigaction sa, old_int, old_term, old_hup;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESTART; /* reads and writes go on; the flag is checked between stages */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
+    int status = model_main(argc, argv);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
     return status;
 }
