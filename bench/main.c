@@ -60,6 +60,10 @@ int main(int argc, char **argv)
         return BENCH_EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
+        if (argc > 2) {
+            fprintf(stderr, "stencilbench: --version takes no arguments, got '%s'\n", argv[2]);
+            return BENCH_EXIT_USAGE;
+        }
         printf("stencilbench %s\n", STENCILBENCH_VERSION);
         return BENCH_EXIT_OK;
     }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "synthetic.h"
@@ -180,6 +181,10 @@ static int on_value(void *user, const char *section, const char *name, const cha
 stencil_status io_config_load(const char *path, io_study_config *config, stencil_error *err)
 {
     load_ctx c = {0};
+    struct stat st_file;
+    if (stat(path, &st_file) == 0 && S_ISDIR(st_file.st_mode))
+        return stencil_fail(err, STENCIL_ERR_IO, "config %s is a directory; give a study file "
+                            "(e.g. configs/default.ini)", path);
     c.f = fopen(path, "r");
     if (!c.f)
         return stencil_fail(err, STENCIL_ERR_IO, "cannot read config %s: %s", path, strerror(errno));
@@ -196,9 +201,12 @@ stencil_status io_config_load(const char *path, io_study_config *config, stencil
     *copy = *config;
     c.config = copy;
     int r = ini_parse_stream(read_line, &c, on_value, &c);
+    int read_error = ferror(c.f) ? errno : 0;
     fclose(c.f);
     stencil_status st = STENCIL_OK;
-    if (c.failed)
+    if (read_error)
+        st = stencil_fail(err, STENCIL_ERR_IO, "cannot read config %s: %s", path, strerror(read_error));
+    else if (c.failed)
         st = STENCIL_ERR_ARG;
     else if (c.pending)
         st = stencil_fail(err, STENCIL_ERR_ARG, "%s:%d: [study] %s: the value ends with '\\', which "

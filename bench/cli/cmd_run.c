@@ -327,6 +327,7 @@ int bench_cmd_run(int argc, char **argv)
         if (bench_csv_open(path, &csv, &csv_version, &err) != STENCIL_OK ||
             bench_timings_read(path, BENCH_READ_STRICT, &done_rows, &err) != STENCIL_OK) {
             fprintf(stderr, "stencilbench: --resume: %s\n", err.msg);
+            status = BENCH_EXIT_USAGE; /* a damaged run folder is bad input */
             goto done;
         }
         bench_study_resume_state(plan, done_rows.rows, done_rows.count, first_rep);

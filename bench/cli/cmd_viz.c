@@ -1,11 +1,13 @@
 /* stencilbench viz slice|animate|cube: pictures of a dataset (netCDF), drawn by gnuplot. Loads
  * only the levels and times a picture needs, then hands them to plots/viz.c. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <netcdf.h>
 
@@ -62,6 +64,37 @@ static void take_level(const io_dataset *ds, const float *field, size_t z, float
 {
     const size_t plane = ds->ny * ds->nx; /* fits: checked by the caller's io_size_field */
     memcpy(dst, field + z * plane, plane * sizeof *dst);
+}
+
+/* The --out folder, created with its parents when missing; 0 (after saying why) when it is a
+ * file or cannot be created: bad input, exit 2. */
+static int out_folder(const char *dir)
+{
+    char p[4096];
+    if (!*dir || strlen(dir) >= sizeof p) {
+        fprintf(stderr, "stencilbench viz: --out '%.100s': give a folder path of 1 to %zu "
+                        "characters\n", dir, sizeof p - 1);
+        return 0;
+    }
+    snprintf(p, sizeof p, "%s", dir);
+    for (char *s = p + 1;; s++)
+        if (*s == '/' || *s == '\0') {
+            const char c = *s;
+            *s = '\0';
+            struct stat st;
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                fprintf(stderr, "stencilbench viz: --out %s: cannot create %s: %s\n", dir, p,
+                        strerror(errno));
+                return 0;
+            }
+            if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+                fprintf(stderr, "stencilbench viz: --out %s: %s is not a folder\n", dir, p);
+                return 0;
+            }
+            *s = c;
+            if (c == '\0')
+                return 1;
+        }
 }
 
 int bench_cmd_viz(int argc, char **argv)
@@ -182,6 +215,10 @@ int bench_cmd_viz(int argc, char **argv)
         else
             snprintf(labels[t], sizeof labels[t], "time index %zu", t0 + t);
         label_ptr[t] = labels[t];
+    }
+    if (!out_folder(opt.out_dir)) {
+        status = BENCH_EXIT_USAGE;
+        goto done;
     }
     const char *base = strrchr(input, '/');
     plot_ocean o = {nt,
