@@ -32,7 +32,7 @@ for t in "${targets[@]}"; do
     echo "   $(grep -c . "$work/log") log lines; $n finding(s) so far in $work"
 done
 if [ $found -gt 0 ]; then
-    echo "fuzz.sh: $found finding(s). Reproduce one with BUILD_DIR/fuzz/fuzz_TARGET FILE; keep a fixed"
-    echo "one as a regression: copy it to tests/fuzz/regressions/ (netCDF; run by ctest)."
+    echo "fuzz.sh: $found finding(s). Reproduce one with BUILD_DIR/fuzz/fuzz_TARGET FILE; keep it"
+    echo "as a regression: copy it to tests/fuzz/regressions/TARGET/ (run by ctest)."
     exit 1
 fi
