@@ -18,10 +18,9 @@ build=${BUILD_DIR:-build}
 
 packages=(cmake make gcc g++ pkg-config git libnetcdf-dev netcdf-bin libhwloc-dev hwloc
     libbenchmark-dev gnuplot-nox libinih-dev libcjson-dev)
-# The test suite also builds the libFuzzer targets (tests/fuzz): clang, its fuzzer runtime and
-# its OpenMP runtime (the kernels are linked in).
+# The test suite also builds the libFuzzer targets (tests/fuzz): clang and its fuzzer runtime.
 if [ "$mode" = test ]; then
-    packages+=(clang libclang-rt-dev libomp-dev)
+    packages+=(clang libclang-rt-dev)
 fi
 missing=()
 for p in "${packages[@]}"; do

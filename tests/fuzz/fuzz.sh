@@ -2,7 +2,7 @@
 # Runs each libFuzzer target for a while (tests/fuzz/README.md).
 #   tests/fuzz/fuzz.sh [BUILD_DIR] [SECONDS_EACH] [TARGET...]
 # BUILD_DIR (default build) holds the targets in BUILD_DIR/fuzz; SECONDS_EACH defaults to 300;
-# TARGETs default to all (config grid timings results netcdf). Each target's growing corpus and
+# TARGETs default to all (config grid timings netcdf). Each target's growing corpus and
 # its findings (crash-*, leak-*, oom-*, timeout-*) go to BUILD_DIR/fuzz/work/TARGET; after a
 # finding the run goes on (fork mode) until the time is up. FUZZ_JOBS=N runs N processes each.
 set -u
@@ -11,8 +11,8 @@ build=${1:-build}
 seconds=${2:-300}
 shift $(($# < 2 ? $# : 2))
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(config grid timings results netcdf)
-declare -A seeds=([config]=config [grid]=grid [timings]=timings [results]=timings [netcdf]=netcdf)
+[ ${#targets[@]} -eq 0 ] && targets=(config grid timings netcdf)
+declare -A seeds=([config]=config [grid]=grid [timings]=timings [netcdf]=netcdf)
 found=0
 for t in "${targets[@]}"; do
     bin="$build/fuzz/fuzz_$t"
