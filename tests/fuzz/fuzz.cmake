@@ -37,6 +37,7 @@ else()
     set(fuzz_why "off (-DSTENCILBENCH_FUZZ=OFF)")
   endif()
   set(STENCILBENCH_FUZZ_STATUS "no: ${fuzz_why}; their smoke tests show as skipped" CACHE INTERNAL "")
+  set(FUZZ_DIR ${CMAKE_BINARY_DIR}/fuzz-not-built) # never a stale BUILD/fuzz from an earlier build
 endif()
 
 # A short smoke run of each target (a fixed number of inputs from its seeds, never timed);
