@@ -18,6 +18,10 @@ build=${BUILD_DIR:-build}
 
 packages=(cmake make gcc g++ pkg-config git libnetcdf-dev netcdf-bin libhwloc-dev hwloc
     libbenchmark-dev gnuplot-nox libinih-dev libcjson-dev)
+# The test suite also builds the libFuzzer targets (tests/fuzz): clang and its fuzzer runtime.
+if [ "$mode" = test ]; then
+    packages+=(clang libclang-rt-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -65,7 +65,7 @@ int main(int argc, char **argv)
         }
         double med = bench_median(t, reps), rate = bench_cell_updates(nz, ny, nx, steps) / med;
         bench_validation val;
-        bench_validate(ref, out, nz, ny, nx, steps, &val);
+        bench_validate(in, ref, out, nz, ny, nx, steps, &val);
         bad += !val.ok;
         printf("%-40s %9.2f us/step (min %9.2f) %8.1f Gcell/s %6.1f %% of d2d  err %g %s\n", argv[a],
                1e6 * med / steps, 1e6 * lo / steps, rate / 1e9, 100.0 * rate * 8 / 1e9 / d2d,

@@ -33,7 +33,7 @@ static void compare(check_ctx *c, const char *what, const float *in, const float
                     const float *out, size_t nz, size_t ny, size_t nx, int steps)
 {
     bench_validation val;
-    bench_validate(ref, out, nz, ny, nx, steps, &val);
+    bench_validate(in, ref, out, nz, ny, nx, steps, &val);
     if (val.max_abs_err > worst_err)
         worst_err = val.max_abs_err;
     CHECK(c, val.ok && val.max_abs_err == 0.0, "%s: max err %g, %zu bad: %s", what,

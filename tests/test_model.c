@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -35,6 +36,58 @@ static int same_field(const float *a, const float *b, size_t n)
         if (isnan(a[i]) ? !isnan(b[i]) : memcmp(&a[i], &b[i], sizeof(float)) != 0)
             return 0;
     return 1;
+}
+
+/* Runs cmd with stderr to a file; returns the exit status and the first line of stderr. */
+static int run_status(const char *cmd, const char *dir, char *msg, size_t len)
+{
+    char full[3072], errpath[300];
+    snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
+    snprintf(full, sizeof full, "%s >/dev/null 2>'%s'", cmd, errpath);
+    int rc = system(full);
+    msg[0] = '\0';
+    FILE *f = fopen(errpath, "r");
+    if (f) {
+        if (!fgets(msg, (int)len, f))
+            msg[0] = '\0';
+        fclose(f);
+    }
+    unlink(errpath);
+    return rc != -1 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* An infinity, or a value so large that one update overflows, is refused with the cell named
+ * and exit 2 by model and by run with the dataset, before any output exists (issue 18 item 13). */
+static void refused_inputs(check_ctx *c, const char *exe, const char *dir, const char *in,
+                           double *stored)
+{
+    const size_t cell = (4 * NY + 5) * NX + 6; /* z=4, y=5, x=6 */
+    stored[CELLS + cell] = INFINITY;           /* time index 1 */
+    stored[(2 * NY + 3) * NX + 1] = -3e38;     /* time index 0: z=2, y=3, x=1 */
+    nc_fixture f = {in, "thetao", 4, {"time", "depth", "latitude", "longitude"}, {2, NZ, NY, NX},
+                    NC_DOUBLE, stored, 1, 0, 0, 1, 0, (double)NC_FILL_FLOAT, 0, 0, 0};
+    CHECK(c, nc_fixture_write(&f) == NC_NOERR, "fixture");
+    char out[300], cmd[2048], msg[1024];
+    snprintf(out, sizeof out, "%s/refused.nc", dir);
+    snprintf(cmd, sizeof cmd, "'%s' model --variant naive --input '%s' --output '%s' --steps 2 "
+             "--time-index 1", exe, in, out);
+    int rc = run_status(cmd, dir, msg, sizeof msg);
+    CHECK(c, rc == 2, "model with an Inf cell: exit %d: %s", rc, msg);
+    CHECK(c, strstr(msg, "cell (z=4, y=5, x=6) holds +Inf") && strstr(msg, "time index 1"),
+          "message does not name the cell: %s", msg);
+    CHECK(c, access(out, F_OK) != 0, "an output was written from a refused input");
+    snprintf(cmd, sizeof cmd, "'%s' model --variant openmp_fused --input '%s' --output '%s' "
+             "--steps 2 --time-index 0", exe, in, out);
+    rc = run_status(cmd, dir, msg, sizeof msg);
+    CHECK(c, rc == 2, "model with a -3e38 cell: exit %d: %s", rc, msg);
+    CHECK(c, strstr(msg, "cell (z=2, y=3, x=1) holds -3"), "message does not name the cell: %s", msg);
+    CHECK(c, access(out, F_OK) != 0, "an output was written from a refused input");
+    snprintf(cmd, sizeof cmd, "'%s' run --grid dataset --dataset '%s' --variant naive --reps 1 "
+             "--steps 1 --out '%s/run' --no-plots --quiet", exe, in, dir);
+    rc = run_status(cmd, dir, msg, sizeof msg);
+    CHECK(c, rc == 2, "run with a -3e38 cell in its dataset: exit %d: %s", rc, msg);
+    CHECK(c, strstr(msg, "cell (z=2, y=3, x=1)"), "message does not name the cell: %s", msg);
+    unlink(out);
 }
 
 int main(int argc, char **argv)
@@ -137,6 +190,7 @@ int main(int argc, char **argv)
         CHECK(&c, strncmp(line, "openmp_fused model completed in ", 32) == 0,
               "model without --variant on a CPU-only machine ran '%s', want openmp_fused", line);
     unlink(out);
+    refused_inputs(&c, argv[1], dir, in, stored);
     unlink(in);
     rmdir(dir);
     return check_finish(&c, "test_model");

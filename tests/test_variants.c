@@ -92,7 +92,7 @@ static int check_variant(check_ctx *c, const stencil_variant *v)
                             stencil_status st = bench_measure(v, &p, in, steps, 1, 2, rep, out, &err);
                             CHECK(c, st == STENCIL_OK, "%s: %s", v->name, err.msg);
                             bench_validation val;
-                            bench_validate(ref, out, nz, ny, nx, steps, &val);
+                            bench_validate(in, ref, out, nz, ny, nx, steps, &val);
                             CHECK(c, val.ok && val.max_abs_err == 0.0,
                                   "%s %zux%zux%zu land %.0f%% %s steps %d tuning '%s' threads %d: "
                                   "max err %g, %zu bad: %s",

@@ -12,6 +12,7 @@
 
 #include "dataset.h"
 #include "size.h"
+#include "field_check.h"
 #include "writer.h"
 #include "cli/cli.h"
 #include "harness/measure.h"
@@ -290,6 +291,12 @@ static int model_main(int argc, char **argv)
     size_t fills = 0;
     if (io_dataset_read(&ds, (size_t)a.time_index, field, &fills, &err) != STENCIL_OK)
         goto fail;
+    stencil_error bad;
+    if (io_field_check(field, ds.nz, ds.ny, ds.nx, &bad) != STENCIL_OK) {
+        stencil_fail(&err, STENCIL_ERR_IO, "'%s' in %s at time index %ld: %s", ds.var, input,
+                     a.time_index, bad.msg);
+        goto fail;
+    }
     if (fills == cells) {
         stencil_fail(&err, STENCIL_ERR_IO, "'%s' in %s at time index %ld holds only fill values: "
                      "there is no water to model", ds.var, input, a.time_index);

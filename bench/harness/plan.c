@@ -1,10 +1,12 @@
 #define _XOPEN_SOURCE 700
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dataset.h"
+#include "field_check.h"
 #include "harness/grid.h"
 #include "harness/plan.h"
 
@@ -69,6 +71,38 @@ static size_t append_note(char *notes, size_t used, const char *fmt, double a, d
     return used;
 }
 
+/* The shape of a dataset file, whose first time slice (the one measured) is read and checked
+ * here, so that a field no variant may run (io_field_check) is refused before the study. */
+static stencil_status dataset_shape(const char *path, size_t *nz, size_t *ny, size_t *nx,
+                                    stencil_error *err)
+{
+    io_dataset ds;
+    memset(&ds, 0, sizeof ds);
+    stencil_status st = io_dataset_open(path, NULL, &ds, err);
+    float *f = NULL;
+    if (st == STENCIL_OK) {
+        *nz = ds.nz, *ny = ds.ny, *nx = ds.nx;
+        const size_t most = SIZE_MAX / sizeof *f;
+        if (ds.nz == 0 || ds.ny == 0 || ds.nx == 0 || ds.ny > most / ds.nz ||
+            ds.nx > most / (ds.nz * ds.ny))
+            st = stencil_fail(err, STENCIL_ERR_IO, "%s: a field of %zux%zux%zu cells cannot be "
+                              "held in memory", path, ds.nz, ds.ny, ds.nx);
+        else
+            f = malloc(ds.nz * ds.ny * ds.nx * sizeof *f);
+        if (st == STENCIL_OK && !f)
+            st = stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory to read %s", path);
+    }
+    if (st == STENCIL_OK)
+        st = io_dataset_read(&ds, 0, f, NULL, err);
+    stencil_error bad;
+    if (st == STENCIL_OK && io_field_check(f, ds.nz, ds.ny, ds.nx, &bad) != STENCIL_OK)
+        st = stencil_fail(err, STENCIL_ERR_IO, "'%s' in %s at time index 0: %s", ds.var, path,
+                          bad.msg);
+    free(f);
+    io_dataset_close(&ds);
+    return st;
+}
+
 static int add_grid(grid_entry *g, int n, size_t nz, size_t ny, size_t nx, int dataset)
 {
     for (int i = 0; i < n; i++)
@@ -95,13 +129,9 @@ static stencil_status plan_grids(const io_study_config *c, const bench_topology 
             return io_config_fail(c, IO_KEY_GRIDS, err, "more than %d grids", MAX_ITEMS - 3);
         if (strcmp(it, "dataset") == 0 && *plan->dataset) {
             /* A netCDF file: its shape (one time slice is measured). */
-            io_dataset ds;
-            memset(&ds, 0, sizeof ds);
+            size_t nz, ny, nx;
             stencil_error e2;
-            st = io_dataset_open(plan->dataset, NULL, &ds, &e2);
-            size_t nz = ds.nz, ny = ds.ny, nx = ds.nx;
-            io_dataset_close(&ds);
-            if (st != STENCIL_OK)
+            if (dataset_shape(plan->dataset, &nz, &ny, &nx, &e2) != STENCIL_OK)
                 return io_config_fail(c, IO_KEY_DATASET, err, "%s", e2.msg);
             n = add_grid(grids, n, nz, ny, nx, 1);
             used = append_note(plan->notes, used, "grid dataset: %.0fx%.0fx%.0f, the first time slice "

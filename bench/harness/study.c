@@ -153,7 +153,7 @@ static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
         rs->ref_of = p;
     }
     bench_validation val;
-    bench_validate(rs->ref, out, p->nz, p->ny, p->nx, p->steps, &val);
+    bench_validate(rs->input, rs->ref, out, p->nz, p->ny, p->nx, p->steps, &val);
     r->max_abs_err = val.max_abs_err;
     if (val.ok) {
         snprintf(r->status, sizeof r->status, "ok");
