@@ -57,13 +57,15 @@ stencil_status stencil_scheme_parse(const char *text, stencil_scheme *out, stenc
 }
 
 static const char *const knob_names[] = {"tile_z",  "tile_y",  "tile_x", "block_x",
-                                         "block_y", "block_z", "graph",  "stream"};
+                                         "block_y", "block_z", "graph",  "stream",
+                                         "steps_per_sweep"};
 enum { KNOB_COUNT = sizeof knob_names / sizeof knob_names[0] };
 
 static int *knob_slot(stencil_tuning *t, size_t i)
 {
     int *slots[KNOB_COUNT] = {&t->tile_z,  &t->tile_y,  &t->tile_x, &t->block_x,
-                              &t->block_y, &t->block_z, &t->graph,  &t->stream};
+                              &t->block_y, &t->block_z, &t->graph,  &t->stream,
+                              &t->steps_per_sweep};
     return slots[i];
 }
 

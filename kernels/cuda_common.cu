@@ -112,15 +112,32 @@ extern "C" stencil_status stencil_cuda_download(void *state, float *out, stencil
     return STENCIL_OK;
 }
 
-/* Captures `steps` launches starting from buffer `first` on the private stream. */
+/* Timesteps the next launch advances when `left` remain: the variant's sweep, or fewer at the
+ * end (a variant with sweep S runs a remainder r < S as one launch of r steps). */
+static int launch_steps(const stencil_cuda_state *s, int left)
+{
+    const int sweep = s->sweep > 1 ? s->sweep : 1;
+    return left < sweep ? left : sweep;
+}
+
+/* Launches that advance `steps` timesteps (each launch swaps the buffers once). */
+static int launches_for(const stencil_cuda_state *s, int steps)
+{
+    const int sweep = s->sweep > 1 ? s->sweep : 1;
+    return (steps + sweep - 1) / sweep;
+}
+
+/* Captures the launches of `steps` timesteps starting from buffer `first` on the private stream. */
 static stencil_status capture_graph(stencil_cuda_state *s, int steps, int first,
                                     cudaGraphExec_t *exec, stencil_error *err)
 {
     cudaGraph_t graph = NULL;
     stencil_status st = STENCIL_OK;
     STENCIL_CUDA_CHECK(err, cudaStreamBeginCapture(s->capture, cudaStreamCaptureModeThreadLocal));
-    for (int i = 0, c = first; i < steps && st == STENCIL_OK; i++, c ^= 1)
-        st = s->launch(s, s->buf[c], s->buf[c ^ 1], s->capture, err);
+    for (int i = 0, c = first, n; i < steps && st == STENCIL_OK; i += n, c ^= 1) {
+        n = launch_steps(s, steps - i);
+        st = s->launch(s, s->buf[c], s->buf[c ^ 1], n, s->capture, err);
+    }
     cudaError_t e = cudaStreamEndCapture(s->capture, &graph);
     if (st != STENCIL_OK) {
         if (graph)
@@ -164,18 +181,22 @@ extern "C" stencil_status stencil_cuda_run(void *state, int steps, stencil_error
     stencil_cuda_state *s = (stencil_cuda_state *)state;
     if (!s->interior) /* nothing changes; both buffers hold the field */
         return STENCIL_OK;
+    /* a graph holds whole sweeps: 100 steps, or the multiple of the sweep just below */
+    const int sweep = s->sweep > 1 ? s->sweep : 1;
+    const int chunk = STENCIL_CUDA_GRAPH_STEPS - STENCIL_CUDA_GRAPH_STEPS % sweep;
     while (steps > 0) {
-        int n = steps < STENCIL_CUDA_GRAPH_STEPS ? steps : STENCIL_CUDA_GRAPH_STEPS;
+        int n = steps < chunk ? steps : chunk;
         if (s->use_graph) {
             cudaGraphExec_t exec = nullptr;
             stencil_status st = graph_for(s, n, &exec, err);
             if (st != STENCIL_OK)
                 return st;
             STENCIL_CUDA_CHECK(err, cudaGraphLaunch(exec, 0));
-            s->cur ^= n & 1;
+            s->cur ^= launches_for(s, n) & 1;
         } else {
-            for (int i = 0; i < n; i++, s->cur ^= 1) {
-                stencil_status st = s->launch(s, s->buf[s->cur], s->buf[s->cur ^ 1], 0, err);
+            for (int i = 0, m; i < n; i += m, s->cur ^= 1) {
+                m = launch_steps(s, n - i);
+                stencil_status st = s->launch(s, s->buf[s->cur], s->buf[s->cur ^ 1], m, 0, err);
                 if (st != STENCIL_OK)
                     return st;
             }

@@ -4,7 +4,8 @@
  *
  * State: two device buffers; upload copies the field host->device into one and device->device
  * into the other, so cells a kernel never writes (outer faces, NaN) are right in whichever is
- * current. A variant supplies `launch`, which enqueues one timestep in -> out on a stream.
+ * current. A variant supplies `launch`, which enqueues `steps` timesteps in -> out on a stream
+ * (always 1 unless the variant sets `sweep`, the most timesteps one launch may advance).
  * Everything runs on the legacy default stream 0 (graphs are captured on a private stream and
  * launched on stream 0), as kernels/variant.h asks. */
 #ifndef STENCIL_CUDA_COMMON_CUH
@@ -25,7 +26,8 @@ typedef struct stencil_cuda_graph {
 
 struct stencil_cuda_state;
 typedef stencil_status (*stencil_cuda_launch)(const struct stencil_cuda_state *s, const float *in,
-                                              float *out, cudaStream_t stream, stencil_error *err);
+                                              float *out, int steps, cudaStream_t stream,
+                                              stencil_error *err);
 
 typedef struct stencil_cuda_state {
     stencil_problem problem;
@@ -35,6 +37,7 @@ typedef struct stencil_cuda_state {
     int use_graph;
     int interior;         /* 1 when some cell is updated (every axis >= 3) */
     stencil_cuda_launch launch;
+    int sweep;            /* most timesteps one launch advances (0 or 1: one; cuda_fused: more) */
     dim3 grid, block;     /* the variant's launch shape */
     size_t shared_bytes;
     int tile_z, vec;      /* cuda_shared: planes per block, cells per thread in x */

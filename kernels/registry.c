@@ -16,7 +16,8 @@
 #ifdef STENCIL_HAVE_CUDA
 #define STENCIL_GPU_VARIANTS(X) \
     X(cuda_naive)               \
-    X(cuda_shared)
+    X(cuda_shared)              \
+    X(cuda_fused)
 #else
 #define STENCIL_GPU_VARIANTS(X)
 #endif

@@ -52,6 +52,7 @@ typedef struct stencil_tuning {
     int block_x, block_y, block_z; /* GPU thread-block shape */
     int graph;                     /* GPU: 1 = capture the step loop in a CUDA graph, -1 = off */
     int stream;                    /* CPU: 1 = non-temporal stores, -1 = normal stores, 0 = auto */
+    int steps_per_sweep;           /* temporal blocking: timesteps one pass over the grid advances */
 } stencil_tuning;
 
 typedef struct stencil_problem {

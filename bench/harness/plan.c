@@ -260,7 +260,7 @@ static stencil_status plan_variants(const io_study_config *c, const stencil_vari
     return STENCIL_OK;
 }
 
-#define ALL_KNOBS "tile_z,tile_y,tile_x,block_x,block_y,block_z,graph,stream"
+#define ALL_KNOBS "tile_z,tile_y,tile_x,block_x,block_y,block_z,graph,stream,steps_per_sweep"
 
 static stencil_status plan_host_memory(const io_study_config *c, bench_host_memory *out, int *nout,
                                        stencil_error *err)
