@@ -1,8 +1,10 @@
 /* The CUDA variants against naive on the CPU, bit for bit: odd shapes (and shapes whose rows
  * take cuda_shared's 16-byte path), random masks 0/50/100 % land, 1, 2 and 100 steps, both
  * schemes, every tuning knob; face and NaN cells unchanged; runs continued without upload;
- * graphs longer than one capture; out-of-memory reported, not fatal. Needs a CUDA device:
- * exits 77 (ctest: skipped) without one. */
+ * graphs longer than one capture; out-of-memory reported, not fatal. cuda_fused besides: every
+ * steps_per_sweep 1..8 with step counts it does not divide (1, 3, 7, 13) and one it does (16),
+ * with default and odd tile shapes (1, 2 and 4 rows a thread, runs of 1 to 200 planes), and
+ * its bad tile shapes refused. Needs a CUDA device: exits 77 (ctest: skipped) without one. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,9 +24,20 @@ static const char *const shared_tunings[] = {
     "block_x=32,block_y=16,tile_z=200", "block_x=2,block_y=2,tile_z=3,graph=1",
     "block_x=128,block_y=8,tile_z=7", "block_x=32,block_y=32,graph=-1", NULL};
 
+static const char *const fused_tunings[] = {
+    "", "graph=-1", "steps_per_sweep=2", "steps_per_sweep=3,block_x=7,block_y=3,tile_y=12",
+    "steps_per_sweep=8,block_x=17,block_y=17,tile_y=17", "steps_per_sweep=5,block_x=64,block_y=4,tile_y=16,tile_z=3",
+    "steps_per_sweep=6,block_x=32,block_y=8,tile_y=16,tile_z=200,graph=1",
+    "steps_per_sweep=7,block_x=15,block_y=8,tile_y=32,tile_z=1,graph=-1",
+    "steps_per_sweep=4,block_x=64,block_y=8", NULL};
+
+enum { GPU_VARIANTS = 3 };
+
 static const char *const *tunings_for(const stencil_variant *v)
 {
-    return strcmp(v->name, "cuda_naive") == 0 ? naive_tunings : shared_tunings;
+    if (strcmp(v->name, "cuda_naive") == 0)
+        return naive_tunings;
+    return strcmp(v->name, "cuda_shared") == 0 ? shared_tunings : fused_tunings;
 }
 
 static double worst_err = 0.0;
@@ -69,14 +82,77 @@ static void continued(check_ctx *c, const stencil_variant *v, const stencil_prob
     compare(c, what, in, ref, out, p->nz, p->ny, p->nx, a + b);
 }
 
+/* cuda_fused on one shape: every steps_per_sweep with step counts it does not divide and one
+ * it does, a default and an odd tile shape each, half land and none, both schemes. */
+static void fused_sweeps(check_ctx *c, const stencil_variant *v, test_rng *rng, size_t nz, size_t ny,
+                         size_t nx, float *in, float *ref, float *out, size_t *points)
+{
+    const int steps_list[] = {1, 3, 7, 13, 16};
+    const double lands[] = {0.0, 0.5};
+    const size_t cells = nz * ny * nx;
+    for (size_t l = 0; l < sizeof lands / sizeof lands[0]; l++)
+        for (size_t si = 0; si < sizeof steps_list / sizeof steps_list[0]; si++) {
+            const int steps = steps_list[si];
+            test_random_field(rng, in, cells, lands[l], 30.0);
+            stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.15f,
+                                 .scheme = (stencil_scheme)((l + si) % 2), .threads = 1};
+            stencil_error err = {{0}};
+            CHECK(c, bench_reference(&p, in, steps, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
+            for (int sweep = 1; sweep <= 8; sweep++)
+                for (int shape = 0; shape < 2; shape++) {
+                    /* odd shapes: the smallest tile for the halo (block_x = 2S+1), 1, 2 or 4
+                     * rows a thread, runs of 2 planes, graphs off for odd S */
+                    const int rows = 1 << (sweep % 3), by = (2 * sweep + rows) / rows;
+                    char t[160];
+                    if (shape == 0)
+                        snprintf(t, sizeof t, "steps_per_sweep=%d", sweep);
+                    else
+                        snprintf(t, sizeof t, "steps_per_sweep=%d,block_x=%d,block_y=%d,tile_y=%d,tile_z=2,graph=%d",
+                                 sweep, 2 * sweep + 1, by, by * rows, sweep % 2 ? -1 : 1);
+                    CHECK(c, stencil_tuning_parse(t, v->tunings, &p.tuning, &err) == STENCIL_OK,
+                          "%s tuning '%s': %s", v->name, t, err.msg);
+                    memset(out, 0xff, cells * sizeof *out);
+                    bench_rep rep[2];
+                    stencil_status st = bench_measure(v, &p, in, steps, 1, 2, rep, out, &err);
+                    CHECK(c, st == STENCIL_OK, "%s '%s': %s", v->name, t, err.msg);
+                    char what[240];
+                    snprintf(what, sizeof what, "%s %zux%zux%zu land %.0f%% %s steps %d tuning '%s'",
+                             v->name, nz, ny, nx, 100 * lands[l], stencil_scheme_name(p.scheme), steps, t);
+                    compare(c, what, in, ref, out, nz, ny, nx, steps);
+                    (*points)++;
+                }
+        }
+}
+
+/* cuda_fused refuses tiles too small for the halo, bad row counts and steps_per_sweep > 8. */
+static void fused_refusals(check_ctx *c, const stencil_variant *v)
+{
+    const char *const bad[] = {"steps_per_sweep=9", "steps_per_sweep=4,block_x=8",
+                               "steps_per_sweep=4,block_y=2,tile_y=8", "block_y=4,tile_y=12",
+                               "block_y=4,tile_y=6", "block_x=64,block_y=32", NULL};
+    for (const char *const *t = bad; *t; t++) {
+        stencil_problem p = {.nz = 20, .ny = 20, .nx = 20, .k = 0.1f, .threads = 1};
+        stencil_error err = {{0}};
+        void *state = NULL;
+        CHECK(c, stencil_tuning_parse(*t, v->tunings, &p.tuning, &err) == STENCIL_OK, "'%s': %s", *t, err.msg);
+        stencil_status st = v->prepare(&p, &state, &err);
+        CHECK(c, st == STENCIL_ERR_ARG && state == NULL && err.msg[0], "%s '%s': status %d (%s)",
+              v->name, *t, (int)st, err.msg);
+        if (st == STENCIL_OK)
+            v->release(state);
+        printf("%s '%s' refused: %s\n", v->name, *t, err.msg);
+    }
+}
+
 int main(void)
 {
     test_rng rng = {0x9e3779b97f4a7c15ull};
     check_ctx c = {0, 0};
-    const stencil_variant *gpu[2] = {stencil_variant_find("cuda_naive"),
-                                     stencil_variant_find("cuda_shared")};
+    const stencil_variant *gpu[GPU_VARIANTS] = {stencil_variant_find("cuda_naive"),
+                                                stencil_variant_find("cuda_shared"),
+                                                stencil_variant_find("cuda_fused")};
     char why[256] = "";
-    if (!gpu[0] || !gpu[1]) {
+    if (!gpu[0] || !gpu[1] || !gpu[2]) {
         printf("test_cuda: skipped: this build has no CUDA variants\n");
         return 77;
     }
@@ -106,7 +182,7 @@ int main(void)
                                          .scheme = (stencil_scheme)scheme, .threads = 1};
                     stencil_error err = {{0}};
                     CHECK(&c, bench_reference(&p, in, steps, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
-                    for (int g = 0; g < 2; g++)
+                    for (int g = 0; g < GPU_VARIANTS; g++)
                         for (const char *const *t = tunings_for(gpu[g]); *t; t++) {
                             CHECK(&c, stencil_tuning_parse(*t, gpu[g]->tunings, &p.tuning, &err) == STENCIL_OK,
                                   "%s tuning '%s': %s", gpu[g]->name, *t, err.msg);
@@ -122,17 +198,18 @@ int main(void)
                             points++;
                         }
                 }
+        fused_sweeps(&c, gpu[2], &rng, nz, ny, nx, in, ref, out, &points);
         /* runs continued without upload, and more steps than one graph holds */
         if (nz * ny * nx <= 37 * 53 * 72) {
             test_random_field(&rng, in, cells, 0.3, 30.0);
             stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.2f, .threads = 1};
             stencil_error err = {{0}};
             CHECK(&c, bench_reference(&p, in, 7, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
-            for (int g = 0; g < 2; g++)
+            for (int g = 0; g < GPU_VARIANTS; g++)
                 for (p.tuning.graph = -1; p.tuning.graph <= 1; p.tuning.graph += 2)
                     continued(&c, gpu[g], &p, in, ref, out, 3, 4);
             CHECK(&c, bench_reference(&p, in, 301, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
-            for (int g = 0; g < 2; g++)
+            for (int g = 0; g < GPU_VARIANTS; g++)
                 for (p.tuning.graph = -1; p.tuning.graph <= 1; p.tuning.graph += 2)
                     continued(&c, gpu[g], &p, in, ref, out, 201, 100);
         }
@@ -143,7 +220,7 @@ int main(void)
         fflush(stdout);
     }
     /* Out of device memory: a clear STENCIL_ERR_NOMEM, and the device still works after. */
-    for (int g = 0; g < 2; g++) {
+    for (int g = 0; g < GPU_VARIANTS; g++) {
         stencil_problem big = {.nz = 8192, .ny = 4096, .nx = 4096, .k = 0.1f, .threads = 1};
         void *state = NULL;
         stencil_error err = {{0}};
@@ -162,12 +239,13 @@ int main(void)
         stencil_error err = {{0}};
         bench_rep rep[1];
         CHECK(&c, bench_reference(&p, in, 3, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
-        for (int g = 0; g < 2; g++) {
+        for (int g = 0; g < GPU_VARIANTS; g++) {
             CHECK(&c, bench_measure(gpu[g], &p, in, 3, 0, 1, rep, out, &err) == STENCIL_OK,
                   "%s after out-of-memory: %s", gpu[g]->name, err.msg);
             compare(&c, "after out-of-memory", in, ref, out, nz, ny, nx, 3);
         }
     }
+    fused_refusals(&c, gpu[2]);
     printf("test_cuda: %zu points against naive, largest |difference| %g\n", points, worst_err);
     return check_finish(&c, "test_cuda");
 }

@@ -27,8 +27,12 @@ static const char *tunings_for(const stencil_variant *v, int which)
     int rows = strstr(v->tunings, "tile_y") != NULL;
     int blocks = strstr(v->tunings, "block_x") != NULL;
     int stream = strstr(v->tunings, "stream") != NULL;
+    int sweeps = strstr(v->tunings, "steps_per_sweep") != NULL;
     if (which == 0)
         return "";
+    if (sweeps) /* cuda_fused: the tile must hold a halo of steps_per_sweep cells a side */
+        return which == 1 ? "steps_per_sweep=3,block_x=32,block_y=4,tile_y=8"
+                          : "steps_per_sweep=2,block_x=64,block_y=2";
     if (tiles && stream)
         return which == 1 ? "tile_y=7,tile_x=13,stream=1" : "tile_y=1,tile_x=5,stream=-1";
     if (tiles)
