@@ -19,122 +19,18 @@
  * Threads: block_x by block_y; the extended tile is block_x cells wide and tile_y = block_y *
  * R rows high (R = 1, 2 or 4 rows per thread, rows ty, ty + block_y, ...). */
 #include "cuda_common.cuh"
-#include "stencil_cell.h"
+#include "cuda_fused_sweep.h"
 
-enum { FUSED_MAX_S = 8 };
-
-struct fused_args {
-    const float *in;
-    float *out;
-    int nz, ny, nx;
-    int tiles_x;      /* tiles across x */
-    int out_x, out_y; /* the exact part of a tile: extended size less 2 S */
-    int tile_z;       /* output planes per block */
-    float k;
-    int insulated;
+struct fused_block_sync {
+    __device__ __forceinline__ void operator()() const { __syncthreads(); }
 };
 
 template <int S, int R> __global__ void fused_sweep(const fused_args a)
 {
     extern __shared__ float sh[]; /* 2 S planes: level t's copy for parity p at (2 t + p) */
-    const int bx = blockDim.x, by = blockDim.y, tx = threadIdx.x, ty = threadIdx.y;
-    const int ex = bx, ey = by * R, plane = ex * ey;
-    const int tile = (int)blockIdx.x;
-    const int gx = (tile % a.tiles_x) * a.out_x - S + tx;
-    const int oy = (tile / a.tiles_x) * a.out_y - S;
-    const int z0 = 1 + (int)blockIdx.y * a.tile_z;
-    const int z1 = min(z0 + a.tile_z, a.nz - 1);
-    const int zs = max(z0 - S, 0), zlast = z1 - 1 + S;
-    const size_t sz = (size_t)a.ny * (size_t)a.nx;
-    const int dx = min(tx, ex - 1 - tx);
-
-    for (int i = ty * bx + tx; i < 2 * S * plane; i += bx * by)
-        sh[i] = 0.0f; /* the first iteration reads copies no level has written yet */
-
-    int me[R], de[R];           /* the row's shared index and distance from the tile's edge */
-    bool inbox[R], inner[R];    /* in the box; updated in x and y (not on a face) */
-    const float *src[R];
-    float *dst[R];
-    float lo[S][R], mid[S][R];  /* level t's planes i-t-2 and i-t-1 (before iteration i) */
-    float ahead1[R], ahead2[R]; /* level 0's planes i and i+1, loaded ahead */
-    unsigned codes[R];          /* level 1's 4-bit codes, newest plane in the low bits */
-#pragma unroll
-    for (int j = 0; j < R; j++) {
-        const int ly = ty + j * by, gy = oy + ly;
-        me[j] = ly * ex + tx;
-        de[j] = min(dx, min(ly, ey - 1 - ly));
-        inbox[j] = gx >= 0 && gx < a.nx && gy >= 0 && gy < a.ny;
-        inner[j] = gx >= 1 && gx <= a.nx - 2 && gy >= 1 && gy <= a.ny - 2;
-        const size_t off = inbox[j] ? (size_t)gy * (size_t)a.nx + (size_t)gx : 0;
-        src[j] = a.in + off;
-        dst[j] = a.out + off;
-        codes[j] = 0xffffffffu;
-#pragma unroll
-        for (int t = 0; t < S; t++)
-            lo[t][j] = mid[t][j] = 0.0f;
-        ahead1[j] = inbox[j] ? __ldg(src[j] + (size_t)zs * sz) : 0.0f;
-        ahead2[j] = inbox[j] && zs + 1 < a.nz && zs + 1 <= zlast ? __ldg(src[j] + (size_t)(zs + 1) * sz) : 0.0f;
-    }
-    __syncthreads();
-
-    for (int i = zs; i <= zlast; i++) {
-        const int par = i & 1;
-        float cur[R]; /* the newest plane of the level below the one being computed */
-#pragma unroll
-        for (int j = 0; j < R; j++) {
-            cur[j] = ahead1[j];
-            ahead1[j] = ahead2[j];
-            ahead2[j] = inbox[j] && i + 2 < a.nz && i + 2 <= zlast ? __ldg(src[j] + (size_t)(i + 2) * sz) : 0.0f;
-        }
-#pragma unroll
-        for (int t = 1; t <= S; t++) {
-            const int pt = i - t; /* the plane level t computes */
-            const float *below = sh + (2 * (t - 1) + (par ^ 1)) * plane;
-            float *keep = sh + (2 * (t - 1) + par) * plane;
-            float next[R];
-#pragma unroll
-            for (int j = 0; j < R; j++) {
-                const float c = mid[t - 1][j], zm = lo[t - 1][j], zp = cur[j];
-                const float *b = below + me[j];
-                float v = c;
-                if (t == 1) {
-                    unsigned code = 15u;
-                    if (de[j] >= 1 && inner[j] && pt >= 1 && pt <= a.nz - 2 && c == c) {
-                        const float ym = b[-ex], yp = b[ex], xm = b[-1], xp = b[1];
-                        v = stencil_cell(c, zm, zp, ym, yp, xm, xp, a.k, a.insulated);
-                        code = (unsigned)((zm == zm) + (zp == zp) + (ym == ym) + (yp == yp) +
-                                          (xm == xm) + (xp == xp));
-                    }
-                    codes[j] = codes[j] << 4 | code;
-                    if (S > 1)
-                        v = v == v ? v : 0.0f; /* land is +0 from level 1 on */
-                } else {
-                    const unsigned code = codes[j] >> (4 * (t - 1)) & 15u;
-                    if (code != 15u && de[j] >= t)
-                        v = stencil_cell_zero_filled(c, zm, zp, b[-ex], b[ex], b[-1], b[1],
-                                                     (float)code, a.k, a.insulated);
-                }
-                next[j] = v;
-                keep[me[j]] = cur[j];
-                lo[t - 1][j] = c;
-                mid[t - 1][j] = cur[j];
-            }
-#pragma unroll
-            for (int j = 0; j < R; j++)
-                cur[j] = next[j];
-        }
-        /* level S on plane i - S: stored where it is in the tile's exact part and updated */
-        const int ps = i - S;
-        if (ps >= z0 && ps < z1) {
-#pragma unroll
-            for (int j = 0; j < R; j++) {
-                const unsigned code = codes[j] >> (4 * (S - 1)) & 15u;
-                if (code != 15u && de[j] >= S && inner[j])
-                    dst[j][(size_t)ps * sz] = cur[j];
-            }
-        }
-        __syncthreads();
-    }
+    const fused_thread th = {(int)threadIdx.x, (int)threadIdx.y, (int)blockDim.x,
+                             (int)blockDim.y, (int)blockIdx.x, (int)blockIdx.y};
+    fused_body<S, R>(a, th, sh, fused_block_sync());
 }
 
 typedef void (*fused_kernel)(const fused_args);
@@ -142,26 +38,10 @@ typedef void (*fused_kernel)(const fused_args);
 #define FUSED_ROW(R)                                                                             \
     {fused_sweep<1, R>, fused_sweep<2, R>, fused_sweep<3, R>, fused_sweep<4, R>,                \
      fused_sweep<5, R>, fused_sweep<6, R>, fused_sweep<7, R>, fused_sweep<8, R>}
-static const fused_kernel fused_kernels[3][FUSED_MAX_S] = {FUSED_ROW(1), FUSED_ROW(2), FUSED_ROW(4)};
+static const fused_kernel fused_kernels[3][FUSED_MAX_S] = {FUSED_ROW(1), FUSED_ROW(2),
+                                                          FUSED_ROW(4)};
 
 static int rows_index(int rows) { return rows == 1 ? 0 : rows == 2 ? 1 : 2; }
-
-static size_t fused_shared_bytes(int S, int ex, int ey) { return 2 * (size_t)S * (size_t)ex * (size_t)ey * sizeof(float); }
-
-/* The launch shape of an S-step sweep: tiles of (block_x - 2S) x (tile_y - 2S) exact cells. */
-static void fused_shape(const stencil_cuda_state *s, int S, fused_args *a, dim3 *grid)
-{
-    const stencil_problem *p = &s->problem;
-    const int ex = (int)s->block.x, ey = (int)s->block.y * s->vec;
-    a->out_x = ex - 2 * S;
-    a->out_y = ey - 2 * S;
-    a->tiles_x = (int)((p->nx + (size_t)a->out_x - 1) / (size_t)a->out_x);
-    const size_t tiles_y = (p->ny + (size_t)a->out_y - 1) / (size_t)a->out_y;
-    const size_t planes = p->nz - 2;
-    a->tile_z = s->tile_z;
-    *grid = dim3((unsigned)((size_t)a->tiles_x * tiles_y),
-                 (unsigned)((planes + (size_t)s->tile_z - 1) / (size_t)s->tile_z), 1);
-}
 
 static stencil_status fused_launch(const stencil_cuda_state *s, const float *in, float *out,
                                    int steps, cudaStream_t stream, stencil_error *err)
@@ -170,8 +50,9 @@ static stencil_status fused_launch(const stencil_cuda_state *s, const float *in,
     if (steps < 1 || steps > FUSED_MAX_S)
         return stencil_fail(err, STENCIL_ERR_ARG, "cuda_fused: %d steps in one sweep", steps);
     fused_args a;
-    dim3 grid;
-    fused_shape(s, steps, &a, &grid);
+    unsigned tiles, runs;
+    const int ey = (int)s->block.y * s->vec;
+    fused_grid(p->nz, p->ny, p->nx, steps, (int)s->block.x, ey, s->tile_z, &a, &tiles, &runs);
     a.in = in;
     a.out = out;
     a.nz = (int)p->nz;
@@ -180,8 +61,7 @@ static stencil_status fused_launch(const stencil_cuda_state *s, const float *in,
     a.k = p->k;
     a.insulated = p->scheme == STENCIL_SCHEME_INSULATED;
     const fused_kernel fn = fused_kernels[rows_index(s->vec)][steps - 1];
-    const int ey = (int)s->block.y * s->vec;
-    fn<<<grid, s->block, fused_shared_bytes(steps, (int)s->block.x, ey), stream>>>(a);
+    fn<<<dim3(tiles, runs, 1), s->block, fused_shared_bytes(steps, (int)s->block.x, ey), stream>>>(a);
     STENCIL_CUDA_CHECK(err, cudaGetLastError());
     return STENCIL_OK;
 }
