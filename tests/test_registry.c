@@ -1,6 +1,7 @@
 /* The registry's choice of the fastest variant (model's default): among variants that can run
  * here, GPU before CPU, then the highest speed_rank, then the first listed; and on this
- * machine, with no GPU, it is the CPU variant of highest rank, openmp_fused. */
+ * machine, with no GPU, it is the CPU variant of highest rank, openmp_fused. Also the
+ * steps_per_sweep knob, and cuda_fused ranked above cuda_shared where the build has CUDA. */
 #include <stdio.h>
 #include <string.h>
 
@@ -48,6 +49,23 @@ int main(void)
     const stencil_variant *mixed[] = {&cpu_fast, &gpu_slow, &gpu_fastest_absent, &gpu_fast, &cpu_slow};
     CHECK(&c, strcmp(pick(mixed, 5), "gpu_fast") == 0, "GPU before CPU: got %s, want gpu_fast",
           pick(mixed, 5));
+    /* steps_per_sweep (cuda_fused's temporal blocking) is a knob like the others */
+    stencil_tuning t;
+    stencil_error err = {{0}};
+    char text[128];
+    CHECK(&c, stencil_tuning_parse("steps_per_sweep=3,block_x=9", "steps_per_sweep,block_x", &t, &err) ==
+                  STENCIL_OK && t.steps_per_sweep == 3 && t.block_x == 9,
+          "steps_per_sweep=3,block_x=9: %s", err.msg);
+    stencil_tuning_format(&t, "steps_per_sweep,block_x", text, sizeof text);
+    CHECK(&c, strcmp(text, "block_x=9;steps_per_sweep=3") == 0, "formatted as '%s'", text);
+    CHECK(&c, stencil_tuning_parse("steps_per_sweep=2", "block_x", &t, &err) == STENCIL_ERR_ARG,
+          "steps_per_sweep accepted by a variant that does not take it");
+    const stencil_variant *fused = stencil_variant_find("cuda_fused"),
+                          *shared = stencil_variant_find("cuda_shared");
+    if (fused && shared)
+        CHECK(&c, strstr(fused->tunings, "steps_per_sweep") && fused->speed_rank > shared->speed_rank,
+              "cuda_fused: knobs '%s', rank %d (cuda_shared %d)", fused->tunings, fused->speed_rank,
+              shared->speed_rank);
     const stencil_variant *gpu_absent[] = {&gpu_fastest_absent, &cpu_slow};
     CHECK(&c, strcmp(pick(gpu_absent, 2), "cpu_slow") == 0, "no GPU: got %s", pick(gpu_absent, 2));
     const stencil_variant *none[] = {&cpu_fastest_absent, &gpu_fastest_absent};
