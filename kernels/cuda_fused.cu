@@ -66,16 +66,18 @@ static stencil_status fused_launch(const stencil_cuda_state *s, const float *in,
     return STENCIL_OK;
 }
 
-/* Knobs: steps_per_sweep (default 4), block_x x block_y threads (default 32 x 8), tile_y rows
- * of the extended tile (block_y, 2 block_y or 4 block_y; default 4 block_y), tile_z output
- * planes per block (default: about four waves of blocks, at least 4 S planes a run). Checks
- * every kernel a run may launch (S steps, and 1 .. S-1 for the remainder). */
+/* Knobs: steps_per_sweep (default 4), block_x x block_y threads (default 64 x 8, 48 x 8 from
+ * S = 6 on, where 4 rows a thread take over 128 registers), tile_y rows of the extended tile
+ * (block_y, 2 block_y or 4 block_y; default 4 block_y: a 64 x 32 tile, 56 x 24 exact at S = 4,
+ * about 1.4 cell updates computed per one kept), tile_z output planes per block (default:
+ * about four waves of blocks, at least 4 S planes a run). Checks every kernel a run may launch
+ * (S steps, and 1 .. S-1 for the remainder). */
 static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
 {
     const stencil_problem *p = &s->problem;
     const stencil_tuning *t = &p->tuning;
     const int S = t->steps_per_sweep ? t->steps_per_sweep : 4;
-    const int bx = t->block_x ? t->block_x : 32, by = t->block_y ? t->block_y : 8;
+    const int bx = t->block_x ? t->block_x : S <= 5 ? 64 : 48, by = t->block_y ? t->block_y : 8;
     if (S < 1 || S > FUSED_MAX_S)
         return stencil_fail(err, STENCIL_ERR_ARG, "steps_per_sweep=%d: use 1 to %d", S, FUSED_MAX_S);
     const int ey = t->tile_y ? t->tile_y : 4 * by;

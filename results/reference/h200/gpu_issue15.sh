@@ -97,14 +97,16 @@ if want sanitizer; then
     fi
 fi
 
-# cuda_fused tunings at steps_per_sweep S whose blocks fit the registers (sm_90 build: 107 a
-# thread at S=4 with 4 rows a thread, 160 at S=8; 65536 a block).
+# cuda_fused tunings at steps_per_sweep S whose blocks fit the registers (sm_90 build, 4 rows a
+# thread: 106 registers a thread at S=4, 159 at S=8; 65536 a block). The default tile is 64x8
+# threads (64x32 cells) up to S=5 and 48x8 from S=6; then 32x8 (32x32), 128x4 (128x16), 64x16
+# with 2 rows a thread (64x32, 1024 threads) and 64x5 (64x20).
 fused_tunings() { # $1 S
     local s=$1
     if [ "$s" -le 5 ]; then
-        echo "steps_per_sweep=$s|steps_per_sweep=$s,block_x=64,block_y=8|steps_per_sweep=$s,block_x=128,block_y=4,tile_y=16|steps_per_sweep=$s,block_x=64,block_y=16,tile_y=32"
+        echo "steps_per_sweep=$s|steps_per_sweep=$s,block_x=32,block_y=8|steps_per_sweep=$s,block_x=128,block_y=4,tile_y=16|steps_per_sweep=$s,block_x=64,block_y=16,tile_y=32"
     else
-        echo "steps_per_sweep=$s|steps_per_sweep=$s,block_x=64,block_y=5,tile_y=20|steps_per_sweep=$s,block_x=48,block_y=8,tile_y=32"
+        echo "steps_per_sweep=$s|steps_per_sweep=$s,block_x=64,block_y=5,tile_y=20|steps_per_sweep=$s,block_x=32,block_y=8"
     fi
 }
 
