@@ -135,8 +135,11 @@ if want bench1024; then
     if [ -f "$csv512" ] && command -v python3 >/dev/null; then
         mapfile -t best < <(best_fused "$csv512" 1)
     else
+        best=()
+    fi
+    if [ "${#best[@]}" = 0 ] || [ -z "${best[0]}" ]; then
         best=("steps_per_sweep=4")
-        echo "bench1024: no bench512 results to pick from: steps_per_sweep=4"
+        echo "bench1024: no cuda_fused result of bench512 to pick from: steps_per_sweep=4"
     fi
     for b in "${best[@]}"; do
         [ -n "$b" ] || continue
