@@ -112,7 +112,7 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
                                 "block %dx%d, tile_y=%d, steps_per_sweep=%d: at most %d threads and "
                                 "%d bytes of shared memory a block (this needs %zu)",
                                 bx, by, ey, k, attr.maxThreadsPerBlock, smem_optin, bytes);
-        if (bytes > 48 * 1024)
+        if (bytes > (size_t)attr.maxDynamicSharedSizeBytes) /* raised, never lowered under another state */
             STENCIL_CUDA_CHECK(err, cudaFuncSetAttribute(fn, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                          (int)bytes));
     }

@@ -169,7 +169,7 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
                             "block %dx%d: block_x and block_y >= 2, at most %d threads and %d bytes "
                             "of shared memory a block (this shape needs %zu)",
                             bx, by, attr.maxThreadsPerBlock, smem_optin, shared_bytes);
-    if (shared_bytes > 48 * 1024)
+    if (shared_bytes > (size_t)attr.maxDynamicSharedSizeBytes) /* only raised: another state may need more */
         STENCIL_CUDA_CHECK(err, cudaFuncSetAttribute(fn, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                      (int)shared_bytes));
     if (p->nx > (size_t)1 << 30 || p->ny > (size_t)1 << 30 || p->nz > (size_t)1 << 30)

@@ -151,6 +151,41 @@ static void fused_refusals(check_ctx *c, const stencil_variant *v)
     }
 }
 
+/* Two cuda_fused states alive at once: preparing the second (its S=4 remainder kernel needs
+ * 56 KiB of shared memory) must not lower the limit the first one's S=4 kernel was given
+ * (64 KiB): the first still runs. */
+static void fused_two_states(check_ctx *c, const stencil_variant *v, test_rng *rng)
+{
+    enum { NZ = 20, NY = 40, NX = 70, CELLS = NZ * NY * NX };
+    static float in[CELLS], ref[CELLS], out[CELLS];
+    test_random_field(rng, in, CELLS, 0.3, 30.0);
+    stencil_problem a = {.nz = NZ, .ny = NY, .nx = NX, .k = 0.1f, .threads = 1}, b = a;
+    stencil_error err = {{0}};
+    void *sa = NULL, *sb = NULL;
+    CHECK(c, bench_reference(&a, in, 8, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
+    stencil_status st = stencil_tuning_parse("steps_per_sweep=4,block_x=128,block_y=4,tile_y=16", v->tunings,
+                                             &a.tuning, &err);
+    if (st == STENCIL_OK)
+        st = stencil_tuning_parse("steps_per_sweep=5,block_x=112,block_y=4,tile_y=16", v->tunings,
+                                  &b.tuning, &err);
+    if (st == STENCIL_OK)
+        st = v->prepare(&a, &sa, &err);
+    if (st == STENCIL_OK)
+        st = v->prepare(&b, &sb, &err);
+    double secs; /* bench_time_stage waits for the device: an error of the run shows here */
+    if (st == STENCIL_OK)
+        st = bench_time_stage(v, sa, BENCH_STAGE_UPLOAD, in, out, 0, &secs, &err);
+    if (st == STENCIL_OK)
+        st = bench_time_stage(v, sa, BENCH_STAGE_RUN, in, out, 8, &secs, &err);
+    if (st == STENCIL_OK)
+        st = bench_time_stage(v, sa, BENCH_STAGE_DOWNLOAD, in, out, 0, &secs, &err);
+    CHECK(c, st == STENCIL_OK, "two cuda_fused states: %s", err.msg);
+    v->release(sb);
+    v->release(sa);
+    if (st == STENCIL_OK)
+        compare(c, "two cuda_fused states", in, ref, out, NZ, NY, NX, 8);
+}
+
 int main(void)
 {
     test_rng rng = {0x9e3779b97f4a7c15ull};
@@ -256,6 +291,7 @@ int main(void)
         }
     }
     fused_refusals(&c, gpu[2]);
+    fused_two_states(&c, gpu[2], &rng);
     printf("test_cuda: %zu points against naive, largest |difference| %g\n", points, worst_err);
     return check_finish(&c, "test_cuda");
 }
