@@ -86,6 +86,46 @@ else
     echo "skipped: the chart (no gnuplot)"
 fi
 
+# the machines table and chart (issue 13): a CPU-only run against the committed references gets
+# one line per machine and device class, GPU lines included, with factors against its CPU
+refs=$(cd "$(dirname "${BASH_SOURCE[0]}")/../results/reference" && pwd)
+cp -r "$refs" "$tmp/refs" && rm -rf "$tmp/refs/plots"
+expect 0 "^A40 GPU +[0-9.e+]+ +cuda_[a-z]+ x[0-9]+ .* projected +[0-9.]+x +- *$" -- compare "$tmp/base" "$tmp/refs" --no-chart
+expect 0 "^H100 GPU .* measured +[0-9.]+x" -- compare "$tmp/base" "$tmp/refs" --no-chart
+expect 0 "^H100 host Xeon .* measured +[0-9.]+x" -- compare "$tmp/base" "$tmp/refs" --no-chart
+expect 0 "^yours: me CPU +[0-9.e+]+ +openmp x10 .* measured +1x +-" -- compare "$tmp/base" "$tmp/refs" --no-chart
+expect 0 "^A40 GPU: course CuPy +1.45e\+08 .*published" -- compare "$tmp/base" "$tmp/refs" --no-chart
+expect 0 "^an A40 GPU would run this model [0-9.]+x faster than your CPU \(projected, best variants on the course grid\)" -- compare "$tmp/base" "$tmp/refs" --no-chart
+expect 0 "its loop tiles the field into \(steps, 50, 222, 241\)" -- compare "$tmp/base" "$tmp/refs" --no-chart
+expect 0 "add --detail" -- compare "$tmp/base" "$tmp/refs" --no-chart
+expect 0 "== against A40" -- compare "$tmp/base" "$tmp/refs" --no-chart --detail
+# a CPU run against a GPU-only reference: compared across device classes, never "no point in common"
+expect 0 "no variant in common; across device classes its best GPU variant runs at [0-9.]+x your best CPU one \(on the course grid\)" -- compare "$tmp/base" "$tmp/refs/a40" --no-chart
+checks=$((checks + 1))
+"$sb" compare "$tmp/base" "$tmp/refs/a40" --no-chart 2>&1 | grep -q "no point in common" &&
+    { fails=$((fails + 1)); echo "FAIL: 'no point in common' against a40"; }
+# the references alone
+expect 0 "^EPYC-7552 CPU: course NumPy +5.1e\+07" -- compare --machines "$tmp/refs" --no-chart
+expect 2 "takes no other argument" -- compare --machines "$tmp/refs" "$tmp/base"
+if command -v gnuplot >/dev/null; then
+    # one bar per line of the table, in the chart's data file
+    "$sb" compare "$tmp/base" "$tmp/refs" >"$tmp/machines.txt" 2>&1
+    lines=$(awk '/^== machines/ { on = 1; getline; getline; next } /^roof:/ { on = 0 } on' "$tmp/machines.txt" | wc -l)
+    bars=$(awk '/^# tics/ { exit } /^[0-9]/ && $2 != "NaN"' "$tmp/base/plots/data/machines.dat" | wc -l)
+    checks=$((checks + 1))
+    if [ "$lines" -lt 5 ] || [ "$lines" -gt 15 ] || [ "$bars" -ne "$lines" ] ||
+        [ ! -s "$tmp/base/plots/machines.png" ] || [ ! -s "$tmp/base/plots/machines.svg" ]; then
+        fails=$((fails + 1))
+        echo "FAIL: machines chart: $bars bars for $lines table lines (want 5..15, equal), or no png/svg"
+        cat "$tmp/machines.txt"
+    fi
+    expect 0 "machines chart: .*/refs/plots/machines.png" -- compare --machines "$tmp/refs"
+    checks=$((checks + 1))
+    [ -s "$tmp/refs/plots/machines.svg" ] || { fails=$((fails + 1)); echo "FAIL: no $tmp/refs/plots/machines.svg"; }
+else
+    echo "skipped: the machines chart (no gnuplot)"
+fi
+
 # scale: 60,000 rows (6,000 points of 10 repetitions) a side, every point matched (issue 18:
 # this took minutes when points were grouped and matched pair by pair)
 for side in big_a big_b; do

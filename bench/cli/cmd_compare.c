@@ -13,19 +13,29 @@
 static void compare_usage(FILE *f)
 {
     fprintf(f,
-            "usage: stencilbench compare RUN REFERENCE [--chart FILE | --no-chart] [--exact]\n"
+            "usage: stencilbench compare RUN REFERENCE [--detail] [--chart FILE | --no-chart] [--exact]\n"
+            "       stencilbench compare --machines REFERENCE_ROOT [--chart FILE | --no-chart]\n"
             "       stencilbench compare BASE NEW --gate [--threshold PCT] [--alpha A]\n"
             "       stencilbench compare --project REFERENCE_ROOT [--sources DIR]\n"
             "                            [--cpu-from FOLDER] [--gpu-from FOLDER]\n\n"
             "RUN, BASE, NEW: a run folder (results/runs/...) or a timings.csv. REFERENCE: a\n"
             "reference folder (results/reference/a40), another run, or results/reference itself\n"
             "(every machine in it).\n\n"
-            "Against a reference: per variant and grid, both median rates (cell updates/s), their\n"
+            "Against references: first the machines table, one line per machine and device class\n"
+            "(yours, each reference's GPU and CPU, the course's published NumPy and CuPy figures):\n"
+            "its best variant's rate on the course grid 50x222x241 and on the largest grid it\n"
+            "shares with your run, and its factor against your best CPU and your best GPU, across\n"
+            "device classes; and its chart, RUN/plots/machines.png (measured solid, projected\n"
+            "hatched, published open; yours in its own colour). Then, with --detail or against one\n"
+            "reference folder: per variant and grid, both median rates (cell updates/s), their\n"
             "ratio, both roofline fractions and a verdict in words. Each machine's figure is its\n"
             "best point at its largest thread count, so all cores compare with all cores. A grid\n"
             "the reference lacks is compared with its nearest grid of the same variant, labelled\n"
             "NEAREST (--exact lists it as unmatched instead). The chart (default RUN/plots/\n"
             "compare.png) draws measured bars solid, projected hatched, published open.\n\n"
+            "  --detail         the per-variant tables against every reference, not only one\n"
+            "  --machines ROOT  the machines table and chart of the references alone (chart:\n"
+            "                   ROOT/plots/machines.png unless --chart)\n"
             "  --gate           the regression gate: per point with repetitions on both sides, a\n"
             "                   two-sided Mann-Whitney U test on the repetitions' rates and a\n"
             "                   minimum effect; verdicts FASTER, SLOWER, SAME, UNSURE (too few\n"
@@ -46,8 +56,10 @@ int bench_cmd_compare(int argc, char **argv)
         {"sources", required_argument, 0, 's'}, {"cpu-from", required_argument, 0, 'c'},
         {"gpu-from", required_argument, 0, 'G'}, {"chart", required_argument, 0, 'C'},
         {"no-chart", no_argument, 0, 'n'},      {"exact", no_argument, 0, 'e'},
+        {"detail", no_argument, 0, 'd'},        {"machines", required_argument, 0, 'm'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    int gate = 0, no_chart = 0, exact = 0, ch;
+    int gate = 0, no_chart = 0, exact = 0, detail = 0, ch;
+    const char *machines = NULL;
     double threshold = 5.0, alpha = 0.05;
     bench_project_options po = {0};
     const char *chart_path = NULL;
@@ -65,6 +77,8 @@ int bench_cmd_compare(int argc, char **argv)
         case 'C': chart_path = optarg; break;
         case 'n': no_chart = 1; break;
         case 'e': exact = 1; break;
+        case 'd': detail = 1; break;
+        case 'm': machines = optarg; break;
         case 'h': compare_usage(stdout); return BENCH_EXIT_OK;
         default: ok = 0; break;
         }
@@ -86,6 +100,13 @@ int bench_cmd_compare(int argc, char **argv)
         }
         return BENCH_EXIT_OK;
     }
+    if (machines) {
+        if (npos != 0 || gate) {
+            fprintf(stderr, "stencilbench compare --machines ROOT takes no other argument\n");
+            return BENCH_EXIT_USAGE;
+        }
+        return bench_compare_reference(NULL, machines, chart_path, no_chart, 1, 0);
+    }
     if (npos != 2) {
         fprintf(stderr, "stencilbench compare: want two arguments (RUN REFERENCE, or BASE NEW "
                         "--gate), got %d; see stencilbench compare --help\n", npos);
@@ -95,5 +116,6 @@ int bench_cmd_compare(int argc, char **argv)
         bench_gate_options go = {threshold / 100.0, alpha};
         return bench_compare_gate(argv[optind], argv[optind + 1], &go);
     }
-    return bench_compare_reference(argv[optind], argv[optind + 1], chart_path, no_chart, !exact);
+    return bench_compare_reference(argv[optind], argv[optind + 1], chart_path, no_chart, !exact,
+                                   detail);
 }

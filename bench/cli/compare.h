@@ -24,9 +24,23 @@ void compare_side_free(compare_side *s);
 /* A rate for tables ("-" when not finite), in buf. */
 const char *compare_rate_text(double r, char *buf, size_t cap);
 
+/* The machines table (compare_machines.c): one line per machine and device class of mine
+ * (NULL: the references alone) and refs, with factors against your best CPU and GPU; the
+ * chart CHART_DIR/CHART_NAME.png and .svg too unless chart_dir is NULL. Returns 0 when the
+ * chart failed (err says why), else 1. */
+int compare_machines(const compare_side *mine, const compare_side *refs, int nrefs,
+                     const char *chart_dir, const char *chart_name, stencil_error *err);
+
+/* A line per device class pair: ref's best against yours across device classes (for a
+ * reference with no variant in common with your run). */
+void compare_across(const compare_side *mine, const compare_side *ref);
+
 /* The modes; each returns the exit status. */
 int bench_compare_gate(const char *base_path, const char *new_path, const bench_gate_options *opt);
+
+/* A run against references (run_path NULL: the machines table and chart of the references
+ * alone). The per-variant detail is printed with detail, or when ref_path is one reference. */
 int bench_compare_reference(const char *run_path, const char *ref_path, const char *chart_path,
-                            int no_chart, int allow_nearest);
+                            int no_chart, int allow_nearest, int detail);
 
 #endif

@@ -142,7 +142,7 @@ static int compare_one(const compare_side *mine, const compare_side *ref, int al
         matched++;
     }
     if (matched == 0)
-        printf("  (no point in common)\n");
+        compare_across(mine, ref);
     if (unmatched) {
         printf("  only in your run (the reference has no figure for the variant):");
         size_t shown = 0;
@@ -291,12 +291,38 @@ static void build_chart(chart *c, const compare_side *mine, compare_side *refs, 
         }
 }
 
+/* The chart folder and name: DIR/NAME[.png] from --chart, else RUN/plots/<deflt>; 0 when a
+ * bare timings.csv was given and no --chart (no folder to put a chart in). */
+static int chart_place(const char *chart_path, const char *base, const char *deflt, char *dir,
+                       size_t dcap, char *name, size_t ncap)
+{
+    snprintf(name, ncap, "%s", deflt);
+    if (chart_path) { /* DIR/NAME[.png]: both NAME.png and NAME.svg are written */
+        snprintf(dir, dcap, "%s", chart_path);
+        char *slash = strrchr(dir, '/');
+        snprintf(name, ncap, "%.200s", slash ? slash + 1 : dir);
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(dir, dcap, ".");
+        char *dot = strrchr(name, '.');
+        if (dot && (strcmp(dot, ".png") == 0 || strcmp(dot, ".svg") == 0))
+            *dot = '\0';
+        return 1;
+    }
+    if (!is_dir(base))
+        return 0;
+    snprintf(dir, dcap, "%.1190s/plots", base);
+    return 1;
+}
+
 int bench_compare_reference(const char *run_path, const char *ref_path, const char *chart_path,
-                         int no_chart, int allow_nearest)
+                            int no_chart, int allow_nearest, int detail)
 {
     compare_side mine;
     stencil_error err = {{0}};
-    if (compare_side_load(run_path, &mine, 0, &err) != STENCIL_OK) {
+    memset(&mine, 0, sizeof mine);
+    if (run_path && compare_side_load(run_path, &mine, 0, &err) != STENCIL_OK) {
         fprintf(stderr, "stencilbench compare: %s\n", err.msg);
         compare_side_free(&mine);
         return BENCH_EXIT_USAGE;
@@ -326,35 +352,37 @@ int bench_compare_reference(const char *run_path, const char *ref_path, const ch
             loaded++;
             goto done;
         }
-    printf("your run: %s (%s), %zu points\n", run_path, mine.label, mine.best.count);
-    printf("rates are median cell updates per second; roof = fraction of the copy bandwidth "
-           "measured on that machine (projected: its published bandwidth)\n");
+    if (run_path)
+        printf("your run: %s (%s), %zu points\n", run_path, mine.label, mine.best.count);
+    else
+        printf("the references in %s\n", ref_path);
     for (int r = 0; r < nrefs; r++)
         if (refs[r].t.count == 0)
-            printf("\n== %s: no rows yet (see its README.md) ==\n", refs[r].name);
-        else if (!compare_one(&mine, &refs[r], allow_nearest, &err)) {
-            fprintf(stderr, "stencilbench compare: %s\n", err.msg);
-            status = BENCH_EXIT_FAILED;
-            goto done;
-        }
-    if (!no_chart) {
-        char dir[1200], name[256] = "compare";
-        if (chart_path) { /* DIR/NAME[.png]: both NAME.png and NAME.svg are written */
-            snprintf(dir, sizeof dir, "%s", chart_path);
-            char *slash = strrchr(dir, '/');
-            snprintf(name, sizeof name, "%.200s", slash ? slash + 1 : dir);
-            if (slash)
-                *slash = '\0';
-            else
-                snprintf(dir, sizeof dir, ".");
-            char *dot = strrchr(name, '.');
-            if (dot && (strcmp(dot, ".png") == 0 || strcmp(dot, ".svg") == 0))
-                *dot = '\0';
-        } else if (is_dir(run_path)) {
-            snprintf(dir, sizeof dir, "%.1190s/plots", run_path);
-        } else {
-            goto done; /* a bare timings.csv: no folder to put a chart in unless asked */
-        }
+            printf("%s: no rows yet (see its README.md)\n", refs[r].name);
+    char dir[1200], name[256];
+    int charts = !no_chart && chart_place(chart_path, run_path ? run_path : ref_path, "machines",
+                                          dir, sizeof dir, name, sizeof name);
+    if (run_path && charts && chart_path) /* --chart names the comparison chart */
+        snprintf(name, sizeof name, "machines");
+    if (!compare_machines(run_path ? &mine : NULL, refs, nrefs, charts ? dir : NULL, name, &err)) {
+        fprintf(stderr, "stencilbench compare: machines chart: %s (or --no-chart)\n", err.msg);
+        status = BENCH_EXIT_FAILED;
+    }
+    if (!run_path)
+        goto done;
+    if (!detail && nrefs > 1) {
+        printf("\nper variant and grid against each machine: add --detail\n");
+    } else {
+        printf("\nrates are median cell updates per second; roof = fraction of the copy bandwidth "
+               "measured on that machine (projected: its published bandwidth)\n");
+        for (int r = 0; r < nrefs; r++)
+            if (refs[r].t.count && !compare_one(&mine, &refs[r], allow_nearest, &err)) {
+                fprintf(stderr, "stencilbench compare: %s\n", err.msg);
+                status = BENCH_EXIT_FAILED;
+                goto done;
+            }
+    }
+    if (charts && chart_place(chart_path, run_path, "compare", dir, sizeof dir, name, sizeof name)) {
         const char *names[MAX_REFS + 1];
         int cidx[MAX_REFS], nnames = 1;
         char mine_name[160];
@@ -385,4 +413,3 @@ done:
     compare_side_free(&mine);
     return status;
 }
-

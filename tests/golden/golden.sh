@@ -35,7 +35,7 @@ run_case() {
     summary_h100) "$summary" $fix/h100_subset/timings.csv ;;
     compare_runs) "$sb" compare $fix/run_a $fix/run_b --no-chart ;;
     compare_gate) "$sb" compare $fix/run_a $fix/run_b --gate ;;
-    compare_reference) "$sb" compare $fix/run_a results/reference --no-chart ;;
+    compare_reference) "$sb" compare $fix/run_a results/reference --no-chart --detail ;;
     compare_h100) "$sb" compare $fix/h100_subset results/reference/h100 --no-chart ;;
     *) echo "golden.sh: no case '$1' (cases: $all_cases)" >&2; return 2 ;;
     esac
