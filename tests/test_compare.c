@@ -194,7 +194,8 @@ static void test_projection(check_ctx *c, const char *dir)
     CHECK(c, bench_timings_read(path, BENCH_READ_BY_NAME, &t, &err) == STENCIL_OK, "%s", err.msg);
     const bench_row *r = find_row(&t, "cuda_naive", BENCH_PROJECTED);
     CHECK(c, r && fabs(r->cell_updates_per_s / (448e9 / 8 * 0.808) - 1) < 1e-6 && r->copy_gbps == 448 &&
-                 fabs(r->roofline_fraction - 0.808) < 1e-9 && strstr(r->source, "gpuhost"),
+                 fabs(r->roofline_fraction - 0.808) < 1e-9 && strstr(r->source, "gpuhost") &&
+                 strstr(r->source, "floor"),
           "rtx3070 cuda_naive %g", r ? r->cell_updates_per_s : -1.0);
     CHECK(c, !find_row(&t, "openmp", BENCH_PROJECTED), "a CPU variant projected on a GPU");
     bench_timings_free(&t);
@@ -231,6 +232,60 @@ static void test_projection(check_ctx *c, const char *dir)
         fclose(log);
 }
 
+/* The GPU projection model (issue 13): a reference GPU with a 5 us launch floor at 32^3 and
+ * 60 % of its 3000 GB/s copy bandwidth at 512^3, projected onto an A40 (696 GB/s, 6 MB L2). */
+static void test_gpu_model(check_ctx *c, const char *dir)
+{
+    char path[512];
+    stencil_error err = {{0}};
+    snprintf(path, sizeof path, "%s/gpu_model.csv", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    fputs(header, f);
+    const long grid[3] = {32, 128, 512};
+    for (int g = 0; g < 3; g++) {
+        double n = (double)(grid[g] - 2), cells = n * n * n;
+        /* per step: 5 us floor (less 32^3's own DRAM time) + 8 B x cells / (3000 GB/s x 0.6) */
+        double dram = 8.0 * cells / (3000e9 * 0.6), step = g == 2 ? dram : 5e-6 + dram;
+        for (int r = 0; r < 3; r++)
+            put(f, "ref", "cuda_naive", "gpu", grid[g], grid[g], grid[g], 1, 10, r, cells / step, 3000);
+    }
+    fclose(f);
+    bench_timings t = {0};
+    bench_results pts = {0};
+    bench_best best = {0};
+    CHECK(c, bench_timings_read(path, BENCH_READ_BY_NAME, &t, &err) == STENCIL_OK &&
+                 bench_results_build(t.rows, t.count, &pts, &err) == STENCIL_OK &&
+                 bench_points_best(&pts, &best, &err) == STENCIL_OK, "%s", err.msg);
+    bench_gpu_fit fit;
+    CHECK(c, t.count && bench_gpu_fit_for(&pts, &best, &t.rows[0], &fit), "no fit");
+    if (t.count && fit.small && fit.large) {
+        CHECK(c, fit.small->row->nz == 32 && fit.large->row->nz == 512, "fit grids %ld %ld",
+              fit.small->row->nz, fit.large->row->nz);
+        CHECK(c, fabs(fit.efficiency - 0.6) < 1e-6, "efficiency %g", fit.efficiency);
+        CHECK(c, fabs(fit.floor_s - 5e-6) < 1e-9, "floor %g", fit.floor_s);
+        /* L2-resident on the A40 (two fields of 32^3: 0.25 MB): launch-bound, near the
+         * reference's own rate, not the bandwidth ratio (696/3000) times it */
+        double cells = 30.0 * 30 * 30, ref_rate = bench_result_rate(fit.small);
+        double a40 = cells / bench_gpu_step_s(&fit, cells, 696);
+        double old = bench_projected_rate(696, fit.small->stat[BENCH_M_ROOF].median);
+        CHECK(c, a40 > 0.9 * ref_rate && a40 < ref_rate, "32^3: A40 %g vs reference %g", a40, ref_rate);
+        CHECK(c, a40 > 3.0 * old, "32^3: %g not above the bandwidth-ratio %g", a40, old);
+        /* out of every cache (512^3: 2 GB): bandwidth-bound at B x e / 8 B */
+        cells = 510.0 * 510 * 510;
+        a40 = cells / bench_gpu_step_s(&fit, cells, 696);
+        CHECK(c, fabs(a40 / (696e9 / 8 * 0.6) - 1) < 0.01, "512^3: A40 %g", a40);
+        /* on the reference's own bandwidth the model gives back its measurements */
+        cells = 126.0 * 126 * 126;
+        double ref128 = cells / bench_gpu_step_s(&fit, cells, 3000);
+        CHECK(c, fabs(ref128 / (cells / (5e-6 + 8 * cells / (3000e9 * 0.6))) - 1) < 1e-6, "128^3 %g", ref128);
+    }
+    bench_best_free(&best);
+    bench_results_free(&pts);
+    bench_timings_free(&t);
+}
+
 int main(void)
 {
     check_ctx c = {0, 0};
@@ -242,6 +297,7 @@ int main(void)
     test_reader(&c, dir);
     test_matching(&c, dir);
     test_projection(&c, dir);
+    test_gpu_model(&c, dir);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

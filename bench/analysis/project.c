@@ -9,6 +9,7 @@
 
 #include "analysis/compare.h"
 #include "analysis/project.h"
+#include "analysis/project_internal.h"
 
 enum { MAX_FOLDERS = 64, MAX_SPEC = 128 };
 
@@ -22,9 +23,6 @@ static const target targets[] = {
     {"a40", "NVIDIA A40", "A40", "gpu"},
     {"epyc7552", "AMD EPYC 7552 48-Core", "EPYC-7552", "cpu"},
 };
-static const char course_folder[] = "h100nvl-epyc9v84";
-static const char course_label[] = "H100-NVL+EPYC-9V84";
-static const char course_timings[] = "course_temperature_diffusion_timings_h100nvl_epyc9v84.csv";
 
 double bench_course_cell_updates(long steps)
 {
@@ -88,50 +86,6 @@ static const spec *find_spec(const spec *s, size_t n, const char *machine, const
     return NULL;
 }
 
-typedef struct out_row {
-    const char *run_id, *provenance, *machine, *variant, *device, *scheme, *grid_source;
-    const char *tuning, *host_memory, *source;
-    double k, land_fraction, compute_s, rate, copy_gbps, roofline;
-    long nz, ny, nx, threads, timesteps;
-} out_row;
-
-static void text(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src);
-    bench_csv_clean(dst); /* a comma in a citation becomes a semicolon */
-}
-
-/* A write error shows in ferror(f), which the caller checks before closing. */
-static void write_row(FILE *f, const out_row *o)
-{
-    bench_row r;
-    bench_row_init(&r);
-    r.provenance = strcmp(o->provenance, "published") == 0 ? BENCH_PUBLISHED : BENCH_PROJECTED;
-    text(r.run_id, sizeof r.run_id, o->run_id);
-    text(r.machine, sizeof r.machine, o->machine);
-    text(r.variant, sizeof r.variant, o->variant);
-    text(r.device, sizeof r.device, o->device);
-    text(r.scheme, sizeof r.scheme, o->scheme);
-    text(r.grid_source, sizeof r.grid_source, o->grid_source);
-    text(r.tuning, sizeof r.tuning, o->tuning);
-    text(r.host_memory, sizeof r.host_memory, o->host_memory);
-    text(r.source, sizeof r.source, o->source);
-    text(r.status, sizeof r.status, "ok");
-    r.k = o->k;
-    r.land_fraction = o->land_fraction;
-    r.nz = o->nz, r.ny = o->ny, r.nx = o->nx;
-    r.threads = o->threads;
-    r.timesteps = o->timesteps;
-    r.rep = 0;
-    r.compute_s = o->compute_s;
-    r.cell_updates_per_s = o->rate;
-    if (isfinite(o->copy_gbps)) /* the course's models move more than 8 B per cell: no GB/s */
-        r.effective_gbps = o->rate * 8.0 / 1e9;
-    r.copy_gbps = o->copy_gbps;
-    r.roofline_fraction = o->roofline;
-    stencil_error ignored;
-    bench_csv_write(f, BENCH_CSV_SCHEMA_VERSION, &r, &ignored);
-}
 
 typedef struct measured {
     char name[256];
@@ -246,106 +200,7 @@ static int folder_has_measured(const measured *m, size_t n, const char *folder)
     return 0;
 }
 
-static FILE *open_out(const char *root, const char *folder, const char *file, stencil_error *err)
-{
-    char path[1400];
-    snprintf(path, sizeof path, "%s/%s", root, folder);
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-        snprintf(err->msg, sizeof err->msg, "%.300s: %s", path, strerror(errno));
-        return NULL;
-    }
-    snprintf(path, sizeof path, "%s/%s/%s", root, folder, file);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        snprintf(err->msg, sizeof err->msg, "%.300s: %s", path, strerror(errno));
-    return f;
-}
 
-/* "course NumPy model 100 steps" -> variant course_numpy, steps 100. */
-static int parse_course_what(const char *what, char *variant, size_t cap, long *steps)
-{
-    char method[32];
-    if (sscanf(what, "course %31s model %ld steps", method, steps) != 2)
-        return 0;
-    snprintf(variant, cap, "course_%s", method);
-    for (char *p = variant; *p; p++)
-        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-    return 1;
-}
-
-static void course_row(FILE *f, const char *machine, const char *variant, const char *device,
-                       long steps, double seconds, const char *source)
-{
-    char src[700];
-    snprintf(src, sizeof src,
-             "published: %s; %.9g s for %ld steps of the course's 4-D model (steps x 50 x 222 x "
-             "241 diffused over its first three axes); rate = (steps-2)*48*220*241*steps / s",
-             source, seconds, steps);
-    out_row r = {"course-published", "published", machine, variant, device, "course",
-                 "dataset", "default", "none", src, NAN, NAN, seconds,
-                 bench_course_cell_updates(steps) / seconds, NAN, NAN, 50, 222, 241, 1, steps};
-    write_row(f, &r);
-}
-
-static stencil_status write_course_h100nvl(const char *root, const char *sources, FILE *log,
-                                           stencil_error *err)
-{
-    char path[1400];
-    snprintf(path, sizeof path, "%s/%s", sources, course_timings);
-    FILE *in = fopen(path, "r");
-    if (!in) {
-        snprintf(err->msg, sizeof err->msg, "%.300s: %s", path, strerror(errno));
-        return STENCIL_ERR_IO;
-    }
-    FILE *out = open_out(root, course_folder, "timings.csv", err);
-    if (!out) {
-        fclose(in);
-        return STENCIL_ERR_IO;
-    }
-    bench_csv_header_write(out, BENCH_CSV_SCHEMA_VERSION);
-    char *line = NULL, *f[8];
-    size_t cap = 0, rows = 0;
-    int header = 1;
-    while (getline(&line, &cap, in) >= 0) {
-        /* gpu_name,cpu_name,method,num_timesteps,mean_time_sec,std_dev_sec */
-        if (header || bench_csv_split(line, f, 8) != 6) {
-            header = 0;
-            continue;
-        }
-        const char *variant = strstr(f[2], "CuPy")    ? "course_cupy"
-                              : strstr(f[2], "NumPy") ? "course_numpy"
-                                                      : "course_python";
-        char src[300];
-        snprintf(src, sizeof src, "%s (mean of the course's runs; std %s s; process wall time incl. start-up and I/O)",
-                 course_timings, f[5]);
-        course_row(out, course_label, variant, strcmp(variant, "course_cupy") == 0 ? "gpu" : "cpu",
-                   strtol(f[3], NULL, 10), strtod(f[4], NULL), src);
-        rows++;
-    }
-    free(line);
-    fclose(in);
-    if ((ferror(out) | fclose(out)) != 0) {
-        snprintf(err->msg, sizeof err->msg, "%s/%s/timings.csv: write failed", root, course_folder);
-        return STENCIL_ERR_IO;
-    }
-    FILE *rd = open_out(root, course_folder, "README.md", err);
-    if (!rd)
-        return STENCIL_ERR_IO;
-    fprintf(rd,
-            "# %s (published)\n\n"
-            "The course's own timings of its Python model on an NVIDIA H100 NVL host with an AMD EPYC\n"
-            "9V84 (`sources/%s`): pure Python, NumPy (CPU) and CuPy (GPU), 10/25/50/100 steps, the\n"
-            "mean process wall time (start-up and I/O included) in `compute_s`.\n\n"
-            "The course's model tiles one time slice into a 4-D array (steps, 50, 222, 241) and diffuses\n"
-            "it over the first three axes, so one step updates (steps-2)*48*220*241 cells and\n\n"
-            "    cell_updates_per_s = (steps-2) * 48 * 220 * 241 * steps / seconds\n\n"
-            "The grid columns say 50x222x241 (the data's shape); compare rates, never seconds.\n"
-            "Generated by `stencilbench compare --project results/reference`; do not edit by hand.\n",
-            course_label, course_timings);
-    fclose(rd);
-    fprintf(log, "  %s: %zu published rows\n", course_folder, rows);
-    return STENCIL_OK;
-}
 
 static stencil_status write_target(const char *root, const target *tg, const spec *specs,
                                    size_t nspec, const measured *from, FILE *log, stencil_error *err)
@@ -361,7 +216,11 @@ static stencil_status write_target(const char *root, const target *tg, const spe
     const spec *cs = find_spec(specs, nspec, tg->published_name, "cores / L3");
     if (cs && strcmp(tg->device, "cpu") == 0)
         cores = strtol(cs->value, NULL, 10);
-    FILE *out = open_out(root, tg->folder, "timings.csv", err);
+    /* the last-level cache in MB: "48 cores / 192 MB", "84 SM / 37.4 TFLOP/s / 48 GB / 6 MB" */
+    const spec *ls = strcmp(tg->device, "cpu") == 0 ? cs : find_spec(specs, nspec, tg->published_name, "SMs");
+    const char *last = ls ? strrchr(ls->value, '/') : NULL;
+    double cache_mb = last && strstr(last, "MB") ? strtod(last + 1, NULL) : 0.0;
+    FILE *out = project_open_out(root, tg->folder, "timings.csv", err);
     if (!out)
         return STENCIL_ERR_IO;
     bench_csv_header_write(out, BENCH_CSV_SCHEMA_VERSION);
@@ -379,22 +238,46 @@ static stencil_status write_target(const char *root, const target *tg, const spe
             skipped++;
             continue;
         }
-        double rate = bench_projected_rate(bandwidth, p->stat[BENCH_M_ROOF].median);
-        char src[700];
-        snprintf(src, sizeof src,
-                 "projected: rate = %g GB/s (%s: %.120s) / 8 B per cell update x roofline_fraction "
-                 "%.4f (median of %s %ldx%ldx%ld x%ld steps %ld threads on measured reference %s)",
-                 bandwidth, tg->published_name, bw->source, p->stat[BENCH_M_ROOF].median, m->variant, m->nz,
-                 m->ny, m->nx, m->timesteps, m->threads, from->name);
+        double cells = bench_cell_updates((size_t)m->nz, (size_t)m->ny, (size_t)m->nx, 1);
+        double ws_mb = 8.0 * (double)m->nz * (double)m->ny * (double)m->nx / 1048576.0;
+        double rate, roof;
+        char src[900], note[160] = "";
+        bench_gpu_fit fit;
+        if (strcmp(tg->device, "gpu") == 0 && bench_gpu_fit_for(&from->pts, &from->best, m, &fit)) {
+            double step = bench_gpu_step_s(&fit, cells, bandwidth);
+            rate = cells / step;
+            roof = rate * 8.0 / (bandwidth * 1e9);
+            if (cache_mb > 0.0 && ws_mb <= cache_mb)
+                snprintf(note, sizeof note, "; its two fields (%.3g MB) fit the target's %g MB L2: the "
+                         "DRAM term overstates the time (a lower bound on the rate)", ws_mb, cache_mb);
+            snprintf(src, sizeof src,
+                     "projected: step = floor %.3g us + 8 B x %.4g cells / (%g GB/s x e %.3f) = %.3g us; "
+                     "rate = cells / step. floor: %s %ldx%ldx%ld x%ld on %s (%.3g us/step less its "
+                     "DRAM time); e: roofline_fraction at %ldx%ldx%ld; %g GB/s: %.60s%s",
+                     fit.floor_s * 1e6, cells, bandwidth, fit.efficiency, step * 1e6, m->variant,
+                     fit.small->row->nz, fit.small->row->ny, fit.small->row->nx, m->timesteps,
+                     from->name, fit.small_step_s * 1e6, fit.large->row->nz, fit.large->row->ny,
+                     fit.large->row->nx, bandwidth, bw->source, note);
+        } else {
+            roof = p->stat[BENCH_M_ROOF].median;
+            rate = bench_projected_rate(bandwidth, roof);
+            if (cache_mb > 0.0)
+                snprintf(note, sizeof note, "; its two fields (%.3g MB) %s the target's %g MB L3",
+                         ws_mb, ws_mb <= cache_mb ? "fit in" : "exceed", cache_mb);
+            snprintf(src, sizeof src,
+                     "projected: rate = %g GB/s (%s: %.120s) / 8 B per cell update x roofline_fraction "
+                     "%.4f (median of %s %ldx%ldx%ld x%ld steps %ld threads on measured reference %s)%s",
+                     bandwidth, tg->published_name, bw->source, roof, m->variant, m->nz, m->ny, m->nx,
+                     m->timesteps, m->threads, from->name, note);
+        }
         char run_id[300];
         snprintf(run_id, sizeof run_id, "projected-from-%s", from->name);
         out_row r = {run_id, "projected", tg->label, m->variant, m->device, m->scheme,
                      m->grid_source, m->tuning, m->host_memory, src, m->k, m->land_fraction,
-                     bench_cell_updates((size_t)m->nz, (size_t)m->ny, (size_t)m->nx, m->timesteps) / rate,
-                     rate, bandwidth, p->stat[BENCH_M_ROOF].median, m->nz, m->ny, m->nx,
+                     cells * (double)m->timesteps / rate, rate, bandwidth, roof, m->nz, m->ny, m->nx,
                      strcmp(m->device, "cpu") == 0 && m->threads > 1 ? cores : m->threads,
                      m->timesteps};
-        write_row(out, &r);
+        project_write_row(out, &r);
         projected++;
     }
     for (size_t i = 0; i < nspec; i++) { /* the course's published timings on this machine */
@@ -402,9 +285,9 @@ static stencil_status write_target(const char *root, const target *tg, const spe
         long steps;
         if (strcmp(specs[i].machine, tg->published_name) != 0 || strcmp(specs[i].kind, "measured") != 0 ||
             strcmp(specs[i].unit, "s") != 0 ||
-            !parse_course_what(specs[i].what, variant, sizeof variant, &steps))
+            !project_parse_course_what(specs[i].what, variant, sizeof variant, &steps))
             continue;
-        course_row(out, tg->label, variant, specs[i].device, steps, strtod(specs[i].value, NULL),
+        project_course_row(out, tg->label, variant, specs[i].device, steps, strtod(specs[i].value, NULL),
                    specs[i].source);
         published++;
     }
@@ -412,32 +295,48 @@ static stencil_status write_target(const char *root, const target *tg, const spe
         snprintf(err->msg, sizeof err->msg, "%s/%s/timings.csv: write failed", root, tg->folder);
         return STENCIL_ERR_IO;
     }
-    FILE *rd = open_out(root, tg->folder, "README.md", err);
+    FILE *rd = project_open_out(root, tg->folder, "README.md", err);
     if (!rd)
         return STENCIL_ERR_IO;
-    fprintf(rd,
-            "# %s (projected%s)\n\n"
-            "Nobody here has run stencilbench on the %s. Its rows are roofline estimates:\n\n"
-            "    cell_updates_per_s = B / 8 B x f\n\n"
-            "- B = %g GB/s, its published memory bandwidth (%s; `sources/published_figures.csv`);\n"
-            "- 8 B per cell update: read T once, write T' once (float32);\n"
-            "- f = the median roofline_fraction (effective GB/s over the copy bandwidth measured in\n"
-            "  the same process) that the same variant, grid and timesteps reached on the measured\n"
-            "  reference `%s`%s.\n\n"
-            "`copy_gbps` holds B, `roofline_fraction` holds f; each row's `source` writes the formula\n"
-            "out with its numbers. %s"
-            "A datasheet bandwidth is a peak that copies rarely reach (typically 85-95 %%), so these\n"
-            "rates lean optimistic.\n\n",
-            tg->label, published ? " and published" : "", tg->published_name, bandwidth, bw->source,
-            from ? from->name : "(none: no measured reference yet)",
-            strcmp(tg->device, "cpu") == 0
-                ? ", at its full thread count (projected rows carry this machine's core count;\n"
-                  "  single-threaded variants are not projected: one core's share of a socket does not\n"
-                  "  transfer between machines)"
-                : "",
-            strcmp(tg->device, "gpu") == 0 && strcmp(tg->folder, "rtx3070") == 0
-                ? "Grids larger than its 8 GB are listed all the same; they would not fit.\n"
-                : "");
+    int gpu = strcmp(tg->device, "gpu") == 0;
+    fprintf(rd, "# %s (projected%s)\n\nNobody here has run stencilbench on the %s. Its rows are estimates:\n\n",
+            tg->label, published ? " and published" : "", tg->published_name);
+    if (gpu)
+        fprintf(rd,
+                "    step_s = floor + 8 B x cells / (B x e);   cell_updates_per_s = cells / step_s\n\n"
+                "- cells: the grid's interior cells, one step; 8 B per cell update (read T once, write T'\n"
+                "  once, float32);\n"
+                "- B = %g GB/s, its published memory bandwidth (%s; `sources/published_figures.csv`);\n"
+                "- floor: the per-step time the measured reference `%s` took for the same variant and\n"
+                "  steps at its smallest grid, less that grid's own DRAM time: the launch and latency\n"
+                "  floor, which does not shrink with bandwidth (a bandwidth ratio must not scale it);\n"
+                "- e: the median roofline_fraction (effective GB/s over the copy bandwidth measured in\n"
+                "  the same process) that variant reached there at its largest grid, out of every cache.\n\n"
+                "Small grids come out launch-bound (close to the reference's own rate), large ones at\n"
+                "B x e / 8 B. Where a grid's two fields fit this GPU's L2 the row's `source` says so: the\n"
+                "DRAM term then overstates the time, and the rate is a lower bound. `copy_gbps` holds B,\n"
+                "`roofline_fraction` the rate's fraction of B; each row's `source` writes the formula out\n"
+                "with its numbers.%s\n",
+                bandwidth, bw->source, from ? from->name : "(none: no measured reference yet)",
+                strcmp(tg->folder, "rtx3070") == 0
+                    ? " Grids larger than its 8 GB are listed all the same; they would not fit." : "");
+    else
+        fprintf(rd,
+                "    cell_updates_per_s = B / 8 B x f\n\n"
+                "- B = %g GB/s, its published memory bandwidth (%s; `sources/published_figures.csv`);\n"
+                "- 8 B per cell update: read T once, write T' once (float32);\n"
+                "- f = the median roofline_fraction (effective GB/s over the copy bandwidth measured in\n"
+                "  the same process) that the same variant, grid and timesteps reached on the measured\n"
+                "  reference `%s`, at its full thread count (projected rows carry this machine's core\n"
+                "  count; single-threaded variants are not projected: one core's share of a socket does\n"
+                "  not transfer between machines).\n\n"
+                "`copy_gbps` holds B, `roofline_fraction` holds f; each row's `source` writes the formula\n"
+                "out with its numbers, and whether the grid's two fields fit this CPU's L3 (then the rate\n"
+                "rides on the cache as it did on the reference, and transfers only as far as the caches\n"
+                "are alike).\n",
+                bandwidth, bw->source, from ? from->name : "(none: no measured reference yet)");
+    fprintf(rd, "A datasheet bandwidth is a peak that copies rarely reach (typically 85-95 %%), so these\n"
+                "rates lean optimistic.\n\n");
     if (published)
         fprintf(rd,
                 "The `course_*` rows are published: the course's Python timings on this machine\n"
@@ -499,8 +398,8 @@ stencil_status bench_project_references(const bench_project_options *opt, FILE *
         if (st != STENCIL_OK)
             goto done;
     }
-    if (!folder_has_measured(m, nm, course_folder))
-        st = write_course_h100nvl(opt->reference_root, sources, log, err);
+    if (!folder_has_measured(m, nm, project_course_folder))
+        st = project_write_course_h100nvl(opt->reference_root, sources, log, err);
 done:
     for (size_t i = 0; m && i < nm; i++) {
         bench_best_free(&m[i].best);
