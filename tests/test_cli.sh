@@ -40,6 +40,30 @@ expect 0 "^stencilbench [0-9]+\.[0-9]+\.[0-9]+" -- --version
 expect 0 "openmp +2 .* ok" -- run --grid 9x10x11 --steps 3 --reps 2 --threads 2 --variant naive,tiled,openmp --out "$tmp/r1"
 expect 0 "tiled .*tile_y=3;tile_x=4 .* ok" -- run --grid 9x10x11 --steps 2 --reps 1 --variant tiled --tuning tile_y=3,tile_x=4 --out "$tmp/r2"
 expect 0 "naive .* ok" -- run --grid 1x1x1 --steps 2 --reps 1 --variant naive --out "$tmp/r3"
+# the last line of a run names the next step (issue 13)
+checks=$((checks + 1))
+"$sb" run --grid 9x10x11 --steps 2 --reps 1 --variant naive --out "$tmp/r4" --no-plots >"$tmp/out" 2>&1
+last=$(tail -n 1 "$tmp/out")
+case $last in
+"next: stencilbench compare $tmp/r4 results/reference "*) ;;
+*) fails=$((fails + 1)); echo "FAIL: the last line of a run is '$last', not the next step" ;;
+esac
+
+# ./run.sh links the program into PREFIX/bin (issue 13): the README's commands then work as written
+run_sh=$(dirname "${BASH_SOURCE[0]}")/../run.sh
+build_dir=$(cd "$(dirname "$sb")" && pwd)
+checks=$((checks + 1))
+if ! PREFIX="$tmp/prefix" BUILD_DIR="$build_dir" "$run_sh" link >"$tmp/out" 2>&1 ||
+    [ "$(readlink "$tmp/prefix/bin/stencilbench")" != "$build_dir/stencilbench" ] ||
+    ! "$tmp/prefix/bin/stencilbench" --version >/dev/null; then
+    fails=$((fails + 1)); echo "FAIL: ./run.sh link:"; cat "$tmp/out"
+fi
+checks=$((checks + 1))
+rm "$tmp/prefix/bin/stencilbench" && echo "not ours" >"$tmp/prefix/bin/stencilbench"
+if PREFIX="$tmp/prefix" BUILD_DIR="$build_dir" "$run_sh" link >"$tmp/out" 2>&1 ||
+    ! grep -q "exists and is not a link; left alone" "$tmp/out" || [ "$(cat "$tmp/prefix/bin/stencilbench")" != "not ours" ]; then
+    fails=$((fails + 1)); echo "FAIL: ./run.sh link replaced a file it did not make:"; cat "$tmp/out"
+fi
 
 echo "test_cli: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -447,6 +447,8 @@ int bench_cmd_run(int argc, char **argv)
         status = BENCH_EXIT_FAILED;
     } else {
         status = BENCH_EXIT_OK;
+        printf("next: stencilbench compare %s results/reference   (your machine against the "
+               "reference CPUs and GPUs)\n", dir);
     }
 
 done:
