@@ -68,8 +68,10 @@ int main(int argc, char **argv)
         return BENCH_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            int n = bench_cli_course_flags(argv[1], argc - 1, argv + 1);
+            return n < 0 ? BENCH_EXIT_USAGE : commands[i].fn(n, argv + 1);
+        }
     fprintf(stderr, "stencilbench: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return BENCH_EXIT_USAGE;

@@ -125,5 +125,25 @@ expect 0 "wrote gen.nc: synthetic thetao \(time 5, depth 50, latitude 222, longi
 check "generate is deterministic" cmp -s <("$sb" summary gen.nc | tail -n +2) <("$sb" summary "$tmp/cache/synthetic_ocean_v1.nc" | tail -n +2)
 expect 0 "wrote $tmp/cache/synthetic_ocean_v1.nc" -- generate
 
+# the course's flag names (issue 13): aliases where the command takes the same thing, else one line
+expect 0 "naive model completed" -- model --variant naive --num_timesteps 3 --data_file small.nc --output course.nc
+expect 0 "^shape: \(1, 9, 10, 11\)$" -- summary --data_file course.nc
+expect 0 "steps: 3" -- summary --data_file=course.nc
+expect 0 "course's NumPy/CuPy loop tiles the field into \(3, 9, 10, 11\) and updates \(steps-2\)x7x8x11 = 616 cells per step, 1.22x this model's 504" -- model --variant naive --num_timesteps=3 --input small.nc --output course.nc
+expect 0 "course's NumPy/CuPy loop tiles the field into \(100, 9, 10, 11\) .* 120x this model's 504" -- model --variant naive --num_timesteps 100 --input small.nc --output course.nc
+if command -v gnuplot >/dev/null; then
+    expect 0 "small_animate_.*\.html" -- viz animate --target_depth 0 --animation_speed 100 --data_file small.nc --out vz
+    expect 0 "small_cube_2d_1t" -- viz cube --num_depths 2 --num_time_steps 1 --data_file small.nc --out vz
+    expect 2 "--speed 5: expected a whole number from 10" -- viz animate --animation_speed 5 --data_file small.nc --out vz
+fi
+expect 0 "naive .* ok" -- run --variant naive --grid 9 --num_timesteps 2 --reps 1 --out "$tmp/course_run" --no-plots
+for flag in "--target_depth 0" "--animation_speed 100" "--num_depths 2" "--num_time_steps 1"; do
+    expect 2 "^stencilbench run: ${flag% *} is the course's flag: use stencilbench viz " -- run $flag
+    checks=$((checks + 1))
+    [ "$(wc -l <"$tmp/out")" -eq 1 ] || { fails=$((fails + 1)); echo "FAIL: run $flag: more than one line"; cat "$tmp/out"; }
+done
+expect 2 "^stencilbench compare: --num_timesteps is the course's flag: use --steps" -- compare --num_timesteps 3
+expect 2 "^stencilbench generate: --data_file is the course's flag: use --input F" -- generate --data_file x.nc
+
 echo "test_io_cli: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

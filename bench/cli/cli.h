@@ -20,6 +20,12 @@ int bench_cmd_generate(int argc, char **argv);
 int bench_cmd_summary(int argc, char **argv);
 int bench_cmd_model(int argc, char **argv);
 
+/* Renames the course's flag names in a command's arguments (argv[0] is the command) to
+ * stencilbench's where the command takes the same thing (model --num_timesteps -> --steps,
+ * viz --target_depth -> --depth, ...), in place; returns the new argc. A course flag the
+ * command has no use for prints one line saying which command and flag to use, and returns -1. */
+int bench_cli_course_flags(const char *command, int argc, char **argv);
+
 /* The default dataset's cache path in buf, generating it first (with a note on stderr) when
  * missing; for commands given no --input (bench/cmd_generate.c). */
 stencil_status bench_default_input(char *buf, size_t len, stencil_error *err);
