@@ -104,6 +104,15 @@ expect 0 "no variant in common; across device classes its best GPU variant runs 
 checks=$((checks + 1))
 "$sb" compare "$tmp/base" "$tmp/refs/a40" --no-chart 2>&1 | grep -q "no point in common" &&
     { fails=$((fails + 1)); echo "FAIL: 'no point in common' against a40"; }
+# a measured folder added beside the others (as results/reference/h200 will be) is picked up,
+# its GPU and its host named from its machine.json
+mkdir -p "$tmp/refs/h200x"
+sed 's/,H100-80GB-HBM3,/,H200,/' "$tmp/refs/h100/timings.csv" >"$tmp/refs/h200x/timings.csv"
+sed 's/NVIDIA H100 80GB HBM3/NVIDIA H200/' "$tmp/refs/h100/machine.json" >"$tmp/refs/h200x/machine.json"
+expect 0 "^H200 GPU .* measured +[0-9.]+x" -- compare "$tmp/base" "$tmp/refs" --no-chart
+expect 0 "^H200 host Xeon .* measured +[0-9.]+x" -- compare "$tmp/base" "$tmp/refs" --no-chart
+expect 0 "^an H200 GPU runs this model [0-9.]+x faster than your CPU" -- compare "$tmp/base" "$tmp/refs" --no-chart
+rm -rf "$tmp/refs/h200x"
 # the references alone
 expect 0 "^EPYC-7552 CPU: course NumPy +5.1e\+07" -- compare --machines "$tmp/refs" --no-chart
 expect 2 "takes no other argument" -- compare --machines "$tmp/refs" "$tmp/base"
