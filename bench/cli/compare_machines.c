@@ -347,11 +347,10 @@ int compare_machines(const compare_side *mine, const compare_side *refs, int nre
     for (size_t i = 0; i < n; i++)
         fill(&l[i], mine);
     printf("\n== machines: each one's best variant (median cell updates/s) ==\n");
-    int w = mine ? 7 : 0; /* the factor columns, with a run only */
-    printf("%-30s %-30s %-23s %5s  %-10s %*s %*s\n", "machine and device", "course grid 50x222x241",
-           mine ? "largest grid you share" : "largest grid", "roof", "provenance", w,
-           mine ? "vs your" : "", w, mine ? "vs your" : "");
-    if (mine)
+    printf("%-30s %-30s %-23s %5s  %s\n", "machine and device", "course grid 50x222x241",
+           mine ? "largest grid you share" : "largest grid", "roof",
+           mine ? "provenance vs your vs your" : "provenance");
+    if (mine) /* the factor columns, with a run only */
         printf("%-30s %-30s %-23s %5s  %-10s %7s %7s\n", "", "", "", "", "", "CPU", "GPU");
     int any_course = 0;
     for (size_t i = 0; i < n; i++) {
@@ -371,9 +370,12 @@ int compare_machines(const compare_side *mine, const compare_side *refs, int nre
         if (rp && isfinite(rp->stat[BENCH_M_ROOF].median))
             snprintf(roof, sizeof roof, "%.0f%%", 100.0 * rp->stat[BENCH_M_ROOF].median);
         any_course |= m->prov == BENCH_PUBLISHED;
-        printf("%-30s %-30s %-23s %5s  %-10s %*s %*s\n", m->name, c, g, roof,
-               bench_provenance_name(m->prov), w, mine ? factor_text(m->vs[0], f0, sizeof f0) : "",
-               w, mine ? factor_text(m->vs[1], f1, sizeof f1) : "");
+        if (mine)
+            printf("%-30s %-30s %-23s %5s  %-10s %7s %7s\n", m->name, c, g, roof,
+                   bench_provenance_name(m->prov), factor_text(m->vs[0], f0, sizeof f0),
+                   factor_text(m->vs[1], f1, sizeof f1));
+        else
+            printf("%-30s %-30s %-23s %5s  %s\n", m->name, c, g, roof, bench_provenance_name(m->prov));
     }
     printf("roof: that point's fraction of the machine's copy bandwidth (projected: of its datasheet "
            "bandwidth)%s\n",
