@@ -1,7 +1,7 @@
 /* The registry's choice of the fastest variant (model's default): among variants that can run
  * here, GPU before CPU, then the highest speed_rank, then the first listed; and on this
  * machine, with no GPU, it is the CPU variant of highest rank, openmp_fused. Also the
- * steps_per_sweep knob, and cuda_fused ranked above cuda_shared where the build has CUDA. */
+ * steps_per_sweep knob, and cuda_fused ranked below cuda_shared (measured slower) where the build has CUDA. */
 #include <stdio.h>
 #include <string.h>
 
@@ -63,7 +63,8 @@ int main(void)
     const stencil_variant *fused = stencil_variant_find("cuda_fused"),
                           *shared = stencil_variant_find("cuda_shared");
     if (fused && shared)
-        CHECK(&c, strstr(fused->tunings, "steps_per_sweep") && fused->speed_rank > shared->speed_rank,
+        /* measured on the H200: cuda_fused below cuda_shared (results/reference/h200) */
+        CHECK(&c, strstr(fused->tunings, "steps_per_sweep") && fused->speed_rank < shared->speed_rank,
               "cuda_fused: knobs '%s', rank %d (cuda_shared %d)", fused->tunings, fused->speed_rank,
               shared->speed_rank);
     const stencil_variant *gpu_absent[] = {&gpu_fastest_absent, &cpu_slow};
