@@ -11,11 +11,37 @@
 # the install prefix.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
+usage() {
+    cat <<'EOF'
+usage: ./run.sh [study|test|link|--help]
+
+stencilbench quick start (Debian 12 / Ubuntu 24.04, as root or with sudo):
+  study     (the default) install the Debian packages that are missing, build (Release) and run
+            the default study, configs/default.ini: timings.csv, machine.json and the charts
+            (plots/index.html) in a new folder under results/runs/
+  test      install what is missing, build and run the test suite (ctest)
+  link      only link an existing build's stencilbench into PREFIX/bin
+  --help    print this text
+
+study and test also link BUILD_DIR/stencilbench into PREFIX/bin (sudo when not writable), so
+`stencilbench ...` works as the README writes it.
+
+Environment: BUILD_DIR overrides the build folder (default: build), PREFIX the install prefix
+(default: /usr/local). CUDA is used when nvcc is found (also in /usr/local/cuda/bin); without it
+the GPU variants are skipped. stencilbench --help lists its commands (run, plot, viz, model,
+compare...).
+EOF
+}
 mode=${1:-study}
 case "$mode" in
 study | test | link) ;;
+-h | --help | help)
+    usage
+    exit 0
+    ;;
 *)
-    echo "usage: ./run.sh [study|test|link]" >&2
+    echo "run.sh: unknown mode '$mode'" >&2
+    usage >&2
     exit 2
     ;;
 esac
