@@ -17,7 +17,12 @@
 #include "harness/measure.h"
 #include "harness/probe.h"
 
-enum { MAX_GRIDS = 16, MAX_BENCHES = 256 };
+/* The default repetition count: Google Benchmark's tools/compare.py warns "Results
+ * unreliable! 9+ repetitions recommended" for its U test below 9 (UTEST_OPTIMAL_REPETITIONS
+ * in tools/gbench/report.py). It is passed as the --benchmark_repetitions flag, never set on
+ * the benchmark (Benchmark::Repetitions), which would append "/repeats:N" to every name: a
+ * default run and one with the flag would then share no name for compare.py to match. */
+enum { MAX_GRIDS = 16, MAX_BENCHES = 256, GB_DEFAULT_REPETITIONS = 9 };
 
 typedef struct gb_grid {
     size_t nz, ny, nx;
@@ -95,9 +100,11 @@ static void usage(FILE *f)
     fprintf(f, "usage: stencilbench-gbench [--grid LIST] [--steps N] [--threads T] [--benchmark_* ...]\n\n"
                "Google Benchmark over every variant that can run here x grids (default\n"
                "32,128,256,50x222x241) for N timesteps per iteration (default 10); threaded\n"
-               "variants use T threads (default: all cores). Without --benchmark_repetitions\n"
-               "each benchmark runs 3 times with mean/median/stddev aggregates. For\n"
-               "tools/compare.py: --benchmark_format=json or --benchmark_out=FILE.json.\n");
+               "variants use T threads (default: all cores). Each benchmark runs %d times\n"
+               "(--benchmark_repetitions=N to change it) with mean/median/stddev/cv\n"
+               "aggregates; the names do not depend on the count, so runs with different counts\n"
+               "compare. For tools/compare.py: --benchmark_format=json or\n"
+               "--benchmark_out=FILE.json.\n", GB_DEFAULT_REPETITIONS);
 }
 
 int main(int argc, char **argv)
@@ -113,7 +120,15 @@ int main(int argc, char **argv)
     const char *grid_text = "32,128,256,50x222x241";
     long steps = 10, threads = omp_get_num_procs();
     int explicit_reps = 0;
-    /* Our flags come out of argv; the rest goes to Google Benchmark. */
+    /* Our flags come out of argv; the rest goes to Google Benchmark, with the default
+     * repetition count added as its flag when none was given (gb_argv: one slot more). */
+    char **gb_argv = malloc(((size_t)argc + 2) * sizeof *gb_argv);
+    char reps_flag[64];
+    if (!gb_argv) {
+        fprintf(stderr, "stencilbench-gbench: out of memory\n");
+        return BENCH_EXIT_FAILED;
+    }
+    gb_argv[0] = argv[0];
     int n = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -126,21 +141,27 @@ int main(int argc, char **argv)
                 ok = bench_cli_int("--steps", argv[i + 1], 1, 1000000, &steps);
             else
                 ok = bench_cli_int("--threads", argv[i + 1], 1, 4096, &threads);
-            if (!ok)
+            if (!ok) {
+                free(gb_argv);
                 return BENCH_EXIT_USAGE;
+            }
             i++;
             continue;
         }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
+            free(gb_argv);
             return BENCH_EXIT_OK;
         }
         if (strncmp(a, "--benchmark_repetitions", 23) == 0)
             explicit_reps = 1;
-        argv[n++] = argv[i];
+        gb_argv[n++] = argv[i];
     }
-    argc = n;
-    argv[argc] = NULL;
+    if (!explicit_reps) {
+        snprintf(reps_flag, sizeof reps_flag, "--benchmark_repetitions=%d", GB_DEFAULT_REPETITIONS);
+        gb_argv[n++] = reps_flag;
+    }
+    gb_argv[n] = NULL;
 
     gb_grid grids[MAX_GRIDS] = {{0}};
     gb_case cases[MAX_BENCHES] = {{0}};
@@ -152,6 +173,7 @@ int main(int argc, char **argv)
         stencil_error err;
         if (bench_parse_grid(tok, &grids[ng].nz, &grids[ng].ny, &grids[ng].nx, &err) != STENCIL_OK) {
             fprintf(stderr, "stencilbench-gbench: --grid: %s\n", err.msg);
+            free(gb_argv);
             return BENCH_EXIT_USAGE;
         }
         ng++;
@@ -174,14 +196,15 @@ int main(int argc, char **argv)
             char name[160];
             snprintf(name, sizeof name, "%s/%zux%zux%zu/steps:%d/omp:%d", v->name,
                      grids[g].nz, grids[g].ny, grids[g].nx, c->steps, c->threads);
-            if (bench_gb_register(name, run_case, c, v->device == STENCIL_GPU,
-                                  explicit_reps ? 0 : 3) != 0) {
+            if (bench_gb_register(name, run_case, c, v->device == STENCIL_GPU, 0) != 0) {
                 fprintf(stderr, "stencilbench-gbench: cannot register %s\n", name);
+                free(gb_argv);
                 return BENCH_EXIT_FAILED;
             }
         }
     }
-    int r = bench_gb_run(&argc, argv);
+    int r = bench_gb_run(&n, gb_argv);
+    free(gb_argv);
     for (int g = 0; g < ng; g++)
         free(grids[g].input);
     return r == 0 ? BENCH_EXIT_OK : BENCH_EXIT_USAGE;

@@ -14,8 +14,8 @@ typedef void (*bench_gb_fn)(bench_gb_state *state, void *ctx);
 
 /* Registers fn(state, ctx) under name. manual_time: the function calls
  * bench_gb_set_iteration_time every iteration. repetitions > 0 fixes the repetition count
- * (mean, median, stddev and cv aggregates are reported with the runs); 0 leaves it to
- * --benchmark_repetitions. Returns 0 on success. */
+ * (and Google Benchmark appends "/repeats:N" to the name); 0 leaves it to
+ * --benchmark_repetitions, names unchanged. Returns 0 on success. */
 int bench_gb_register(const char *name, bench_gb_fn fn, void *ctx, int manual_time, int repetitions);
 
 int bench_gb_keep_running(bench_gb_state *state);
