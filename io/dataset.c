@@ -12,7 +12,7 @@
 #include "size.h"
 
 static const char *const axis_names[IO_AXES][6] = {
-    {"time", "t", "time_counter", NULL},
+    {"time", "t", "time_counter", "step", NULL}, /* step: a model prediction's snapshots */
     {"depth", "deptht", "lev", "z", NULL},
     {"latitude", "lat", "y", NULL},
     {"longitude", "lon", "x", NULL},

@@ -1,6 +1,6 @@
 /* Reading an ocean field from netCDF (netCDF-C): one variable, one time slice at a time.
  *
- * The variable (default "thetao") has dims (time, depth, latitude|lat, longitude|lon), as
+ * The variable (default "thetao") has dims (time|step, depth, latitude|lat, longitude|lon), as
  * Copernicus Marine files have them, or (depth, latitude|lat, longitude|lon) with no time.
  * A dimension whose name differs is accepted when its coordinate variable says the same
  * through its `axis` attribute (T, Z, Y, X). CF encodings are honoured: values equal to

@@ -99,14 +99,14 @@ expect 0 "model +run the diffusion model" -- --help
 
 # Good runs: packed short, snapshots, the default dataset through the cache.
 expect 0 "stored as short, unpacked as value \* 0.00100000005 \+ 10, _FillValue -32767, missing_value -999" -- summary packed.nc
-expect 0 "wrote snap.nc \(3 snapshots: every 2 steps and the last\)" -- model --variant tiled --input small.nc --output snap.nc --steps 5 --save-every 2
-expect 0 "^shape: \(3, 9, 10, 11\)$" -- summary snap.nc
+expect 0 "wrote snap.nc \(4 snapshots: the input as step 0, every 2 steps and the last\)" -- model --variant tiled --input small.nc --output snap.nc --steps 5 --save-every 2
+expect 0 "^shape: \(4, 9, 10, 11\)$" -- summary snap.nc
 expect 0 "naive model completed" -- model --variant naive --input packed.nc --output packed_out.nc --steps 3
 expect 0 "generating the synthetic default dataset once, into $tmp/cache/synthetic_ocean_v1.nc" -- summary
 check "cache file made" test -s "$tmp/cache/synthetic_ocean_v1.nc"
 expect 0 "^shape: \(5, 50, 222, 241\)$" -- summary
 expect 0 "fill: [0-9]+ \(5[0-9]\.[0-9]+ %\)" -- summary
-expect 0 "wrote predicted_temperatures_naive.nc \(1 snapshot: every 10 steps and the last\)" -- model --variant naive --steps 1
+expect 0 "wrote predicted_temperatures_naive.nc \(2 snapshots: the input as step 0, every 10 steps and the last\)" -- model --variant naive --steps 1
 check "default output name" test -s predicted_temperatures_naive.nc
 expect 0 "input_file: $tmp/cache/synthetic_ocean_v1.nc" -- summary predicted_temperatures_naive.nc
 expect 0 "^synthetic: true$|  synthetic: true" -- summary predicted_temperatures_naive.nc

@@ -135,10 +135,18 @@ int main(int argc, char **argv)
         CHECK(&c, rc == 0, "%s: exit %d", cmd, rc);
         io_dataset ds;
         CHECK(&c, io_dataset_open(out, NULL, &ds, &err) == STENCIL_OK, "%s", err.msg);
-        const int steps_at[3] = {3, 6, 7};
-        CHECK(&c, ds.nt == 3 && ds.nz == NZ && ds.ny == NY && ds.nx == NX, "%s: shape %zu %zu %zu %zu",
+        /* Snapshot 0 is the input (step 0), then every EVERY steps and the last. */
+        const int steps_at[4] = {0, 3, 6, 7};
+        CHECK(&c, ds.nt == 4 && ds.nz == NZ && ds.ny == NY && ds.nx == NX, "%s: shape %zu %zu %zu %zu",
               v->name, ds.nt, ds.nz, ds.ny, ds.nx);
-        for (size_t t = 0; t < 3 && ds.nt == 3 && ds.nz == NZ; t++) {
+        CHECK(&c, strcmp(ds.axes[0].name, "step") == 0 && strcmp(ds.axes[0].units, "1") == 0,
+              "%s: snapshot axis '%s' units '%s', want step, 1", v->name, ds.axes[0].name, ds.axes[0].units);
+        if (ds.nt == 4 && ds.nz == NZ) {
+            CHECK(&c, ds.axes[0].values && ds.axes[0].values[0] == 0, "step 0");
+            CHECK(&c, io_dataset_read(&ds, 0, got, NULL, &err) == STENCIL_OK, "%s", err.msg);
+            CHECK(&c, same_field(got, slice, CELLS), "%s: snapshot 0 is not the input", v->name);
+        }
+        for (size_t t = 1; t < 4 && ds.nt == 4 && ds.nz == NZ; t++) {
             stencil_problem problem = {NZ, NY, NX, 0.2f, STENCIL_SCHEME_INSULATED,
                                        v->uses_threads ? 2 : 1, {0}, 0};
             bench_rep rep;

@@ -28,12 +28,21 @@ want gen.nc ':Conventions = "CF-1.8"'
 want gen.nc ':synthetic = "true"'
 ncdump -hs gen.nc | grep -q 'thetao:_DeflateLevel = 4' || { fails=$((fails + 1)); echo "FAIL: gen.nc not deflated"; }
 ncdump -k gen.nc | grep -q 'netCDF-4' || { fails=$((fails + 1)); echo "FAIL: gen.nc is not netCDF-4"; }
-want pred.nc 'time = 2 ;'
-want pred.nc 'float thetao\(time, depth, lat, lon\)'
+# The prediction's snapshots: a 'step' coordinate (timesteps completed, step 0 the input), not a
+# CF time axis: units "1" with axis T is what the CF checker rejects (issue 16).
+want pred.nc 'step = 3 ;'
+want pred.nc 'float thetao\(step, depth, lat, lon\)'
+want pred.nc 'int step\(step\)'
+want pred.nc 'step:units = "1"'
+want pred.nc 'step:long_name = "model timesteps completed"'
+if ncdump -h pred.nc | grep -Eq 'step:(axis|standard_name|calendar)'; then
+    fails=$((fails + 1))
+    echo "FAIL: pred.nc's step has a time axis attribute"
+fi
 want pred.nc 'lat:units = "degrees_north"'
 want pred.nc ':variant = "naive"'
 want pred.nc ':steps = 4 ;'
 # Values: ncdump reads the coordinates back as written.
-ncdump -v time pred.nc | grep -Eq 'time = 2, 4 ;' || { fails=$((fails + 1)); echo "FAIL: pred.nc time values"; }
+ncdump -v step pred.nc | grep -Eq 'step = 0, 2, 4 ;' || { fails=$((fails + 1)); echo "FAIL: pred.nc step values"; }
 echo "test_ncdump: $fails failed"
 [ "$fails" -eq 0 ]

@@ -159,7 +159,8 @@ int main(int argc, char **argv)
             }
             CHECK(&ctx, files >= 1, "'%s' printed no path", cmd);
         }
-        /* A model prediction's snapshots as the time axis, labelled by the steps completed. */
+        /* A model prediction's snapshots as the time axis, labelled by the steps completed,
+         * the input first (step 0). */
         snprintf(
             cmd, sizeof cmd,
             "STENCILBENCH_CACHE=viz_cache '%s' model --variant openmp --steps 4 --save-every 2 "
@@ -169,11 +170,12 @@ int main(int argc, char **argv)
         CHECK(&ctx, rc == 0 && strstr(out, "viz_cli/viz_pred_animate_0.494m.html"),
               "prediction: exit %d, '%s'", rc, out);
         if (rc == 0) {
-            check_player(&ctx, "viz_cli/viz_pred_animate_0.494m.html", 2, 100);
+            check_player(&ctx, "viz_cli/viz_pred_animate_0.494m.html", 3, 100);
             size_t n = 0;
             char *page = pc_slurp("viz_cli/viz_pred_animate_0.494m.html", &n);
             CHECK(&ctx, page && strstr(page, "model timesteps completed: 4"),
                   "prediction frames not labelled by steps");
+            CHECK(&ctx, page && strstr(page, "model timesteps completed: 0"), "no step 0 (the input)");
             free(page);
         }
         snprintf(cmd, sizeof cmd, "'%s' viz slice --input no_such.nc --out viz_cli 2>&1", argv[1]);

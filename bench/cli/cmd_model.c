@@ -25,8 +25,10 @@ static void model_usage(FILE *f)
             "usage: stencilbench model [options]\n\n"
             "Runs the diffusion model on one time slice of a netCDF variable and writes the\n"
             "prediction as netCDF: same depth/latitude/longitude and coordinates as the input, a\n"
-            "time axis holding the snapshots (every --save-every steps and the last; its values\n"
-            "are the timesteps completed), fill cells kept as fill. Prints, like the course:\n"
+            "'step' axis holding the snapshots (the input as step 0, then every --save-every\n"
+            "steps and the last; its values are the timesteps completed: the model has no\n"
+            "physical time step, so it is not a CF time axis), fill cells kept as fill.\n"
+            "Prints, like the course:\n"
             "  <variant> model completed in X seconds. Average time per timestep: Y seconds.\n"
             "(compute time; GPU variants report host<->device transfers on their own line).\n\n"
             "  --variant V      a registered variant (default: the fastest available: a GPU\n"
@@ -80,9 +82,12 @@ static stencil_status describe(io_writer *w, const model_args *a, const io_datas
         {NULL, "input_variable", a->var},
         {NULL, "input_time", input_time},
         {NULL, "input_title", title},
-        {"time", "long_name", "model timesteps completed"},
-        {"time", "units", "1"},
-        {"time", "axis", "T"},
+        /* Not a CF time coordinate (no axis T, no time units): k is dimensionless, so a step
+         * has no physical duration. The input's date is the global input_time. */
+        {"step", "long_name", "model timesteps completed"},
+        {"step", "units", "1"},
+        {"step", "comment", "step 0 is the input field (its date: the global attribute input_time); "
+                            "a timestep has no physical duration (k is dimensionless)"},
         {a->var, "units", ds->units},
         {a->var, "standard_name", ds->standard_name},
         {a->var, "long_name", ds->long_name},
@@ -201,7 +206,7 @@ static stencil_status run_model(const model_args *a, const stencil_problem *prob
     stencil_status st = v->prepare(problem, &state, err);
     if (st == STENCIL_OK)
         st = bench_time_stage(v, state, BENCH_STAGE_UPLOAD, input, out, 0, &tm->h2d, err);
-    size_t snap = 0;
+    size_t snap = 1; /* snapshot 0 is the input, written by the caller */
     *steps_done = 0;
     for (long done = 0; done < a->steps && st == STENCIL_OK && !model_stop; snap++) {
         int chunk = (int)(a->steps - done < a->save_every ? a->steps - done : a->save_every);
@@ -302,7 +307,8 @@ static int model_main(int argc, char **argv)
                      "there is no water to model", ds.var, input, a.time_index);
         goto fail;
     }
-    const size_t snapshots = (size_t)((a.steps + a.save_every - 1) / a.save_every);
+    /* The input as step 0, then every save_every steps and the last. */
+    const size_t snapshots = 1 + (size_t)((a.steps + a.save_every - 1) / a.save_every);
     io_axis axes[IO_AXES];
     memcpy(axes, ds.axes, sizeof axes);
     double *steps_done = malloc(snapshots * sizeof *steps_done);
@@ -312,15 +318,16 @@ static int model_main(int argc, char **argv)
         goto fail;
     }
     for (size_t i = 0; i < snapshots; i++)
-        steps_done[i] = (double)((long)(i + 1) * a.save_every < a.steps ? (long)(i + 1) * a.save_every : a.steps);
-    snprintf(axes[IO_AXIS_TIME].name, IO_NAME_LEN, "time");
+        steps_done[i] = (double)((long)i * a.save_every < a.steps ? (long)i * a.save_every : a.steps);
+    snprintf(axes[IO_AXIS_TIME].name, IO_NAME_LEN, "step");
     axes[IO_AXIS_TIME].units[0] = '\0';
     axes[IO_AXIS_TIME].len = snapshots;
     axes[IO_AXIS_TIME].values = steps_done;
     axes[IO_AXIS_TIME].nc_type = NC_INT;
     stencil_status st = io_writer_create(output, axes, ds.var, &ds, &w, &err);
     free(steps_done);
-    if (st != STENCIL_OK || describe(w, &a, &ds, snapshots, &err) != STENCIL_OK)
+    if (st != STENCIL_OK || describe(w, &a, &ds, snapshots, &err) != STENCIL_OK ||
+        io_writer_put(w, 0, field, &err) != STENCIL_OK)
         goto fail;
 
     stencil_problem problem = {ds.nz, ds.ny, ds.nx, (float)a.k, a.scheme,
@@ -357,14 +364,14 @@ static int model_main(int argc, char **argv)
            course, ours > 0 ? course / ours : 0.0, ours);
     if (a.v->device == STENCIL_GPU)
         printf("%s transfers: host->device %.6g seconds, device->host %.6g seconds (%zu "
-               "download%s, pageable host memory).\n", a.v->name, tm.h2d, tm.d2h, snapshots,
-               snapshots == 1 ? "" : "s");
+               "download%s, pageable host memory).\n", a.v->name, tm.h2d, tm.d2h, snapshots - 1,
+               snapshots == 2 ? "" : "s");
     printf("grid %zux%zux%zu (%.1f %% fill), %ld steps, scheme %s, k=%g: %.3g cell updates per "
            "second\n", ds.nz, ds.ny, ds.nx, 100.0 * (double)fills / (double)cells, a.steps,
            stencil_scheme_name(a.scheme), a.k,
            tm.compute > 0 ? bench_cell_updates(ds.nz, ds.ny, ds.nx, (int)a.steps) / tm.compute : 0.0);
-    printf("wrote %s (%zu snapshot%s: every %ld steps and the last)\n", output, snapshots,
-           snapshots == 1 ? "" : "s", a.save_every);
+    printf("wrote %s (%zu snapshots: the input as step 0, every %ld steps and the last)\n", output,
+           snapshots, a.save_every);
     status = BENCH_EXIT_OK;
     if (model_stop) {
         fprintf(stderr, "stencilbench model: interrupted while writing %s, which was finished "
