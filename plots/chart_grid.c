@@ -9,8 +9,26 @@
 
 #include "chart.h"
 
+typedef struct grid_series {
+    const char *title[PLOT_MAX_SERIES];
+    char titles[PLOT_MAX_SERIES][96];
+    double roof[PLOT_MAX_SERIES]; /* copy roofline in cell updates/s, NaN if unknown */
+    int roof_device_gpu[PLOT_MAX_SERIES];
+    long roof_threads[PLOT_MAX_SERIES];
+    int n;
+    double xmin, xmax;
+    double rate_lo, rate_hi, ms_lo, ms_hi; /* what the log y axes must show */
+} grid_series;
+
+/* Widens [lo, hi] to hold v when v is finite and positive (a log axis). */
+static void widen(double *lo, double *hi, double v)
+{
+    if (isfinite(v) && v > 0)
+        *lo = fmin(*lo, v), *hi = fmax(*hi, v);
+}
+
 /* One series of a grid chart: cells, rate, ms per step, roofline fraction (med, lo, hi). */
-static void grid_block(plot_buf *d, const plot_point *const *p, size_t n, const char *title)
+static void grid_block(plot_buf *d, const plot_point *const *p, size_t n, const char *title, grid_series *gs)
 {
     plot_chart_comment(d, title);
     plot_buf_printf(d, "# cells rate(med lo hi) ms_per_step(med lo hi) roofline_fraction(med lo hi) grid "
@@ -27,21 +45,18 @@ static void grid_block(plot_buf *d, const plot_point *const *p, size_t n, const 
         plot_buf_printf(d, " %s", g);
         /* The time one step would take at the copy bandwidth: 8 B per interior cell. */
         double interior = (double)(q->k.nz - 2) * (double)(q->k.ny - 2) * (double)(q->k.nx - 2);
-        plot_chart_put(d, interior * 8 / (q->med[PLOT_M_COPY] * 1e9) * 1e3);
+        double at_copy = interior * 8 / (q->med[PLOT_M_COPY] * 1e9) * 1e3;
+        plot_chart_put(d, at_copy);
         plot_buf_printf(d, "\n");
+        for (int m = 0; m < 3; m++) {
+            const double *v = m == 0 ? q->med : m == 1 ? q->lo : q->hi;
+            widen(&gs->rate_lo, &gs->rate_hi, v[PLOT_M_RATE]);
+            widen(&gs->ms_lo, &gs->ms_hi, v[PLOT_M_COMPUTE] * s);
+        }
+        widen(&gs->ms_lo, &gs->ms_hi, at_copy);
     }
     plot_buf_printf(d, "\n\n");
 }
-
-typedef struct grid_series {
-    const char *title[PLOT_MAX_SERIES];
-    char titles[PLOT_MAX_SERIES][96];
-    double roof[PLOT_MAX_SERIES]; /* copy roofline in cell updates/s, NaN if unknown */
-    int roof_device_gpu[PLOT_MAX_SERIES];
-    long roof_threads[PLOT_MAX_SERIES];
-    int n;
-    double xmin, xmax;
-} grid_series;
 
 /* Writes the three grid charts (rate, time per step, roofline fraction) of a set of series. */
 static stencil_status grid_charts(plot_ctx *c, const char *variant, const plot_buf *dat, grid_series *gs,
@@ -144,10 +159,17 @@ static stencil_status grid_charts(plot_ctx *c, const char *variant, const plot_b
         plot_buf s = {0};
         plot_chart_gp_common(&s, name, title);
         plot_buf_gp_array_str(&s, "stitle", gs->title, gs->n);
-        plot_buf_printf(&s, "ns = %d\nycol = %d\nylog = %d\nxmin = %.9g\nxmax = %.9g\n", gs->n, g[k].ycol,
-                        g[k].ylog, xmin, xmax);
+        plot_buf_printf(&s, "ns = %d\nycol = %d\nylog = %d\n", gs->n, g[k].ycol, g[k].ylog);
+        plot_buf_log_axis(&s, "x", xmin, xmax, 0, 1);
+        if (k == 0) { /* the data and the rooflines */
+            double lo = gs->rate_lo, hi = gs->rate_hi;
+            for (int j = 0; j < nr; j++)
+                widen(&lo, &hi, rv[j]);
+            plot_buf_log_axis(&s, "y", lo, hi, 0.06, 1);
+        } else if (k == 1) {
+            plot_buf_log_axis(&s, "y", gs->ms_lo, gs->ms_hi, 0.06, 0);
+        }
         plot_buf_gp_var(&s, "ylabel", g[k].ylabel);
-        plot_buf_gp_var(&s, "yfmt", k == 0 ? "%.0s%c" : "%g"); /* 10G cell updates/s; 0.01 ms */
         if (k == 0) {
             plot_buf_gp_array_num(&s, "roofv", rv, nr);
             plot_buf_gp_array_str(&s, "rooft", rt, nr);
@@ -181,7 +203,8 @@ static stencil_status grid_charts(plot_ctx *c, const char *variant, const plot_b
 stencil_status plot_chart_grid_variant(plot_ctx *c, const plot_pref *f, const plot_point **buf,
                                        stencil_error *err)
 {
-    grid_series gs = {.n = 0, .xmin = INFINITY, .xmax = 0};
+    grid_series gs = {.n = 0, .xmin = INFINITY, .xmax = 0, .rate_lo = INFINITY, .rate_hi = 0,
+                      .ms_lo = INFINITY, .ms_hi = 0};
     plot_buf d = {0};
     long threads[PLOT_MAX_SERIES];
     int nt = 0;
@@ -220,7 +243,7 @@ stencil_status plot_chart_grid_variant(plot_ctx *c, const plot_pref *f, const pl
         gs.roof_threads[s] = threads[i];
         gs.xmin = fmin(gs.xmin, buf[0]->cells);
         gs.xmax = fmax(gs.xmax, buf[n - 1]->cells);
-        grid_block(&d, buf, n, gs.title[s]);
+        grid_block(&d, buf, n, gs.title[s], &gs);
     }
     stencil_status st = STENCIL_OK;
     if (gs.n > 0) {
@@ -238,7 +261,8 @@ stencil_status plot_chart_grid_variant(plot_ctx *c, const plot_pref *f, const pl
 stencil_status plot_chart_grid_all(plot_ctx *c, const plot_pref *prefs, int nprefs, const plot_point **buf,
                                    stencil_error *err)
 {
-    grid_series gs = {.n = 0, .xmin = INFINITY, .xmax = 0};
+    grid_series gs = {.n = 0, .xmin = INFINITY, .xmax = 0, .rate_lo = INFINITY, .rate_hi = 0,
+                      .ms_lo = INFINITY, .ms_hi = 0};
     plot_buf d = {0};
     int any_gpu = 0, any_cpu = 0;
     for (int v = 0; v < nprefs && gs.n < PLOT_MAX_SERIES; v++) {
@@ -264,7 +288,7 @@ stencil_status plot_chart_grid_all(plot_ctx *c, const plot_pref *prefs, int npre
         any_cpu |= !f->gpu;
         gs.xmin = fmin(gs.xmin, buf[0]->cells);
         gs.xmax = fmax(gs.xmax, buf[n - 1]->cells);
-        grid_block(&d, buf, n, gs.title[s]);
+        grid_block(&d, buf, n, gs.title[s], &gs);
     }
     stencil_status st = STENCIL_OK;
     if (gs.n > 0) {

@@ -108,6 +108,7 @@ stencil_status plot_chart_steps(plot_ctx *c, const plot_pref *prefs, int nprefs,
     const char *titles[PLOT_MAX_SERIES];
     char tbuf[PLOT_MAX_SERIES][96];
     int ns = 0, any_gpu = 0, any_cpu = 0;
+    double xlo = INFINITY, xhi = 0, ylo = INFINITY, yhi = 0; /* what the log axes must show */
     for (int v = 0; v < nprefs; v++) {
         const plot_pref *f = &prefs[v];
         static const char *const hosts[] = {"pinned", "pageable", "none"};
@@ -156,6 +157,12 @@ stencil_status plot_chart_steps(plot_ctx *c, const plot_pref *prefs, int nprefs,
                 plot_chart_put3(&d, q, tm, s);
                 plot_chart_put3(&d, q, PLOT_M_COMPUTE, s);
                 plot_buf_printf(&d, "\n");
+                xlo = fmin(xlo, (double)q->k.steps), xhi = fmax(xhi, (double)q->k.steps);
+                const double y[6] = {q->med[tm], q->lo[tm], q->hi[tm], q->med[PLOT_M_COMPUTE],
+                                     q->lo[PLOT_M_COMPUTE], q->hi[PLOT_M_COMPUTE]};
+                for (int m = 0; m < 6; m++)
+                    if (isfinite(y[m] * s) && y[m] > 0)
+                        ylo = fmin(ylo, y[m] * s), yhi = fmax(yhi, y[m] * s);
             }
             plot_buf_printf(&d, "\n\n");
         }
@@ -171,6 +178,8 @@ stencil_status plot_chart_steps(plot_ctx *c, const plot_pref *prefs, int nprefs,
         plot_chart_gp_common(&s, name, title);
         plot_buf_gp_array_str(&s, "stitle", titles, ns);
         plot_buf_printf(&s, "ns = %d\n", ns);
+        plot_buf_log_axis(&s, "x", xlo, xhi, 0.04, 0);
+        plot_buf_log_axis(&s, "y", ylo, yhi, 0.06, 0);
         st =
             plot_chart_emit(c, name, "steps.gp", &d, &s,
                             "Time per timestep against timesteps per repetition, median (bars: min..max). "

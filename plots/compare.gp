@@ -1,17 +1,19 @@
 # The comparison chart of `stencilbench compare RUN REFERENCE` (plots/plot_compare.c).
 # Set by plot_compare.c: dat, chart_title, nmach, mname[] (machine names), tlab[] (tic labels),
-# ymin, ymax, col (colours), boxw (bar width), values (1: each bar's rate above it). Data blocks: 0 measured, 1 projected, 2 published bars (x, cell
+# ylo, yhi, nyt, ytv[], ytl[] (the log axis: plot_buf_log_axis), col (colours), boxw (bar width),
+# values (1: each bar's rate above it). Data blocks: 0 measured, 1 projected, 2 published bars (x, cell
 # updates/s, machine index); 3 the tics (x, index into tlab). Measured: solid; projected: hatched; published: open, dashed.
 set title chart_title
 set ylabel "cell updates per second (log scale)"
 set logscale y
-set format y "1e%T"
 set grid ytics lc rgb "#e0e0e0" lt 1
 set key outside right top vertical
 set xtics scale 0 rotate by -25 font ",9" nomirror
 set boxwidth boxw absolute
 set style fill solid 0.85 border -1
-set yrange [ymin:ymax]
+set yrange [ylo:yhi]
+set ytics ()
+do for [i=1:nyt] { set ytics add (ytl[i] ytv[i]) }
 do for [i=1:10] { set linetype i lc rgb col[i] }
 set xrange [0.4:*]
 plot dat index 0 using 1:2:3 with boxes fs solid 0.85 lc variable notitle, \

@@ -1,22 +1,24 @@
 # Median per grid size with min..max error bars over the repetitions, one series per block of
 # `dat`; dashed reference lines (rooflines: a rate, or each series' time per step at the copy
 # bandwidth, column 12); dotted verticals at cache capacities.
-# Set by plot.c: dat, chart_title, ns, stitle[], ycol (2 rate, 5 ms per step, 8 roofline
-# fraction), ylabel, ylog, yfmt, nr, roofv[], rooft[], roofl[] (colour index, 0 black),
+# Set by chart_grid.c: dat, chart_title, ns, stitle[], ycol (2 rate, 5 ms per step, 8
+# roofline fraction), ylabel, ylog, nr, roofv[], rooft[], roofl[] (colour index, 0 black),
 # roofo[] (label offset, characters), nc, cx[],
-# clab[], cy[] (label heights, staggered where marks are close), xmin, xmax, roofdirect (1:
-# label the rooflines on the chart too).
+# clab[], cy[] (label heights, staggered where marks are close), roofdirect (1: label the
+# rooflines on the chart too); the log axes' ranges and labelled ticks (plot_buf_log_axis):
+# xlo, xhi, nxt, xtv[], xtl[], and when ylog ylo, yhi, nyt, ytv[], ytl[].
 set title chart_title
 set xlabel "grid size (cells, nz x ny x nx, log scale)"
 set ylabel ylabel
 set logscale x
-set format x "%.0s%c"
-set xrange [xmin:xmax]
+set xrange [xlo:xhi]
+set xtics ()
+do for [i=1:nxt] { set xtics add (xtl[i] xtv[i]) }
 if (ylog) {
     set logscale y
-    set format y yfmt
-    set autoscale yfix
-    set offsets 0, 0, graph 0.05, graph 0.05
+    set yrange [ylo:yhi]
+    set ytics ()
+    do for [i=1:nyt] { set ytics add (ytl[i] ytv[i]) }
 } else {
     unset logscale y
     set format y "%g"

@@ -80,8 +80,9 @@ stencil_status plot_compare_chart(const char *dir, const char *name, const char 
     for (size_t i = 1; i < nbars; i++)
         gap = fmin(gap, fabs(bars[i].x - bars[i - 1].x));
     plot_buf_printf(&gp, "boxw = %g\nvalues = %d\n", gap >= 0.5 ? 0.6 : 0.11, gap >= 0.5);
-    plot_buf_printf(&gp, "ymin = %g\nymax = %g\n", isfinite(ymin) ? pow(10.0, floor(log10(ymin) - 0.3)) : 1.0,
-                    ymax > 0.0 ? pow(10.0, ceil(log10(ymax) + 0.2)) : 10.0);
+    /* Whole decades (bars grow from the bottom), with at least three labelled ticks. */
+    plot_buf_log_axis(&gp, "y", isfinite(ymin) ? pow(10.0, floor(log10(ymin) - 0.3)) : 1.0,
+                      ymax > 0.0 ? pow(10.0, ceil(log10(ymax) + 0.2)) : 10.0, 0, 1);
     static const char *const fmts[] = {"png", "svg"};
     for (int i = 0; i < 2; i++) {
         plot_buf_printf(&gp, "\nreset\n");

@@ -50,6 +50,18 @@ void plot_buf_free(plot_buf *b);
 /* Writes the buffer to path; STENCIL_ERR_NOMEM if an append failed, STENCIL_ERR_IO. */
 stencil_status plot_buf_write(const plot_buf *b, const char *path, stencil_error *err);
 
+enum { PLOT_MAX_TICKS = 40 };
+/* Tick values for a log axis over [lo, hi] (0 < lo <= hi) into v[0..max): the decades, else
+ * 1-2-5 per decade, else 1..9 per decade, whichever first gives three inside the range; else
+ * (less than a factor of about 1.5) round values evenly spaced. Returns the count. */
+int plot_log_ticks(double lo, double hi, double *v, int max);
+/* Appends a log axis for data from lo to hi (> 0): NAMElo and NAMEhi (the range: the data
+ * padded by pad times its span in decades on each side, at least 0.04 decades when pad > 0),
+ * and its labelled ticks (plot_log_ticks) as nNAMEt, arrays NAMEtv[] and NAMEtl[]; labels
+ * with k, M, G when si ("250M"), else %g. The script draws them with
+ *   set NAMErange [NAMElo:NAMEhi]; set NAMEtics (); do for [i=1:nNAMEt] { set NAMEtics add (NAMEtl[i] NAMEtv[i]) } */
+void plot_buf_log_axis(plot_buf *b, const char *name, double lo, double hi, double pad, int si);
+
 /* "512 KiB", "1.5 MiB", "48 GiB" (3 significant digits). */
 void plot_human_bytes(double bytes, char *out, size_t len);
 /* Formats an error message into err (truncated to fit). */

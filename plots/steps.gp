@@ -1,13 +1,18 @@
 # Time per timestep against timesteps per repetition: the total (h2d + compute + d2h) per step
 # falls onto the compute per step as fixed costs are amortised over more steps.
-# Set by plot.c: dat (columns steps, total ms/step med/lo/hi, compute ms/step med/lo/hi),
-# chart_title, ns, stitle[].
+# Set by chart_scaling.c: dat (columns steps, total ms/step med/lo/hi, compute ms/step
+# med/lo/hi), chart_title, ns, stitle[], and the axes' ranges and labelled ticks around the
+# data (plot_buf_log_axis): xlo, xhi, nxt, xtv[], xtl[], ylo, yhi, nyt, ytv[], ytl[].
 set title chart_title
 set xlabel "timesteps per repetition (log scale)"
 set ylabel "time per timestep (ms, log scale)"
 set logscale xy
-set offsets graph 0.04, graph 0.04, 0, 0
-set format y "%g"
+set xrange [xlo:xhi]
+set yrange [ylo:yhi]
+set xtics ()
+do for [i=1:nxt] { set xtics add (xtl[i] xtv[i]) }
+set ytics ()
+do for [i=1:nyt] { set ytics add (ytl[i] ytv[i]) }
 set grid xtics ytics lc rgb "#e0e0e0" lt 1
 set key below left maxcols 2 samplen 3 height 1
 plot for [i=1:ns] dat index i-1 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb col[i] title stitle[i]." total / steps", \

@@ -158,4 +158,63 @@ static inline int pc_html_refs(const char *path, int *refs, char *why, size_t wh
     return ok;
 }
 
+/* The labelled ticks of a gnuplot SVG chart's axes: *ny counts the right-aligned, unrotated
+ * labels at the leftmost such position (the y axis's tick labels; the key's entries sit
+ * further right), *nx the most centred, unrotated labels sharing one height (the x axis's
+ * tick labels: titles and the axis label are one per height). Empty labels do not count. */
+static inline int pc_svg_tick_labels(const char *path, int *nx, int *ny, char *why, size_t why_len)
+{
+    size_t n = 0;
+    char *s = pc_slurp(path, &n);
+    *nx = *ny = 0;
+    if (!s) {
+        snprintf(why, why_len, "%.300s: cannot read", path);
+        return 0;
+    }
+    enum { MAXL = 512 };
+    static double lx[MAXL], ly[MAXL];
+    static int la[MAXL]; /* 1 end, 2 middle */
+    int nl = 0;
+    for (const char *p = strstr(s, "<g transform=\"translate("); p && nl < MAXL;
+         p = strstr(p + 1, "<g transform=\"translate(")) {
+        double x, y;
+        if (sscanf(p + 24, "%lf,%lf", &x, &y) != 2)
+            continue;
+        const char *end = strchr(p, '>');
+        const char *q = strchr(p + 24, ')');
+        if (!end || !q || strncmp(q + 1, " rotate", 7) == 0) /* rotated: an axis or mark label */
+            continue;
+        const char *anchor = strstr(p, "text-anchor=\"");
+        if (!anchor || anchor > end)
+            continue;
+        anchor += 13;
+        int a = strncmp(anchor, "end", 3) == 0 ? 1 : strncmp(anchor, "middle", 6) == 0 ? 2 : 0;
+        const char *t = strstr(end, "<text"), *g = strstr(end, "</g>");
+        if (!a || !t || (g && g < t) || !(t = strchr(t, '>')))
+            continue;
+        if (strncmp(t + 1, "<tspan", 6) == 0 && !(t = strchr(t + 1, '>')))
+            continue;
+        if (t[1] == '<')
+            continue; /* an empty text */
+        lx[nl] = x, ly[nl] = y, la[nl] = a;
+        nl++;
+    }
+    double xmin = 1e300;
+    for (int i = 0; i < nl; i++)
+        if (la[i] == 1 && lx[i] < xmin)
+            xmin = lx[i];
+    for (int i = 0; i < nl; i++) {
+        *ny += la[i] == 1 && lx[i] < xmin + 0.5;
+        if (la[i] != 2)
+            continue;
+        int same = 0;
+        for (int j = 0; j < nl; j++)
+            same += la[j] == 2 && ly[j] > ly[i] - 0.5 && ly[j] < ly[i] + 0.5;
+        if (same > *nx)
+            *nx = same;
+    }
+    free(s);
+    return 1;
+}
+
 #endif

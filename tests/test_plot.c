@@ -182,6 +182,67 @@ static int file_nonempty(const char *path)
     return stat(path, &st) == 0 && st.st_size > 0;
 }
 
+/* The smallest and largest positive number in columns c0..c1 (1-based) of a .dat file. */
+static void dat_range(const char *path, int c0, int c1, double *lo, double *hi)
+{
+    *lo = INFINITY, *hi = 0;
+    FILE *f = fopen(path, "r");
+    char line[4096];
+    while (f && fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        char *p = line;
+        for (int c = 1; c <= c1; c++) {
+            char *e;
+            double v = strtod(p, &e);
+            if (e == p)
+                break;
+            if (c >= c0 && isfinite(v) && v > 0)
+                *lo = fmin(*lo, v), *hi = fmax(*hi, v);
+            p = e;
+        }
+    }
+    if (f)
+        fclose(f);
+}
+
+/* A number "name = value" of a chart's script, or NaN. */
+static double gp_number(const char *script, const char *name)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\n%s = ", name);
+    const char *p = script ? strstr(script, key) : NULL;
+    return p ? strtod(p + strlen(key), NULL) : NAN;
+}
+
+/* Every log axis shows at least three labelled ticks (counted in the SVG); the steps charts'
+ * y axis spans the data, not whole decades around it (issue 16). */
+static void check_log_axes(check_ctx *ctx, const char *run_dir, const char *name)
+{
+    int xlog = strncmp(name, "rate_", 5) == 0 || strncmp(name, "step_time_", 10) == 0 ||
+               strncmp(name, "roofline_", 9) == 0 || strncmp(name, "steps_", 6) == 0;
+    int ylog = xlog && strncmp(name, "roofline_", 9) != 0;
+    char path[8192], why[512];
+    int nx, ny;
+    snprintf(path, sizeof path, "%s/plots/%s.svg", run_dir, name);
+    CHECK(ctx, pc_svg_tick_labels(path, &nx, &ny, why, sizeof why), "%s", why);
+    CHECK(ctx, !xlog || nx >= 3, "%s: %d labelled ticks on the log x axis, want 3 or more", path, nx);
+    CHECK(ctx, !ylog || ny >= 3, "%s: %d labelled ticks on the log y axis, want 3 or more", path, ny);
+    if (strncmp(name, "steps_", 6) != 0)
+        return;
+    double lo, hi;
+    snprintf(path, sizeof path, "%s/plots/data/%s.dat", run_dir, name);
+    dat_range(path, 2, 7, &lo, &hi);
+    snprintf(path, sizeof path, "%s/plots/data/%s.gp", run_dir, name);
+    size_t n;
+    char *gp = pc_slurp(path, &n);
+    double ylo = gp_number(gp, "ylo"), yhi = gp_number(gp, "yhi");
+    free(gp);
+    /* decades: the axis at most the data's span, 30 % and 0.2 decades more */
+    CHECK(ctx, ylo > 0 && yhi > ylo && log10(yhi / ylo) <= 1.3 * log10(hi / lo) + 0.2,
+          "%s: y axis %g..%g for data %g..%g: mostly empty", path, ylo, yhi, lo, hi);
+}
+
 /* Renders run_dir and checks every chart the index shows. */
 static void check_run(check_ctx *ctx, const char *run_dir, int min_charts)
 {
@@ -210,6 +271,7 @@ static void check_run(check_ctx *ctx, const char *run_dir, int min_charts)
         CHECK(ctx, pc_png(path, 960, 620, 15000, why, sizeof why), "%s", why);
         snprintf(path, sizeof path, "%s/plots/%s.svg", run_dir, name);
         CHECK(ctx, pc_svg(path, 960, 620, 5000, why, sizeof why), "%s", why);
+        check_log_axes(ctx, run_dir, name);
         snprintf(path, sizeof path, "%s/plots/data/%s.dat", run_dir, name);
         CHECK(ctx, file_nonempty(path), "%s missing or empty", path);
         snprintf(path, sizeof path, "%s/plots/data/%s.gp.log", run_dir, name);
@@ -237,6 +299,17 @@ int main(int argc, char **argv)
         /* rate, step time, roofline, scaling, steps */
         check_run(&ctx, "plot_scale_run", 5);
         return check_finish(&ctx, "test_plot --scale");
+    }
+    /* Log axis ticks: three or more inside any range, from 12 decades to a few percent. */
+    static const double ranges[][2] = {{1, 1e12}, {3e8, 2e9}, {1.2e9, 1.9e9}, {1.2e9, 1.3e9},
+                                       {5, 5.05},  {0.9, 1.1}, {7e-5, 3e-4}};
+    for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+        double v[PLOT_MAX_TICKS];
+        int nt = plot_log_ticks(ranges[r][0], ranges[r][1], v, PLOT_MAX_TICKS), inside = 0;
+        for (int i = 0; i < nt; i++)
+            inside += v[i] >= ranges[r][0] * (1 - 1e-9) && v[i] <= ranges[r][1] * (1 + 1e-9);
+        CHECK(&ctx, inside >= 3 && inside == nt && nt <= 12, "%g..%g: %d ticks, %d inside", ranges[r][0],
+              ranges[r][1], nt, inside);
     }
     const char *dir = "plot_fixture_run";
     CHECK(&ctx, write_fixture(dir), "cannot write the fixture in %s", dir);
