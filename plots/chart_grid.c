@@ -1,5 +1,6 @@
 /* Charts against grid size (chart.h, plots/grid.gp): cell updates per second, compute time per
- * timestep and the fraction of the copy bandwidth, with copy rooflines and cache marks; per
+ * timestep and the fraction of the copy bandwidth, with the copy-bandwidth limits (called
+ * rooflines in the code; only the bandwidth ceiling, no arithmetic one) and cache marks; per
  * variant (a series per thread count) and comparing the variants. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -80,9 +81,9 @@ static stencil_status grid_charts(plot_ctx *c, const char *variant, const plot_b
         rv[nr] = gs->roof[i];
         rl[nr] = color_roofs ? i + 1 : 0;
         if (gs->roof_device_gpu[i])
-            snprintf(rtext[nr], sizeof rtext[nr], "GPU copy roofline (%.0f GB/s / 8 B)", rv[nr] * 8 / 1e9);
+            snprintf(rtext[nr], sizeof rtext[nr], "GPU copy-bandwidth limit (%.0f GB/s / 8 B)", rv[nr] * 8 / 1e9);
         else
-            snprintf(rtext[nr], sizeof rtext[nr], "CPU copy roofline, %ld thread%s (%.1f GB/s / 8 B)",
+            snprintf(rtext[nr], sizeof rtext[nr], "CPU copy-bandwidth limit, %ld thread%s (%.1f GB/s / 8 B)",
                      gs->roof_threads[i], gs->roof_threads[i] > 1 ? "s" : "", rv[nr] * 8 / 1e9);
         rt[nr] = rtext[nr];
         nr++;
@@ -138,7 +139,8 @@ static stencil_status grid_charts(plot_ctx *c, const char *variant, const plot_b
         {"rate", "cell updates per second (log scale)", "rate against grid size",
          "Cell updates per second, median of the repetitions (bars: min..max). Look for the drop "
          "where the two fields (8 B per cell) outgrow a cache (dotted lines), and how close large "
-         "grids come to the dashed copy roofline (copy GB/s / 8 B).",
+         "grids come to the dashed copy-bandwidth limit (copy GB/s / 8 B: the rate if every cell "
+         "update moved its 8 B at the speed of a copy).",
          2, 1},
         {"step_time", "time per timestep (ms, log scale)", "time per timestep against grid size",
          "Compute time per timestep, median (bars: min..max); dashed: the time at the measured copy "
@@ -146,7 +148,8 @@ static stencil_status grid_charts(plot_ctx *c, const char *variant, const plot_b
          "proportional to cells) where the stencil is bandwidth-bound; a flat floor at small "
          "grids is a fixed cost per step (loop, thread or launch overhead).",
          5, 1},
-        {"roofline", "fraction of the measured copy bandwidth", "roofline fraction against grid size",
+        {"roofline", "fraction of the measured copy bandwidth",
+         "fraction of the copy-bandwidth limit against grid size",
          "Effective bandwidth (8 B per cell update) over the copy bandwidth measured in the same "
          "run, median (bars: min..max). Look for values near 1 (as fast as a copy: "
          "bandwidth-bound); above 1 the fields fit in a cache.",

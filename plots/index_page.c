@@ -89,8 +89,11 @@ static void machine_table(const plot_ctx *c, plot_buf *h)
     snprintf(v, sizeof v, "%s to %s", plot_json_str(j, "started_utc") ? plot_json_str(j, "started_utc") : "?",
              plot_json_str(j, "finished_utc") ? plot_json_str(j, "finished_utc") : "(not finished)");
     html_row(h, "time (UTC)", v);
-    snprintf(v, sizeof v, "%zu rows ok, %zu failed, skipped or not measured (not drawn)", c->run.rows_ok,
-             c->run.rows_other);
+    const plot_run_data *r = &c->run;
+    int l = snprintf(v, sizeof v, "%zu rows ok (drawn); not drawn: %zu failed, %zu skipped, %zu not measured here",
+                     r->rows_ok, r->rows_failed, r->rows_skipped, r->rows_not_measured);
+    if (r->rows_other_status && l > 0 && (size_t)l < sizeof v)
+        snprintf(v + l, sizeof v - (size_t)l, ", %zu with another status", r->rows_other_status);
     html_row(h, "timings.csv", v);
     if (c->hidden) {
         snprintf(v, sizeof v,
@@ -101,9 +104,64 @@ static void machine_table(const plot_ctx *c, plot_buf *h)
     }
     html_row(h, "dataset",
              plot_json_str(j, "dataset") ? plot_json_str(j, "dataset") : "none (synthetic grids)");
-    char *cfg = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(j, "config"));
-    html_row(h, "study", cfg ? cfg : "not recorded");
-    free(cfg);
+    plot_buf_printf(h, "</table>\n");
+}
+
+/* A JSON value as text: strings as they are, numbers %g, true/false, arrays joined by ", ",
+ * objects as "key: value; ...". */
+static void json_text(plot_buf *t, const cJSON *x)
+{
+    if (cJSON_IsString(x)) {
+        plot_buf_printf(t, "%s", x->valuestring);
+    } else if (cJSON_IsNumber(x)) {
+        plot_buf_printf(t, "%g", x->valuedouble);
+    } else if (cJSON_IsBool(x)) {
+        plot_buf_printf(t, "%s", cJSON_IsTrue(x) ? "true" : "false");
+    } else if (cJSON_IsArray(x) || cJSON_IsObject(x)) {
+        const cJSON *e;
+        int first = 1;
+        cJSON_ArrayForEach(e, x)
+        {
+            plot_buf_printf(t, "%s", first ? "" : cJSON_IsArray(x) ? ", " : "; ");
+            if (cJSON_IsObject(x) && e->string)
+                plot_buf_printf(t, "%s: ", e->string);
+            json_text(t, e);
+            first = 0;
+        }
+    }
+}
+
+/* machine.json's "config" (what the study asked for) as a table, a row per setting. */
+static void study_table(const plot_ctx *c, plot_buf *h)
+{
+    static const char *const names[][2] = {
+        {"variants", "variants"},       {"grids", "grids (nz x ny x nx)"},
+        {"threads", "threads"},         {"timesteps", "timesteps per repetition"},
+        {"tunings", "tunings"},         {"host_memory", "host memory (GPU)"},
+        {"reps", "repetitions"},        {"warmup", "warm-up runs"},
+        {"scheme", "scheme"},           {"k", "diffusion coefficient k"},
+        {"land_fraction", "land fraction (synthetic grids)"},
+        {"seed", "seed (synthetic grids)"},
+        {"dataset", "dataset"},         {"config_file", "configuration file"},
+    };
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(c->run.m.json, "config"), *e;
+    plot_buf_printf(h, "<h2>Study</h2>\n");
+    if (!cJSON_IsObject(cfg) || !cfg->child) {
+        plot_buf_printf(h, "<p>The study's settings were not recorded in machine.json.</p>\n");
+        return;
+    }
+    plot_buf_printf(h, "<table class=\"study\">\n");
+    cJSON_ArrayForEach(e, cfg)
+    {
+        const char *label = e->string ? e->string : "?";
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (e->string && strcmp(e->string, names[i][0]) == 0)
+                label = names[i][1];
+        plot_buf t = {0};
+        json_text(&t, e);
+        html_row(h, label, t.failed ? "(out of memory)" : t.s && *t.s ? t.s : "none");
+        plot_buf_free(&t);
+    }
     plot_buf_printf(h, "</table>\n");
 }
 
@@ -116,12 +174,13 @@ stencil_status plot_index_write(plot_ctx *c, stencil_error *err)
     plot_buf_printf(
         &h,
         "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:1em auto;padding:0 1em}"
-        "table.machine{border-collapse:collapse}table.machine th{text-align:left;padding:2px 1em 2px 0;"
-        "vertical-align:top}figure{margin:2em 0}img{max-width:100%%;height:auto;border:1px solid #ddd}"
+        "table.machine,table.study{border-collapse:collapse}table.machine th,table.study th{text-align:left;"
+        "padding:2px 1em 2px 0;vertical-align:top;white-space:nowrap}td{overflow-wrap:anywhere}figure{margin:2em 0}img{max-width:100%%;height:auto;border:1px solid #ddd}"
         "figcaption{margin-top:.4em}nav a{margin-right:1em}</style>\n</head><body>\n<h1>stencilbench run: ");
     plot_buf_html(&h, c->run.m.label);
     plot_buf_printf(&h, "</h1>\n<h2>Machine</h2>\n");
     machine_table(c, &h);
+    study_table(c, &h);
     plot_buf_printf(
         &h, "<p>Every point is the median of its repetitions; error bars span their min..max. "
             "Rates count interior cells; bandwidth counts 8 B per cell update (read T, write T').</p>\n");

@@ -136,11 +136,20 @@ static stencil_status read_points(const char *run_dir, plot_run_data *d, stencil
         return st == STENCIL_ERR_NOMEM ? st : STENCIL_ERR_IO;
     }
     size_t kept = 0;
-    for (size_t i = 0; i < t.count; i++)
-        if (t.rows[i].provenance == BENCH_MEASURED && strcmp(t.rows[i].status, "ok") == 0)
+    for (size_t i = 0; i < t.count; i++) {
+        const char *status = t.rows[i].status;
+        if (t.rows[i].provenance != BENCH_MEASURED)
+            d->rows_not_measured++;
+        else if (strcmp(status, "ok") == 0)
             t.rows[kept++] = t.rows[i];
+        else if (strncmp(status, "failed", 6) == 0)
+            d->rows_failed++;
+        else if (strncmp(status, "skipped", 7) == 0)
+            d->rows_skipped++;
+        else
+            d->rows_other_status++;
+    }
     d->rows_ok = kept;
-    d->rows_other = t.count - kept;
     bench_results res;
     st = bench_results_build(t.rows, kept, &res, err);
     if (st == STENCIL_OK && res.count) {

@@ -56,7 +56,10 @@ typedef struct plot_run_data {
     plot_machine m;
     plot_point *pts; /* sorted by key: a variant's points are neighbours, variants alphabetical */
     size_t np;
-    size_t rows_ok, rows_other; /* rows grouped; rows left out (status or provenance) */
+    size_t rows_ok; /* measured rows with status ok: the rows grouped */
+    /* the rows left out: measured with status failed:*, skipped:* or another; published or
+     * projected (not measured here) */
+    size_t rows_failed, rows_skipped, rows_other_status, rows_not_measured;
 } plot_run_data;
 
 /* Reads RUN_DIR/machine.json and RUN_DIR/timings.csv into d (zeroed first). STENCIL_ERR_IO

@@ -72,7 +72,8 @@ static int write_fixture(const char *dir)
         "  \"probes\": {\"cpu_copy_gbps\": {\"1\": 12.0, \"2\": 20.0, \"3\": 25.0, \"4\": 28.0},\n"
         "             \"gpu_copy_gbps\": 1400.0, \"pinned_h2d_gbps\": 24.0, \"pinned_d2h_gbps\": 25.0,\n"
         "             \"pageable_h2d_gbps\": 10.0, \"pageable_d2h_gbps\": 9.0},\n"
-        "  \"config\": {\"fixture\": true}, \"dataset\": null,\n"
+        "  \"config\": {\"variants\": \"naive, tiled\", \"grids\": [\"16x16x16\", \"32x32x32\"], \"reps\": 5,\n"
+        "             \"dataset\": \"\", \"note\": \"<b>&\"}, \"dataset\": null,\n"
         "  \"started_utc\": \"2026-11-24T07:00:00Z\", \"finished_utc\": \"2026-11-24T07:05:00Z\"\n}\n");
     if (fclose(f) != 0)
         return 0;
@@ -134,6 +135,8 @@ static int write_fixture(const char *dir)
             "1,default,pinned,10,0,,,,,,,,,,skipped:too large for device memory,\n");
     fprintf(f, "1,20261124T070000Z-fixture,measured,fixture,tiled,cpu,course,0.1,16,16,16,synthetic,0.5,"
                "1,default,none,10,0,1e-9,1e-9,1e-9,3e-9,1e15,8e6,12,1e6,3.5,failed:validation,\n");
+    fprintf(f, "1,published-x,published,elsewhere,openmp,cpu,course,0.1,256,256,256,synthetic,0.5,"
+               "16,default,none,10,0,,0.01,,,1.6e10,,,,,ok,a paper\n");
     return fclose(f) == 0;
 }
 
@@ -333,6 +336,27 @@ int main(int argc, char **argv)
     CHECK(&ctx, stat(path, &st_stale) != 0, "stale chart %s was left", path);
     snprintf(path, sizeof path, "%s/plots/rate_openmp.png", dir);
     CHECK(&ctx, file_nonempty(path), "no per-variant rate chart %s", path);
+    /* The index: rows left out counted by why; the study as a table, escaped, no raw JSON. */
+    snprintf(path, sizeof path, "%s/plots/index.html", dir);
+    size_t hn = 0;
+    char *html = pc_slurp(path, &hn);
+    static const char *const want_html[] = {
+        "not drawn: 1 failed, 1 skipped, 1 not measured here",
+        "<h2>Study</h2>\n<table class=\"study\">",
+        "<tr><th>variants</th><td>naive, tiled</td></tr>",
+        "<tr><th>grids (nz x ny x nx)</th><td>16x16x16, 32x32x32</td></tr>",
+        "<tr><th>repetitions</th><td>5</td></tr>",
+        "<tr><th>dataset</th><td>none</td></tr>",
+        "<tr><th>note</th><td>&lt;b&gt;&amp;</td></tr>",
+        "copy-bandwidth limit",
+    };
+    for (size_t i = 0; i < sizeof want_html / sizeof want_html[0]; i++)
+        CHECK(&ctx, html && strstr(html, want_html[i]), "%s lacks '%s'", path, want_html[i]);
+    CHECK(&ctx, html && !strstr(html, "{&quot;") && !strstr(html, "failed, skipped or not measured"),
+          "%s: raw JSON or the lumped count", path);
+    CHECK(&ctx, html && !strstr(html, "roofline fraction") && !strstr(html, "copy roofline"),
+          "%s still says roofline", path);
+    free(html);
     if (argc == 2) {
         /* A real study, small: 3 grids, 2 timestep counts, 1 and 2 threads, 3 repetitions. */
         char cmd[8192];
