@@ -168,6 +168,25 @@ void plot_chart_gp_common(plot_buf *b, const char *name, const char *title)
     plot_buf_gp_var(b, "chart_title", title);
 }
 
+void plot_chart_gp_hover(plot_buf *b, const char *const *titles, int n)
+{
+    char t[PLOT_MAX_SERIES][96];
+    const char *p[PLOT_MAX_SERIES];
+    if (n > PLOT_MAX_SERIES)
+        n = PLOT_MAX_SERIES;
+    for (int i = 0; i < n; i++) {
+        size_t k = 0;
+        for (const char *c = titles[i]; *c && k + 1 < sizeof t[i]; c++) {
+            int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                     strchr(" ,._-+():/", *c) != NULL;
+            t[i][k++] = ok ? *c : '_';
+        }
+        t[i][k] = '\0';
+        p[i] = t[i];
+    }
+    plot_buf_gp_array_str(b, "htitle", p, n);
+}
+
 /* Writes data/<name>.dat and data/<name>.gp (settings + plots/<kind>.gp for PNG and SVG),
  * runs gnuplot and records the chart. */
 stencil_status plot_chart_emit(plot_ctx *c, const char *name, const char *kind, const plot_buf *dat,

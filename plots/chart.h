@@ -63,6 +63,10 @@ void plot_chart_word(plot_buf *b, const char *text);
 void plot_chart_comment(plot_buf *b, const char *text);
 /* Appends the settings every chart's script starts with: colours col[1..10], dat, chart_title. */
 void plot_chart_gp_common(plot_buf *b, const char *name, const char *title);
+/* Appends the gnuplot array htitle[1..n]: the series titles for the hover texts of the SVG
+ * (gnuplot's hypertext, which it writes into a JavaScript string in an attribute), so with
+ * only letters, digits, blanks and , . _ - + ( ) : / kept, anything else as '_'. */
+void plot_chart_gp_hover(plot_buf *b, const char *const *titles, int n);
 /* Writes plots/data/<name>.dat and plots/data/<name>.gp (settings, then plots/<kind> for PNG
  * and for SVG), runs gnuplot and records the chart (title, caption, c->group) for the index. */
 stencil_status plot_chart_emit(plot_ctx *c, const char *name, const char *kind, const plot_buf *dat,

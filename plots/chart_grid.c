@@ -162,6 +162,9 @@ static stencil_status grid_charts(plot_ctx *c, const char *variant, const plot_b
         plot_buf s = {0};
         plot_chart_gp_common(&s, name, title);
         plot_buf_gp_array_str(&s, "stitle", gs->title, gs->n);
+        plot_chart_gp_hover(&s, gs->title, gs->n);
+        plot_buf_gp_var(&s, "hfmt", k == 0 ? "%.2s%c" : "%.3g");
+        plot_buf_gp_var(&s, "hunit", k == 0 ? " cell updates/s" : k == 1 ? " ms per step" : " of the copy bandwidth");
         plot_buf_printf(&s, "ns = %d\nycol = %d\nylog = %d\n", gs->n, g[k].ycol, g[k].ylog);
         plot_buf_log_axis(&s, "x", xmin, xmax, 0, 1);
         if (k == 0) { /* the data and the rooflines */

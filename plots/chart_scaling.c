@@ -86,6 +86,7 @@ stencil_status plot_chart_scaling(plot_ctx *c, const plot_pref *prefs, int npref
         plot_buf s = {0};
         plot_chart_gp_common(&s, name, title);
         plot_buf_gp_array_str(&s, "stitle", titles, ns);
+        plot_chart_gp_hover(&s, titles, ns);
         plot_buf_printf(&s, "ns = %d\nt0 = %ld\ntmax = %ld\neffmax = %.4g\n", ns, t0, tmax, effmax * 1.08);
         st = plot_chart_emit(
             c, name, "scaling.gp", &d, &s,
@@ -177,6 +178,7 @@ stencil_status plot_chart_steps(plot_ctx *c, const plot_pref *prefs, int nprefs,
         plot_buf s = {0};
         plot_chart_gp_common(&s, name, title);
         plot_buf_gp_array_str(&s, "stitle", titles, ns);
+        plot_chart_gp_hover(&s, titles, ns);
         plot_buf_printf(&s, "ns = %d\n", ns);
         plot_buf_log_axis(&s, "x", xlo, xhi, 0.04, 0);
         plot_buf_log_axis(&s, "y", ylo, yhi, 0.06, 0);

@@ -6,7 +6,10 @@
 # roofo[] (label offset, characters), nc, cx[],
 # clab[], cy[] (label heights, staggered where marks are close), roofdirect (1: label the
 # rooflines on the chart too); the log axes' ranges and labelled ticks (plot_buf_log_axis):
-# xlo, xhi, nxt, xtv[], xtl[], and when ylog ylo, yhi, nyt, ytv[], ytl[].
+# xlo, xhi, nxt, xtv[], xtl[], and when ylog ylo, yhi, nyt, ytv[], ytl[]; htitle[], hfmt
+# (gprintf) and hunit for the values shown when the mouse is on a point (SVG hypertext).
+hover(i) = sprintf("%s, %s: %s%s (min %s, max %s)", htitle[i], strcol(11), gprintf(hfmt, column(ycol)), hunit, \
+                   gprintf(hfmt, column(ycol + 1)), gprintf(hfmt, column(ycol + 2)))
 set title chart_title
 set xlabel "grid size (cells, nz x ny x nx, log scale)"
 set ylabel ylabel
@@ -45,9 +48,11 @@ if (roofdirect) {
 if (ycol == 5) {
     # time per step: each series' time at the copy bandwidth (column 12), dashed
     plot for [i=1:ns] dat index i-1 using 1:ycol:ycol+1:ycol+2 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb col[i] title stitle[i], \
+         for [i=1:ns] dat index i-1 using 1:ycol:(hover(i)) with labels hypertext point pt 7 ps 0.8 lc rgb col[i] notitle, \
          for [i=1:ns] dat index i-1 using 1:12 with lines lw 1.5 dt 2 lc rgb col[i] notitle, \
          keyentry with lines lw 1.5 dt 2 lc rgb "#000000" title "dashed: time at the copy bandwidth (8 B per interior cell)"
 } else {
     plot for [i=1:ns] dat index i-1 using 1:ycol:ycol+1:ycol+2 with yerrorlines lw 2 pt 7 ps 0.8 lc rgb col[i] title stitle[i], \
+         for [i=1:ns] dat index i-1 using 1:ycol:(hover(i)) with labels hypertext point pt 7 ps 0.8 lc rgb col[i] notitle, \
          for [j=1:nr] roofv[j] with lines lw 2 dt j + 1 lc rgb (roofl[j] > 0 ? col[roofl[j]] : "#000000") title rooft[j]
 }

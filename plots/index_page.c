@@ -176,6 +176,7 @@ stencil_status plot_index_write(plot_ctx *c, stencil_error *err)
         "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:1em auto;padding:0 1em}"
         "table.machine,table.study{border-collapse:collapse}table.machine th,table.study th{text-align:left;"
         "padding:2px 1em 2px 0;vertical-align:top;white-space:nowrap}td{overflow-wrap:anywhere}figure{margin:2em 0}img{max-width:100%%;height:auto;border:1px solid #ddd}"
+        "object.chart{max-width:100%%;border:1px solid #ddd}.howto{background:#f4f4f4;padding:.5em}"
         "figcaption{margin-top:.4em}nav a{margin-right:1em}</style>\n</head><body>\n<h1>stencilbench run: ");
     plot_buf_html(&h, c->run.m.label);
     plot_buf_printf(&h, "</h1>\n<h2>Machine</h2>\n");
@@ -184,6 +185,12 @@ stencil_status plot_index_write(plot_ctx *c, stencil_error *err)
     plot_buf_printf(
         &h, "<p>Every point is the median of its repetitions; error bars span their min..max. "
             "Rates count interior cells; bandwidth counts 8 B per cell update (read T, write T').</p>\n");
+    if (c->ncharts > 0)
+        plot_buf_printf(
+            &h, "<p class=\"howto\"><strong>The charts are interactive:</strong> hold the mouse on a point "
+                "for its values; the mouse wheel (or + and -) zooms, dragging pans, a right click "
+                "resets; a click on a key entry hides or shows that series; a click in the chart "
+                "toggles the coordinates under the mouse.</p>\n");
     if (c->ncharts == 0)
         plot_buf_printf(&h, "<p><strong>No charts:</strong> timings.csv has no rows with status ok.</p>\n");
     /* The comparing charts first, then each variant's, in sections. */
@@ -213,17 +220,21 @@ stencil_status plot_index_write(plot_ctx *c, stencil_error *err)
             plot_buf_html(&h, ch->group[0] ? ch->group : "All variants compared");
             plot_buf_printf(&h, "</h2>\n");
         }
-        /* ch->name is a safe file name (chart_name): no escaping needed in the links */
-        plot_buf_printf(&h, "<figure id=\"%s\"><a href=\"%s.svg\"><img src=\"%s.png\" alt=\"", ch->name,
-                        ch->name, ch->name);
+        /* ch->name is a safe file name (chart_name): no escaping needed in the links. The
+         * SVG, with gnuplot's mouse script, is the interactive chart; the PNG shows where a
+         * browser does not run it. */
+        plot_buf_printf(&h,
+                        "<figure id=\"%s\"><object class=\"chart\" type=\"image/svg+xml\" data=\"%s.svg\" "
+                        "width=\"%d\" height=\"%d\"><img src=\"%s.png\" alt=\"",
+                        ch->name, ch->name, PLOT_CHART_WIDTH, PLOT_CHART_HEIGHT, ch->name);
         plot_buf_html(&h, ch->title);
-        plot_buf_printf(&h, "\" width=\"%d\" height=\"%d\"></a>\n<figcaption>", PLOT_CHART_WIDTH,
+        plot_buf_printf(&h, "\" width=\"%d\" height=\"%d\"></object>\n<figcaption>", PLOT_CHART_WIDTH,
                         PLOT_CHART_HEIGHT);
         plot_buf_html(&h, ch->caption);
         plot_buf_printf(&h,
-                        " <a href=\"%s.svg\">SVG</a>, <a href=\"data/%s.dat\">data</a>, <a "
-                        "href=\"data/%s.gp\">script</a></figcaption></figure>\n",
-                        ch->name, ch->name, ch->name);
+                        " <a href=\"%s.svg\">SVG</a>, <a href=\"%s.png\">PNG</a>, <a href=\"data/%s.dat\">data</a>, "
+                        "<a href=\"data/%s.gp\">script</a></figcaption></figure>\n",
+                        ch->name, ch->name, ch->name, ch->name);
     }
     plot_buf_printf(&h, "</body></html>\n");
     char path[PLOT_PATH_MAX];

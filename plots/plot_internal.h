@@ -84,7 +84,8 @@ extern const size_t plot_scripts_count;
 /* The text of plots/<name>, or NULL. */
 const char *plot_script_text(const char *name);
 
-/* Appends the lines that choose the terminal and output of one chart: fmt is "png" or "svg";
+/* Appends the lines that choose the terminal and output of one chart: fmt is "png" or "svg"
+ * (with gnuplot's mouse script embedded: coordinates, hover texts, wheel zoom, drag pan);
  * out the file name without extension, relative to gnuplot's folder (NULL: no output yet);
  * width x height pixels. */
 void plot_buf_terminal(plot_buf *b, const char *fmt, const char *out, int width, int height);

@@ -306,7 +306,8 @@ void plot_buf_terminal(plot_buf *b, const char *fmt, const char *out, int width,
 {
     if (strcmp(fmt, "svg") == 0)
         plot_buf_printf(b,
-                        "set terminal svg size %d,%d fixed noenhanced font 'Sans,12' background '#ffffff'\n",
+                        "set terminal svg size %d,%d fixed noenhanced font 'Sans,12' background '#ffffff' "
+                        "mouse standalone\n",
                         width, height);
     else
         plot_buf_printf(b,

@@ -117,8 +117,9 @@ static inline int pc_gif(const char *path, unsigned min_w, unsigned min_h, int m
     return ok;
 }
 
-/* Every src="..." and href="..." in the page that is not an anchor, data: URI or web address
- * names a file that exists relative to the page's folder; counts them in *refs. */
+/* Every src="...", href="..." and data="..." (an object) in the page that is not an anchor,
+ * data: URI or web address names a file that exists relative to the page's folder; counts them
+ * in *refs. */
 static inline int pc_html_refs(const char *path, int *refs, char *why, size_t why_len)
 {
     size_t n = 0;
@@ -136,8 +137,8 @@ static inline int pc_html_refs(const char *path, int *refs, char *why, size_t wh
     else
         snprintf(dir, sizeof dir, ".");
     int ok = 1;
-    static const char *const attrs[] = {"src=\"", "href=\""};
-    for (int a = 0; a < 2 && ok; a++)
+    static const char *const attrs[] = {"src=\"", "href=\"", " data=\""};
+    for (int a = 0; a < 3 && ok; a++)
         for (const char *p = strstr(s, attrs[a]); p && ok; p = strstr(p + 1, attrs[a])) {
             const char *v = p + strlen(attrs[a]);
             size_t len = strcspn(v, "\"");
