@@ -1,32 +1,43 @@
-# The first depth levels as stacked surfaces (depth axis pointing down), coloured by
-# temperature, land and sea floor in grey; one PNG per time (sprintf(frame_fmt, t)).
+# The first depth levels as an exploded stack: each level a flat surface at its own height,
+# evenly spaced (labelled with its depth, the shallowest on top) and far enough apart that
+# every level shows whole; coloured by temperature (viridis), land and sea floor in grey; one
+# PNG per time (sprintf(frame_fmt, t)).
 # Set by viz.c: dat (block t*nl + l: level l at time t; columns lon lat T land), nt, nl, dep[],
 # landlist (levels with land, as words), ftitle[], frame_fmt, xlab, ylab, cblab, xmin, xmax,
-# ymin, ymax, zmax, cbmin, cbmax, and the terminal.
+# ymin, ymax, cbmin, cbmax, and the terminal.
 set xlabel xlab offset 0, -1
 set ylabel ylab offset 2, 0
-set zlabel "depth (m)" rotate parallel
+set zlabel "depth (levels spread apart)" rotate parallel offset -2, 0
 set cblabel cblab
 set xrange [xmin:xmax]
 set yrange [ymin:ymax]
-set zrange [zmax:0]
+# level l at height -l: the shallowest on top
+set zrange [-(nl - 1) - 0.15:0.15]
+set ztics ()
+do for [l=1:nl] { set ztics add (sprintf("%.4g m", dep[l]) -(l - 1)) }
 set cbrange [cbmin:cbmax]
-set view 58, 32, 1, 1.1
+# seen from 75 degrees off vertical, a level covers about a third of its size in height; the
+# box's height (zscale) gives each level that much room
+set view 75, 30, 0.8, (nl > 1 ? 0.45 * (nl - 1) : 0.5)
+set view equal xy
 set xyplane relative 0
 set ticslevel 0
+set border 895
+set grid ztics lc rgb "#d0d0d0"
 set pm3d depthorder
 set pm3d corners2color c1
-set palette defined (0 "#313695", 1 "#4575b4", 2 "#74add1", 3 "#abd9e9", 4 "#e0f3f8", 5 "#ffffbf", \
-                     6 "#fee090", 7 "#fdae61", 8 "#f46d43", 9 "#d73027", 10 "#a50026")
+set palette defined (0 "#440154", 1 "#482878", 2 "#3e4989", 3 "#31688e", 4 "#26828e", 5 "#1f9e89", \
+                     6 "#35b779", 7 "#6ece58", 8 "#b5de2b", 9 "#fde725")
+set colorbox vertical user origin 0.9, 0.2 size 0.025, 0.6
 unset key
 do for [t=0:nt-1] {
     set output sprintf(frame_fmt, t)
     set title ftitle[t + 1]
     if (strlen(landlist) > 0) {
-        splot for [l=0:nl-1] dat index t*nl + l using 1:2:(dep[l + 1]):3 with pm3d, \
-              for [w in landlist] dat index t*nl + int(w) using 1:2:($4 > 0 ? dep[int(w) + 1] : NaN) \
+        splot for [l=0:nl-1] dat index t*nl + l using 1:2:(-l):3 with pm3d, \
+              for [w in landlist] dat index t*nl + int(w) using 1:2:($4 > 0 ? -int(w) : NaN) \
                   with pm3d fillcolor rgb "#bdbdbd"
     } else {
-        splot for [l=0:nl-1] dat index t*nl + l using 1:2:(dep[l + 1]):3 with pm3d
+        splot for [l=0:nl-1] dat index t*nl + l using 1:2:(-l):3 with pm3d
     }
 }

@@ -46,6 +46,9 @@ typedef struct plot_viz_options {
     size_t time;          /* slice: the time index */
     int speed_ms;         /* animate: milliseconds per frame */
     size_t depths, times; /* cube: the first N depth levels for the first M times */
+    int fixed_range;      /* 1: colours span range_lo..range_hi (values beyond take the end
+                           * colours), else the data's range */
+    double range_lo, range_hi;
 } plot_viz_options;
 
 /* Longest path the viz functions write into `written` (the main file they made). */
@@ -66,9 +69,18 @@ stencil_status plot_viz_slice(const plot_ocean *o, const plot_viz_options *opt, 
 stencil_status plot_viz_animate(const plot_ocean *o, const plot_viz_options *opt, char *written,
                                 size_t written_len, stencil_error *err);
 
-/* The first opt->depths levels stacked as surfaces (depth axis pointing down), one PNG per
- * time for the first opt->times times, and an HTML page stepping through them. */
+/* The first opt->depths levels as an exploded stack (each level a flat surface at its own,
+ * evenly spaced height, labelled with its depth, so every level shows whole), one PNG per
+ * time for the first opt->times times, and an HTML page stepping through them.
+ * Maps and stacks use viridis, a perceptually uniform sequential colour map. */
 stencil_status plot_viz_cube(const plot_ocean *o, const plot_viz_options *opt, char *written,
+                             size_t written_len, stencil_error *err);
+
+/* A PNG of the change at the level nearest opt->depth_m: time opt->time minus the first time
+ * of o (for a model prediction: the prediction at that step minus the input, step 0), in a
+ * diverging map centred on zero (blue colder, red warmer), symmetric about zero unless
+ * opt->fixed_range. opt->time must be 1 or more. */
+stencil_status plot_viz_diff(const plot_ocean *o, const plot_viz_options *opt, char *written,
                              size_t written_len, stencil_error *err);
 
 #endif

@@ -167,9 +167,17 @@ static void gp_file_var(plot_buf *s, const char *name, const char *file)
     plot_buf_gp_var(s, name, rel);
 }
 
-/* Settings every map and cube shares: axes, colour range. */
-static void put_axes(plot_buf *s, const plot_ocean *o, double lo, double hi)
+/* The colour range: opt's fixed one, or the data's lo..hi. */
+static void colour_range(const plot_viz_options *opt, double *lo, double *hi)
 {
+    if (opt->fixed_range)
+        *lo = opt->range_lo, *hi = opt->range_hi;
+}
+
+/* Settings every map and cube shares: axes, colour range, palette (diverging: a difference). */
+static void put_axes(plot_buf *s, const plot_ocean *o, double lo, double hi, int diverging)
+{
+    plot_buf_printf(s, "diverging = %d\n", diverging);
     double xmin, xmax, ymin, ymax;
     extent(o->lon, o->nx, &xmin, &xmax);
     extent(o->lat, o->ny, &ymin, &ymax);
@@ -223,6 +231,10 @@ static stencil_status draw(const plot_viz_options *opt, const viz_files *f, cons
     return STENCIL_OK;
 }
 
+static stencil_status map_png(const plot_ocean *o, const plot_viz_options *opt, size_t t, size_t z,
+                              const char *name, const char *title, int diverging, char *written,
+                              size_t written_len, stencil_error *err);
+
 stencil_status plot_viz_slice(const plot_ocean *o, const plot_viz_options *opt, char *written,
                               size_t written_len, stencil_error *err)
 {
@@ -244,19 +256,34 @@ stencil_status plot_viz_slice(const plot_ocean *o, const plot_viz_options *opt, 
     source_text(o, src, sizeof src);
     plot_fmt(title, sizeof title, "%s at %s, %s\n%s; grey: land and sea floor", o->name ? o->name : "value",
              dl, tl, src);
+    return map_png(o, opt, opt->time, z, name, title, 0, written, written_len, err);
+}
+
+/* One map (map.gp) of level z at time t of o into out_dir/name.png; diverging: a difference,
+ * its colours symmetric about zero unless opt->fixed_range. */
+static stencil_status map_png(const plot_ocean *o, const plot_viz_options *opt, size_t t, size_t z,
+                              const char *name, const char *title, int diverging, char *written,
+                              size_t written_len, stencil_error *err)
+{
     viz_files f;
+    stencil_status st;
     if ((st = scratch(opt, name, &f, err)) != STENCIL_OK)
         return st;
     plot_buf d = {0}, s = {0};
     double lo, hi;
-    put_levels(&d, o, opt->time, 1, &z, 1, 1, &lo, &hi);
+    put_levels(&d, o, t, 1, &z, 1, 1, &lo, &hi);
+    if (diverging && isfinite(lo)) {
+        double m = fmax(fabs(lo), fabs(hi));
+        lo = -(m > 0 ? m : 1e-6), hi = m > 0 ? m : 1e-6;
+    }
     char file[PLOT_PATH_MAX];
     plot_fmt(file, sizeof file, ".%s.dat", name);
     gp_file_var(&s, "dat", file);
     plot_buf_printf(&s, "array ftitle[1]\nftitle[1] = ");
     plot_buf_gp_string(&s, title);
     plot_buf_printf(&s, "\nfirst = 0\nlast = 0\nframe_files = 0\nframe_fmt = ''\n");
-    put_axes(&s, o, lo, hi);
+    colour_range(opt, &lo, &hi);
+    put_axes(&s, o, lo, hi, diverging);
     plot_buf_terminal(&s, "png", name, MAP_W, MAP_H);
     const char *body = plot_script_text("map.gp");
     plot_buf_append(&s, body, strlen(body));
@@ -320,7 +347,8 @@ stencil_status plot_viz_animate(const plot_ocean *o, const plot_viz_options *opt
     plot_buf_printf(&s, "first = 0\nlast = %zu\n", o->nt - 1);
     plot_fmt(file, sizeof file, ".%s_%%04d.png", name);
     gp_file_var(&s, "frame_fmt", file);
-    put_axes(&s, o, lo, hi);
+    colour_range(opt, &lo, &hi);
+    put_axes(&s, o, lo, hi, 0);
     const char *body = plot_script_text("map.gp");
     /* The GIF (delay in 1/100 s), then the PNG frames for the HTML page. */
     plot_buf_printf(&s, "set terminal gif animate delay %d loop 0 size %d,%d noenhanced font \"Sans,10\"\n",
@@ -402,13 +430,8 @@ stencil_status plot_viz_cube(const plot_ocean *o, const plot_viz_options *opt, c
             plot_buf_printf(&s, "%zu ", k);
     }
     plot_buf_printf(&s, "'\n");
-    double zmax = 0;
-    for (size_t k = 0; k < nl; k++) {
-        double dk = o->depth ? o->depth[k] : (double)k;
-        plot_buf_printf(&s, "dep[%zu] = %.9g\n", k + 1, dk);
-        zmax = fmax(zmax, dk);
-    }
-    plot_buf_printf(&s, "zmax = %.9g\n", zmax > 0 ? zmax * 1.05 : 1.0);
+    for (size_t k = 0; k < nl; k++)
+        plot_buf_printf(&s, "dep[%zu] = %.9g\n", k + 1, o->depth ? o->depth[k] : (double)k);
     for (size_t t = 0; t < nt; t++) {
         char tl[128], title[600];
         time_label(o, t, tl, sizeof tl);
@@ -422,7 +445,8 @@ stencil_status plot_viz_cube(const plot_ocean *o, const plot_viz_options *opt, c
     }
     plot_fmt(file, sizeof file, "%s_t%%d.png", name);
     gp_file_var(&s, "frame_fmt", file);
-    put_axes(&s, o, lo, hi);
+    colour_range(opt, &lo, &hi);
+    put_axes(&s, o, lo, hi, 0);
     plot_buf_terminal(&s, "png", NULL, CUBE_W, CUBE_H);
     const char *body = plot_script_text("cube.gp");
     plot_buf_append(&s, body, strlen(body));
@@ -439,5 +463,44 @@ done:
     free(zs);
     free(frames);
     free(labels);
+    return st;
+}
+
+stencil_status plot_viz_diff(const plot_ocean *o, const plot_viz_options *opt, char *written,
+                             size_t written_len, stencil_error *err)
+{
+    stencil_status st = check_ocean(o, opt, err);
+    if (st != STENCIL_OK)
+        return st;
+    if (opt->time < 1 || opt->time >= o->nt) {
+        plot_msg(err, "time index %zu: a difference needs a later time than the first, 1 to %zu", opt->time,
+                 o->nt - 1);
+        return STENCIL_ERR_ARG;
+    }
+    size_t z = plot_nearest_level(o->depth, o->nz, opt->depth_m), plane = o->ny * o->nx;
+    float *diff = malloc(plane * sizeof *diff);
+    if (!diff) {
+        plot_msg(err, "out of memory");
+        return STENCIL_ERR_NOMEM;
+    }
+    const float *a = level(o, opt->time, z), *b = level(o, 0, z);
+    for (size_t i = 0; i < plane; i++)
+        diff[i] = a[i] - b[i]; /* NaN (land) stays NaN */
+    char base[256], name[400], dl[64], t1[128], t0[128], title[600], tag[64], src[128], var[160];
+    stem(o, base, sizeof base);
+    depth_label(o, z, dl, sizeof dl);
+    depth_tag(o, z, tag, sizeof tag);
+    time_label(o, opt->time, t1, sizeof t1);
+    time_label(o, 0, t0, sizeof t0);
+    source_text(o, src, sizeof src);
+    plot_fmt(name, sizeof name, "%s_diff_%s_t%zu_minus_t%zu", base, tag, o->first_time + opt->time,
+             o->first_time);
+    plot_fmt(title, sizeof title, "change of %s at %s: (%s) minus (%s)\n%s; red warmer, blue colder; grey: land",
+             o->name ? o->name : "value", dl, t1, t0, src);
+    plot_fmt(var, sizeof var, "change of %s", o->name && *o->name ? o->name : "value");
+    plot_ocean d = *o;
+    d.nt = 1, d.nz = 1, d.data = diff, d.depth = o->depth ? o->depth + z : NULL, d.name = var;
+    st = map_png(&d, opt, 0, 0, name, title, 1, written, written_len, err);
+    free(diff);
     return st;
 }

@@ -160,11 +160,11 @@ int main(int argc, char **argv)
             CHECK(&ctx, files >= 1, "'%s' printed no path", cmd);
         }
         /* A model prediction's snapshots as the time axis, labelled by the steps completed,
-         * the input first (step 0). */
+         * the input first (step 0); --depth 0: the surface, not the level that changed most. */
         snprintf(
             cmd, sizeof cmd,
             "STENCILBENCH_CACHE=viz_cache '%s' model --variant openmp --steps 4 --save-every 2 "
-            "--output viz_pred.nc >/dev/null 2>&1 && '%s' viz animate --input viz_pred.nc --out viz_cli 2>&1",
+            "--output viz_pred.nc >/dev/null 2>&1 && '%s' viz animate --input viz_pred.nc --depth 0 --out viz_cli 2>&1",
             argv[1], argv[1]);
         int rc = run(cmd, out, sizeof out);
         CHECK(&ctx, rc == 0 && strstr(out, "viz_cli/viz_pred_animate_0.494m.html"),

@@ -1,7 +1,7 @@
 """usage: png_stats.py FILE.png [RRGGBB ...]
 Prints 'W H nonwhite_fraction colours' of an 8-bit RGB or RGBA PNG (what chromium's
 --screenshot writes; every other pixel sampled), then for each RRGGBB given the number of
-sampled pixels of that colour: the browser test's check that a screenshot is not blank and
+sampled pixels of that colour (each channel within 6): the browser test's check that a screenshot is not blank and
 shows the charts' series colours. Standard library only."""
 import struct
 import sys
@@ -53,4 +53,5 @@ for line in rows[::2]:
         nonwhite += px != b"\xff\xff\xff"
 print(w, h, "%.4f" % (nonwhite / (len(rows[::2]) * len(range(0, w * bpp, 2 * bpp)))), len(colours))
 for want in sys.argv[2:]:
-    print(want, colours.get(bytes.fromhex(want), 0))
+    t = bytes.fromhex(want)
+    print(want, sum(n for c, n in colours.items() if max(abs(c[i] - t[i]) for i in range(3)) <= 6))
