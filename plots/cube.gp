@@ -6,11 +6,16 @@
 # landlist (levels with land, as words), ftitle[], frame_fmt, xlab, ylab, cblab, xmin, xmax,
 # ymin, ymax, cbmin, cbmax, and the terminal.
 set xlabel xlab offset 0, -1
-set ylabel ylab offset 2, 0
-set zlabel "depth (levels spread apart)" rotate parallel offset -2, 0
+set ylabel ylab offset 6, -1
+set zlabel "depth (levels spread apart)" rotate parallel offset -5, 0
 set cblabel cblab
 set xrange [xmin:xmax]
 set yrange [ymin:ymax]
+# about four round steps per horizontal axis: the tilted axes are short
+roundstep(span) = (n = span / 4 / 10**floor(log10(span / 4)), \
+                   (n < 1.5 ? 1 : n < 3.5 ? 2 : n < 7.5 ? 5 : 10) * 10**floor(log10(span / 4)))
+set xtics roundstep(xmax - xmin)
+set ytics roundstep(ymax - ymin)
 # level l at height -l: the shallowest on top
 set zrange [-(nl - 1) - 0.15:0.15]
 set ztics ()

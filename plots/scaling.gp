@@ -3,7 +3,8 @@
 # Set by plot.c: dat (columns threads, speedup med/lo/hi, efficiency med/lo/hi), chart_title,
 # ns, stitle[], t0 (the baseline thread count), tmax.
 # htitle[]: the series titles for the values shown when the mouse is on a point (SVG hypertext).
-hover(i, what) = sprintf("%s, %d threads: %s %.3g (min %.3g, max %.3g)", htitle[i], int(column(1)), what, \
+hover(i, what) = sprintf("%s, %d thread%s: %s %.3g (min %.3g, max %.3g)", htitle[i], int(column(1)), \
+                         int(column(1)) == 1 ? "" : "s", what, \
                          column(what eq "speedup" ? 2 : 5), column(what eq "speedup" ? 3 : 6), column(what eq "speedup" ? 4 : 7))
 set multiplot layout 1,2 title chart_title
 set xlabel "threads"

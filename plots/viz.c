@@ -231,34 +231,6 @@ static stencil_status draw(const plot_viz_options *opt, const viz_files *f, cons
     return STENCIL_OK;
 }
 
-static stencil_status map_png(const plot_ocean *o, const plot_viz_options *opt, size_t t, size_t z,
-                              const char *name, const char *title, int diverging, char *written,
-                              size_t written_len, stencil_error *err);
-
-stencil_status plot_viz_slice(const plot_ocean *o, const plot_viz_options *opt, char *written,
-                              size_t written_len, stencil_error *err)
-{
-    stencil_status st = check_ocean(o, opt, err);
-    if (st != STENCIL_OK)
-        return st;
-    if (opt->time >= o->nt) {
-        plot_msg(err, "time index %zu is out of range: the data has %zu time%s (0 to %zu)", opt->time, o->nt,
-                 o->nt == 1 ? "" : "s", o->nt - 1);
-        return STENCIL_ERR_ARG;
-    }
-    size_t z = plot_nearest_level(o->depth, o->nz, opt->depth_m);
-    char base[256], name[400], dl[64], tl[128], title[600], tag[64], src[128];
-    stem(o, base, sizeof base);
-    depth_label(o, z, dl, sizeof dl);
-    time_label(o, opt->time, tl, sizeof tl);
-    depth_tag(o, z, tag, sizeof tag);
-    plot_fmt(name, sizeof name, "%s_slice_%s_t%zu", base, tag, o->first_time + opt->time);
-    source_text(o, src, sizeof src);
-    plot_fmt(title, sizeof title, "%s at %s, %s\n%s; grey: land and sea floor", o->name ? o->name : "value",
-             dl, tl, src);
-    return map_png(o, opt, opt->time, z, name, title, 0, written, written_len, err);
-}
-
 /* One map (map.gp) of level z at time t of o into out_dir/name.png; diverging: a difference,
  * its colours symmetric about zero unless opt->fixed_range. */
 static stencil_status map_png(const plot_ocean *o, const plot_viz_options *opt, size_t t, size_t z,
@@ -294,6 +266,30 @@ static stencil_status map_png(const plot_ocean *o, const plot_viz_options *opt, 
     if (st == STENCIL_OK)
         st = plot_path(written, written_len, err, "%s/%s.png", opt->out_dir, name);
     return st;
+}
+
+stencil_status plot_viz_slice(const plot_ocean *o, const plot_viz_options *opt, char *written,
+                              size_t written_len, stencil_error *err)
+{
+    stencil_status st = check_ocean(o, opt, err);
+    if (st != STENCIL_OK)
+        return st;
+    if (opt->time >= o->nt) {
+        plot_msg(err, "time index %zu is out of range: the data has %zu time%s (0 to %zu)", opt->time, o->nt,
+                 o->nt == 1 ? "" : "s", o->nt - 1);
+        return STENCIL_ERR_ARG;
+    }
+    size_t z = plot_nearest_level(o->depth, o->nz, opt->depth_m);
+    char base[256], name[400], dl[64], tl[128], title[600], tag[64], src[128];
+    stem(o, base, sizeof base);
+    depth_label(o, z, dl, sizeof dl);
+    time_label(o, opt->time, tl, sizeof tl);
+    depth_tag(o, z, tag, sizeof tag);
+    plot_fmt(name, sizeof name, "%s_slice_%s_t%zu", base, tag, o->first_time + opt->time);
+    source_text(o, src, sizeof src);
+    plot_fmt(title, sizeof title, "%s at %s, %s\n%s; grey: land and sea floor", o->name ? o->name : "value",
+             dl, tl, src);
+    return map_png(o, opt, opt->time, z, name, title, 0, written, written_len, err);
 }
 
 stencil_status plot_viz_animate(const plot_ocean *o, const plot_viz_options *opt, char *written,
