@@ -67,7 +67,7 @@ for chart in rate_all steps_all scaling_openmp; do
     case $chart in
     rate_*) want='hover=[a-z_]+.*[0-9]+x[0-9]+x[0-9]+: [0-9.]+[kMG]? cell updates/s \(min [0-9.]+[kMG]?, max' ;;
     steps_*) want='hover=.*[0-9]+ steps: (total|compute) [0-9.e+-]+ ms per step \(min' ;;
-    *) want='hover=.*[0-9]+ threads: speedup [0-9.e+-]+ \(min' ;;
+    *) want='hover=.*[0-9]+ threads?: speedup [0-9.e+-]+ \(min' ;;
     esac
     grep -Eq "$want" <<<"$out" || fail "$chart: the hover text lacks the point's values"
     grep -Eq 'zoom=0 0 960 620 -&gt; [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+' <<<"$out" &&
