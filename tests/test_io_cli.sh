@@ -127,7 +127,7 @@ expect 0 "wrote $tmp/cache/synthetic_ocean_v1.nc" -- generate
 
 # the course's flag names (issue 13): aliases where the command takes the same thing, else one line
 expect 0 "naive model completed" -- model --variant naive --num_timesteps 3 --data_file small.nc --output course.nc
-expect 0 "^shape: \(1, 9, 10, 11\)$" -- summary --data_file course.nc
+expect 0 "^shape: \(2, 9, 10, 11\)$" -- summary --data_file course.nc
 expect 0 "steps: 3" -- summary --data_file=course.nc
 expect 0 "course's NumPy/CuPy loop tiles the field into \(3, 9, 10, 11\) and updates \(steps-2\)x7x8x11 = 616 cells per step, 1.22x this model's 504" -- model --variant naive --num_timesteps=3 --input small.nc --output course.nc
 expect 0 "course's NumPy/CuPy loop tiles the field into \(100, 9, 10, 11\) .* 120x this model's 504" -- model --variant naive --num_timesteps 100 --input small.nc --output course.nc
