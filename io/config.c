@@ -13,7 +13,8 @@
 
 static const char *const key_names[IO_KEY_COUNT] = {
     "variants", "grids", "threads", "timesteps", "tunings", "host_memory", "reps",
-    "warmup",   "scheme", "k",      "land_fraction", "seed", "dataset"};
+    "warmup",   "scheme", "k",      "land_fraction", "seed", "dataset",
+    "ranks",    "scaling"};
 
 const char *io_config_key_name(io_config_key key)
 {
@@ -31,7 +32,8 @@ void io_config_defaults(io_study_config *config)
     char seed[32];
     snprintf(seed, sizeof seed, "%u", IO_DEFAULT_SEED);
     const char *text[IO_KEY_COUNT] = {"cpu", "50x222x241", "cores", "10", "default", "pageable",
-                                      "5",   "1",          "course", "0.1", "0.5", seed, ""};
+                                      "5",   "1",          "course", "0.1", "0.5", seed, "",
+                                      "1",   "strong"};
     memset(config, 0, sizeof *config);
     for (int k = 0; k < IO_KEY_COUNT; k++)
         put(&config->values[k], text[k], "default");

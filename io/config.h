@@ -12,6 +12,8 @@
  *   host_memory = pinned, pageable                        (GPU variants; CPU rows say none)
  *   reps = 3    warmup = 1    scheme = course    k = 0.1
  *   land_fraction = 0.5    seed = 20240101    dataset = path/to/file.nc (optional)
+ *   ranks       = 1, 2, 4                             (MPI variants: processes; mpirun -n max)
+ *   scaling     = strong | weak                       (weak: grids are the block of one rank)
  *
  * Lines starting with ; or # are comments, and so is " ; ..." after a value. Lines are at
  * most 199 characters (libinih's limit): a value ending in a single backslash goes on with the
@@ -43,6 +45,8 @@ typedef enum io_config_key {
     IO_KEY_LAND_FRACTION,
     IO_KEY_SEED,
     IO_KEY_DATASET,
+    IO_KEY_RANKS,
+    IO_KEY_SCALING,
     IO_KEY_COUNT
 } io_config_key;
 

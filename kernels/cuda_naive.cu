@@ -73,10 +73,12 @@ extern "C" const stencil_variant stencil_variant_cuda_naive = {
     .tunings = "block_x,block_y,block_z,graph",
     .uses_threads = 0,
     .speed_rank = 10, /* one thread per cell */
+    .uses_ranks = 0,
     .available = stencil_cuda_available,
     .prepare = cuda_naive_prepare,
     .upload = stencil_cuda_upload,
     .run = stencil_cuda_run,
     .download = stencil_cuda_download,
     .release = stencil_cuda_release,
+    .exchange = NULL,
 };

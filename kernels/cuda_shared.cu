@@ -223,10 +223,12 @@ extern "C" const stencil_variant stencil_variant_cuda_shared = {
     .tunings = "block_x,block_y,tile_z,graph",
     .uses_threads = 0,
     .speed_rank = 20, /* shared-memory tiles, fewer loads */
+    .uses_ranks = 0,
     .available = stencil_cuda_available,
     .prepare = cuda_shared_prepare,
     .upload = stencil_cuda_upload,
     .run = stencil_cuda_run,
     .download = stencil_cuda_download,
     .release = stencil_cuda_release,
+    .exchange = NULL,
 };

@@ -22,14 +22,21 @@
 #define STENCIL_GPU_VARIANTS(X)
 #endif
 
+/* MPI variants: listed always (built without MPI they say so); `all`, `cpu` and `gpu` leave
+ * them out, since they need an MPI launcher: a study names them. */
+#define STENCIL_MPI_VARIANTS(X) \
+    X(mpi)
+
 #define STENCIL_DECLARE(name) extern const stencil_variant stencil_variant_##name;
 #define STENCIL_ENTRY(name) &stencil_variant_##name,
 
 STENCIL_CPU_VARIANTS(STENCIL_DECLARE)
 STENCIL_GPU_VARIANTS(STENCIL_DECLARE)
+STENCIL_MPI_VARIANTS(STENCIL_DECLARE)
 
 static const stencil_variant *const registry[] = {
-    STENCIL_CPU_VARIANTS(STENCIL_ENTRY) STENCIL_GPU_VARIANTS(STENCIL_ENTRY)};
+    STENCIL_CPU_VARIANTS(STENCIL_ENTRY) STENCIL_GPU_VARIANTS(STENCIL_ENTRY)
+        STENCIL_MPI_VARIANTS(STENCIL_ENTRY)};
 
 size_t stencil_variant_count(void) { return sizeof registry / sizeof registry[0]; }
 
@@ -52,7 +59,7 @@ const stencil_variant *stencil_variant_pick_fastest(const stencil_variant *const
     char why[256];
     for (size_t i = 0; i < n; i++) {
         const stencil_variant *v = variants[i];
-        if (!v->available(why, sizeof why))
+        if (v->uses_ranks || !v->available(why, sizeof why))
             continue;
         int gpu = v->device == STENCIL_GPU, best_gpu = best && best->device == STENCIL_GPU;
         if (!best || gpu > best_gpu || (gpu == best_gpu && v->speed_rank > best->speed_rank))

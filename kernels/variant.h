@@ -10,6 +10,11 @@
  *   download(state, out, err)       copy the current field out (timed: d2h)
  *   release(state)                  free everything; accepts NULL
  *
+ * MPI variants (uses_ranks) are one process per rank: every rank of problem.comm calls every
+ * stage with the same problem, collectively; the field is read (upload) and written
+ * (download) on rank 0 only, the other ranks pass NULL. They also have
+ *   exchange(state, steps, err)     `steps` halo exchanges alone, no compute (timed: halo)
+ *
  * CPU variants do their work before returning. GPU variants enqueue all of it on the legacy
  * default stream (stream 0) and may return before it completes; the harness brackets each
  * call with CUDA events on stream 0 and synchronises. Functions return STENCIL_OK or another
@@ -62,6 +67,10 @@ typedef struct stencil_problem {
     int threads;             /* CPU threads; 0 = the OpenMP default */
     stencil_tuning tuning;
     size_t cache_bytes;      /* the largest CPU cache (the harness asks hwloc); 0 = unknown */
+    /* MPI variants: the ranks of the point and the MPI_Comm they share (a pointer to it, so
+     * that this header needs no mpi.h); 0 and NULL for every other variant. */
+    int ranks;
+    const void *comm;
 } stencil_problem;
 
 typedef struct stencil_variant {
@@ -76,6 +85,7 @@ typedef struct stencil_variant {
      * available variant of highest rank, GPU variants before CPU ones
      * (stencil_variant_fastest); give a new variant a rank above the ones it beats. */
     int speed_rank;
+    int uses_ranks;          /* 1 for MPI variants: one process per rank (problem.ranks) */
     /* Returns 1 when it can run here; otherwise 0 with the reason in why. */
     int (*available)(char *why, size_t why_len);
     stencil_status (*prepare)(const stencil_problem *problem, void **state, stencil_error *err);
@@ -83,6 +93,8 @@ typedef struct stencil_variant {
     stencil_status (*run)(void *state, int steps, stencil_error *err);
     stencil_status (*download)(void *state, float *out, stencil_error *err);
     void (*release)(void *state);
+    /* MPI variants: `steps` halo exchanges with no update, timed apart from run; else NULL. */
+    stencil_status (*exchange)(void *state, int steps, stencil_error *err);
 } stencil_variant;
 
 /* The registry (kernels/registry.c): one explicit table. */

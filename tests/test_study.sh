@@ -19,7 +19,7 @@ check() { # check DESCRIPTION COMMAND...
     fi
 }
 
-header="schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source"
+header="schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source,ranks,halo_s"
 
 # schema_ok CSV: every line has 29 fields of the schema's types.
 schema_ok() {

@@ -129,7 +129,19 @@ static void reader_checks(check_ctx *c)
     refuses(c, "1,r,measured,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,1e99,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "'timesteps'");
     refuses(c, "1,r,measured,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,nan,,0.001,1e9,8,16,0.5,0,ok,", "'compute_s'");
     refuses(c, "1,r,guessed,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "'provenance'");
-    refuses(c, "2,r,measured,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "version 1");
+    refuses(c, "3,r,measured,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "versions 1 to 2");
+    /* a version 1 file reads with ranks 1 and no halo time; a version 2 file carries them */
+    CHECK(c, read_text(text, BENCH_READ_STRICT, &t, &err) == STENCIL_OK && t.count == 1 &&
+                 t.rows[0].ranks == 1 && isnan(t.rows[0].halo_s) && t.rows[0].schema_version == 1,
+          "v1 ranks: %s", err.msg);
+    bench_timings_free(&t);
+    char v2[2048];
+    snprintf(v2, sizeof v2, "%.*s,ranks,halo_s\n2%s,4,0.25\n", (int)strlen(header) - 1, header, good + 1);
+    CHECK(c, bench_csv_header_version(v2) == 2, "v2 header");
+    CHECK(c, read_text(v2, BENCH_READ_STRICT, &t, &err) == STENCIL_OK && t.count == 1 &&
+                 t.rows[0].ranks == 4 && t.rows[0].halo_s == 0.25 && t.rows[0].schema_version == 2,
+          "v2 ranks, halo_s: %s", err.msg);
+    bench_timings_free(&t);
     refuses(c, "1,r,measured,m,openmp,tpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "'device'");
     refuses(c, "1,r,measured,m,,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "'variant'");
     refuses(c, "1,r,measured,m,openmp,cpu,course,0.1,0,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "nz, ny and nx");

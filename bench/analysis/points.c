@@ -15,6 +15,7 @@ static int key_cmp(const bench_row *a, const bench_row *b)
         (d = strcmp(a->device, b->device)) || (d = strcmp(a->scheme, b->scheme)) ||
         (d = cmp_long(a->nz, b->nz)) || (d = cmp_long(a->ny, b->ny)) || (d = cmp_long(a->nx, b->nx)) ||
         (d = cmp_long(a->timesteps, b->timesteps)) || (d = cmp_long(a->threads, b->threads)) ||
+        (d = cmp_long(a->ranks, b->ranks)) ||
         (d = strcmp(a->tuning, b->tuning)) || (d = strcmp(a->host_memory, b->host_memory)))
         return d;
     return strcmp(a->grid_source, b->grid_source);
@@ -29,6 +30,8 @@ void bench_result_label(const bench_row *r, char *buf, size_t cap)
         return;
     if (strcmp(r->device, "cpu") == 0)
         n += snprintf(buf + n, cap - (size_t)n, " %ldt", r->threads);
+    if ((size_t)n < cap && r->ranks > 1)
+        n += snprintf(buf + n, cap - (size_t)n, " %ldr", r->ranks);
     if ((size_t)n < cap && strcmp(r->scheme, "course") != 0)
         n += snprintf(buf + n, cap - (size_t)n, " %s", r->scheme);
     if ((size_t)n < cap && strcmp(r->tuning, "default") != 0)

@@ -48,6 +48,8 @@ int bench_cli_variants(const char *text, const stencil_variant **out, int max)
     if (strcmp(text, "all") == 0 || strcmp(text, "cpu") == 0 || strcmp(text, "gpu") == 0) {
         for (size_t i = 0; i < stencil_variant_count() && n < max; i++) {
             const stencil_variant *v = stencil_variant_at(i);
+            if (v->uses_ranks) /* MPI variants run under mpirun, through stencilbench run */
+                continue;
             if (strcmp(text, "all") == 0 || (strcmp(text, "cpu") == 0) == (v->device == STENCIL_CPU))
                 out[n++] = v;
         }

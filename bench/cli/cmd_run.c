@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "harness/machine.h"
 #include "harness/plan.h"
+#include "harness/ranks.h"
 #include "report/report.h"
 #include "harness/study.h"
 
@@ -65,7 +66,12 @@ static void run_usage(FILE *f)
             "  --k K             diffusion coefficient, 0 < K <= 1 [k]\n"
             "  --reps R          timed repetitions [reps]     --warmup W  untimed first [warmup]\n"
             "  --land-fraction F NaN fraction of synthetic grids [land_fraction]\n"
-            "  --seed S          synthetic seed [seed]    --dataset F.nc  netCDF for dataset [dataset]\n\n"
+            "  --seed S          synthetic seed [seed]    --dataset F.nc  netCDF for dataset [dataset]\n"
+            "  --ranks N         MPI ranks of the MPI variants; comma list [ranks]\n"
+            "  --scaling S       strong (one grid shared) or weak (grids per rank) [scaling]\n\n"
+            "MPI variants (--variant mpi) run under an MPI launcher with at least the most ranks\n"
+            "planned: mpirun -n 4 stencilbench run --variant mpi --ranks 1,2,4 ...; rank 0 writes\n"
+            "the run folder and prints, every rank measures.\n\n"
             "Exit status: 0 all points ok or skipped; 1 a point failed (validation, device);\n"
             "2 bad input; 130 interrupted (resume with --resume RUN_DIR).\n");
 }
@@ -168,10 +174,11 @@ static int parse_options(int argc, char **argv, run_options *o)
         {"scheme", required_argument, 0, 7},    {"k", required_argument, 0, 8},
         {"reps", required_argument, 0, 9},      {"warmup", required_argument, 0, 10},
         {"land-fraction", required_argument, 0, 11}, {"seed", required_argument, 0, 12},
-        {"dataset", required_argument, 0, 13},  {0, 0, 0, 0}};
+        {"dataset", required_argument, 0, 13},  {"ranks", required_argument, 0, 14},
+        {"scaling", required_argument, 0, 15},  {0, 0, 0, 0}};
     static const char *const key_of[] = {"",       "variants", "grids",  "timesteps",   "threads",
                                          "tunings", "host_memory", "scheme", "k", "reps",
-                                         "warmup", "land_fraction", "seed", "dataset"};
+                                         "warmup", "land_fraction", "seed", "dataset", "ranks", "scaling"};
     int c, idx;
     optind = 1;
     while ((c = getopt_long(argc, argv, "hq", opts, &idx)) != -1) {
@@ -184,7 +191,7 @@ static int parse_options(int argc, char **argv, run_options *o)
         case 'P': o->no_plots = 1; break;
         case 'h': run_usage(stdout); return BENCH_EXIT_OK;
         default:
-            if (c >= 1 && c <= 13 && o->noverrides < 32) {
+            if (c >= 1 && c <= 15 && o->noverrides < 32) {
                 o->keys[o->noverrides] = key_of[c];
                 o->values[o->noverrides] = optarg;
                 o->flags[o->noverrides++] = opts[idx].name;
@@ -207,7 +214,105 @@ static int parse_options(int argc, char **argv, run_options *o)
     return -1;
 }
 
+/* Rank 0 tells the others, once, whether the plan is made (then sends the resolved study) and,
+ * once, whether the study starts (status 0) or not (the exit status). */
+typedef struct rank_gates {
+    bench_ranks *world;
+    int plan_sent, start_sent;
+} rank_gates;
+
+static void send_plan(rank_gates *g, int status, io_study_config *resolved)
+{
+    if (g->plan_sent)
+        return;
+    g->plan_sent = 1;
+    if (bench_ranks_bcast_int(g->world, status) == 0)
+        bench_ranks_bcast_bytes(g->world, resolved, sizeof *resolved);
+}
+
+static void send_start(rank_gates *g, int status)
+{
+    if (g->start_sent || !g->plan_sent)
+        return;
+    g->start_sent = 1;
+    bench_ranks_bcast_int(g->world, status);
+}
+
+/* The MPI points' preconditions; 0 when they hold, else the message is printed and it is 2. */
+static int check_ranks(const bench_plan *plan, const bench_ranks *w)
+{
+    const char *size = getenv("OMPI_COMM_WORLD_SIZE");
+    if (!bench_ranks_built() && w->launched && size && atoi(size) > 1) {
+        fprintf(stderr, "stencilbench: started by mpirun with %s processes, but this stencilbench "
+                        "was built without MPI: install an MPI (Debian: libopenmpi-dev openmpi-bin), "
+                        "configure and build again\n", size);
+        return BENCH_EXIT_USAGE;
+    }
+    if (!plan->any_mpi)
+        return 0;
+    if (!bench_ranks_built()) {
+        fprintf(stderr, "stencilbench: the study has MPI variants (mpi), but this stencilbench was "
+                        "built without MPI: install an MPI (Debian: libopenmpi-dev openmpi-bin), "
+                        "configure and build again, or leave the MPI variants out\n");
+        return BENCH_EXIT_USAGE;
+    }
+    if (!w->launched) {
+        fprintf(stderr, "stencilbench: the study has MPI points of up to %d rank%s, and this process "
+                        "was not started by an MPI launcher: run it as mpirun -n %d stencilbench run "
+                        "... (srun under Slurm)\n", plan->max_ranks, plan->max_ranks > 1 ? "s" : "",
+                plan->max_ranks);
+        return BENCH_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Ranks other than 0: rank 0's plan, then its MPI points, until it announces the end. */
+static int run_as_peer(bench_ranks *w, const run_options *o)
+{
+    io_study_config *config = malloc(sizeof *config);
+    bench_plan *plan = calloc(1, sizeof *plan);
+    int *first_rep = NULL, status = bench_ranks_bcast_int(w, 0);
+    volatile sig_atomic_t never = 0;
+    stencil_error err = {{0}};
+    bench_topology topo;
+    if (!config || !plan)
+        bench_ranks_abort(w, BENCH_EXIT_FAILED, "out of memory");
+    if (status != 0)
+        goto done;
+    bench_ranks_bcast_bytes(w, config, sizeof *config);
+    if (bench_topology_read(&topo, &err) != STENCIL_OK)
+        memset(&topo, 0, sizeof topo);
+    if (bench_plan_build(config, &topo, plan, &err) != STENCIL_OK)
+        bench_ranks_abort(w, BENCH_EXIT_USAGE, err.msg);
+    if (o->dry_run || (status = bench_ranks_bcast_int(w, 0)) != 0)
+        goto done;
+    first_rep = calloc(plan->count ? plan->count : 1, sizeof *first_rep);
+    if (!first_rep)
+        bench_ranks_abort(w, BENCH_EXIT_FAILED, "out of memory");
+    bench_ranks_bcast_bytes(w, first_rep, plan->count * sizeof *first_rep);
+    bench_study study = {.plan = plan, .ranks = w, .stop = &never, .first_rep = first_rep};
+    if (bench_study_serve(&study, &err) != STENCIL_OK)
+        bench_ranks_abort(w, BENCH_EXIT_FAILED, err.msg);
+done:
+    free(first_rep);
+    bench_plan_free(plan);
+    free(plan);
+    free(config);
+    return status;
+}
+
+static int run_study(int argc, char **argv, bench_ranks *world);
+
 int bench_cmd_run(int argc, char **argv)
+{
+    bench_ranks world;
+    bench_ranks_init(&world, &argc, &argv);
+    int status = run_study(argc, argv, &world);
+    bench_ranks_finish(&world);
+    return status;
+}
+
+static int run_study(int argc, char **argv, bench_ranks *world)
 {
     run_options o = {0};
     int r = parse_options(argc, argv, &o); /* -1: go on; otherwise the exit status */
@@ -216,6 +321,9 @@ int bench_cmd_run(int argc, char **argv)
     if ((o.resume && !bench_run_dir_check("--resume", o.resume, 1024)) ||
         (o.out && !bench_run_dir_check("--out", o.out, 1024))) /* 1024: sizeof dir below */
         return BENCH_EXIT_USAGE;
+    if (world->rank != 0)
+        return run_as_peer(world, &o);
+    rank_gates gates = {world, 0, 0};
 
     stencil_error err = {{0}};
     io_study_config *config = malloc(sizeof *config);
@@ -262,9 +370,13 @@ int bench_cmd_run(int argc, char **argv)
         fprintf(stderr, "stencilbench: %s\n", err.msg);
         goto done;
     }
+    if (check_ranks(plan, world) != 0)
+        goto done;
+    send_plan(&gates, 0, &plan->resolved);
     if (!o.quiet || o.dry_run)
         fputs(plan->notes, stdout);
     if (o.dry_run) {
+        gates.start_sent = 1; /* the other ranks stop after the plan too */
         print_plan(plan);
         status = BENCH_EXIT_OK;
         goto done;
@@ -382,6 +494,8 @@ int bench_cmd_run(int argc, char **argv)
         fprintf(stderr, "stencilbench: %s\n", err.msg);
         goto done;
     }
+    send_start(&gates, 0);
+    bench_ranks_bcast_bytes(world, first_rep, plan->count * sizeof *first_rep);
 
     struct sigaction sa, old_sa;
     memset(&sa, 0, sizeof sa);
@@ -394,7 +508,7 @@ int bench_cmd_run(int argc, char **argv)
                                         {bench_console_report, &console}};
     bench_study study = {.plan = plan, .probes = probes, .reporters = reporters, .nreporters = 2,
                          .run_id = run_id, .machine = host, .stop = &stop_requested,
-                         .first_rep = first_rep};
+                         .first_rep = first_rep, .ranks = world->active ? world : NULL};
     stencil_status st = bench_study_run(&study, &err);
     sigaction(SIGINT, &old_sa, NULL);
     fclose(csv);
@@ -452,6 +566,8 @@ int bench_cmd_run(int argc, char **argv)
     }
 
 done:
+    send_plan(&gates, status ? status : BENCH_EXIT_FAILED, NULL); /* no-ops once sent */
+    send_start(&gates, status ? status : BENCH_EXIT_FAILED);
     if (csv)
         fclose(csv);
     if (lock >= 0)

@@ -63,7 +63,7 @@ static void run_case(bench_gb_state *state, void *ctx)
         }
     }
     stencil_problem problem = {g->nz, g->ny, g->nx, 0.1f, STENCIL_SCHEME_COURSE, c->threads, {0},
-                               c->cache_bytes};
+                               c->cache_bytes, 0, NULL};
     void *st = NULL;
     double seconds;
     if (c->v->prepare(&problem, &st, &err) != STENCIL_OK ||

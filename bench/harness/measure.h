@@ -1,7 +1,8 @@
 /* Measuring one point: a variant on one problem for `steps` timesteps, repeated.
  *
  * prepare (untimed), `warmup` untimed passes of upload/run/download, then `reps` timed passes.
- * Each pass times upload (h2d), run (compute) and download (d2h) separately: a monotonic
+ * Each pass times upload (h2d), run (compute), for MPI variants exchange (halo: `steps` halo
+ * exchanges alone, on every rank) and download (d2h) separately: a monotonic
  * clock for CPU variants, CUDA events on stream 0 for GPU variants. The last pass's result
  * is left in out for validation. */
 #ifndef BENCH_MEASURE_H
@@ -11,6 +12,7 @@
 
 typedef struct bench_rep {
     double h2d_s, compute_s, d2h_s;
+    double halo_s; /* MPI variants: the exchange stage, after run; NAN for the others */
 } bench_rep;
 
 /* Called after each timed repetition with its index (first_rep, first_rep + 1, ...), its

@@ -9,6 +9,7 @@
 #include "field_check.h"
 #include "harness/grid.h"
 #include "harness/plan.h"
+#include "mpi_grid.h"
 
 enum { MAX_ITEMS = 64, ITEM_LEN = 256, MAX_VARIANTS = 64 };
 
@@ -238,8 +239,10 @@ static stencil_status plan_variants(const io_study_config *c, const stencil_vari
         int all = strcmp(it, "all") == 0, cpu = strcmp(it, "cpu") == 0, gpu = strcmp(it, "gpu") == 0;
         for (size_t r = 0; r < stencil_variant_count(); r++) {
             const stencil_variant *v = stencil_variant_at(r);
-            int take = all || (cpu && v->device == STENCIL_CPU) || (gpu && v->device == STENCIL_GPU) ||
-                       strcmp(it, v->name) == 0;
+            /* all, cpu and gpu: the single-process variants (MPI ones are named) */
+            int group = !v->uses_ranks && (all || (cpu && v->device == STENCIL_CPU) ||
+                                           (gpu && v->device == STENCIL_GPU));
+            int take = group || strcmp(it, v->name) == 0;
             int dup = 0;
             for (int j = 0; j < n; j++)
                 dup |= out[j] == v;
@@ -286,6 +289,45 @@ static stencil_status plan_host_memory(const io_study_config *c, bench_host_memo
             out[n++] = m;
     }
     *nout = n;
+    return STENCIL_OK;
+}
+
+static stencil_status plan_scaling(const io_study_config *c, bench_plan *plan, stencil_error *err)
+{
+    const char *t = c->values[IO_KEY_SCALING].text;
+    if (strcmp(t, "strong") != 0 && strcmp(t, "weak") != 0)
+        return io_config_fail(c, IO_KEY_SCALING, err, "'%s': use strong (the grid is shared by the "
+                              "ranks) or weak (the grid is each rank's block)", t);
+    plan->weak = strcmp(t, "weak") == 0;
+    return STENCIL_OK;
+}
+
+/* An MPI point's grid: under weak scaling the block times the rank grid; either way every
+ * rank must hold at least one cell along each axis. */
+static stencil_status plan_rank_grid(const io_study_config *c, const bench_plan *plan,
+                                     bench_point *p, stencil_error *err)
+{
+    int dims[3];
+    stencil_rank_dims(p->ranks, dims);
+    if (plan->weak && p->dataset)
+        return io_config_fail(c, IO_KEY_SCALING, err, "weak scaling grows the grid with the ranks; "
+                              "the dataset grid cannot grow: give block sizes (NZxNYxNX) or use "
+                              "scaling = strong");
+    if (plan->weak) {
+        p->nz *= (size_t)dims[0], p->ny *= (size_t)dims[1], p->nx *= (size_t)dims[2];
+        if (p->nz > BENCH_GRID_MAX_AXIS || p->ny > BENCH_GRID_MAX_AXIS || p->nx > BENCH_GRID_MAX_AXIS)
+            return io_config_fail(c, IO_KEY_RANKS, err, "%d ranks (a %dx%dx%d rank grid) make a "
+                                  "%zux%zux%zu grid, over the %u cells per axis allowed", p->ranks,
+                                  dims[0], dims[1], dims[2], p->nz, p->ny, p->nx, BENCH_GRID_MAX_AXIS);
+    }
+    const size_t n[3] = {p->nz, p->ny, p->nx};
+    static const char axis[] = "zyx";
+    for (int d = 0; d < 3; d++)
+        if ((size_t)dims[d] > n[d])
+            return io_config_fail(c, IO_KEY_RANKS, err, "%d ranks split the grid %zux%zux%zu into "
+                                  "%dx%dx%d blocks: more ranks along %c (%d) than cells (%zu); use "
+                                  "fewer ranks or a larger grid", p->ranks, p->nz, p->ny, p->nx,
+                                  dims[0], dims[1], dims[2], axis[d], dims[d], n[d]);
     return STENCIL_OK;
 }
 
@@ -348,14 +390,17 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
     const stencil_variant *variants[MAX_VARIANTS];
     grid_entry grids[MAX_ITEMS];
     int threads[BENCH_MAX_THREAD_COUNTS], steps[BENCH_MAX_THREAD_COUNTS];
+    int ranks[BENCH_MAX_THREAD_COUNTS];
     bench_host_memory mems[2];
-    int nv = 0, ng = 0, nt = 0, ns = 0, nm = 0;
+    int nv = 0, ng = 0, nt = 0, ns = 0, nm = 0, nr = 0;
     int cores = topo->cores > 0 ? topo->cores : 1;
     item_list tunings;
     if ((st = plan_variants(c, variants, &nv, err)) != STENCIL_OK ||
         (st = plan_grids(c, topo, plan, grids, &ng, err)) != STENCIL_OK ||
         (st = plan_ints(c, IO_KEY_THREADS, 1, 4096, cores, threads, &nt, err)) != STENCIL_OK ||
         (st = plan_ints(c, IO_KEY_TIMESTEPS, 0, 1000000, cores, steps, &ns, err)) != STENCIL_OK ||
+        (st = plan_ints(c, IO_KEY_RANKS, 1, 4096, cores, ranks, &nr, err)) != STENCIL_OK ||
+        (st = plan_scaling(c, plan, err)) != STENCIL_OK ||
         (st = plan_host_memory(c, mems, &nm, err)) != STENCIL_OK ||
         (st = split(c, IO_KEY_TUNINGS, "|", &tunings, err)) != STENCIL_OK)
         return st;
@@ -375,7 +420,7 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
             return io_config_fail(c, IO_KEY_TUNINGS, err, "%s", e2.msg);
     }
 
-    size_t cap = (size_t)ng * (size_t)ns * (size_t)nv * (size_t)nt * (size_t)tunings.n * 2;
+    size_t cap = (size_t)ng * (size_t)ns * (size_t)nv * (size_t)nt * (size_t)tunings.n * 2 * (size_t)nr;
     plan->points = calloc(cap ? cap : 1, sizeof *plan->points);
     if (!plan->points)
         return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory planning %zu points", cap);
@@ -385,9 +430,10 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
                 const stencil_variant *var = variants[v];
                 int gpu = var->device == STENCIL_GPU;
                 int vt = var->uses_threads && !gpu ? nt : 1;
-                int vm = gpu ? nm : 1;
+                int vm = gpu ? nm : 1, vr = var->uses_ranks ? nr : 1;
                 size_t first = plan->count;
                 for (int t = 0; t < vt; t++)
+                  for (int rk = 0; rk < vr; rk++)
                     for (int u = 0; u < tunings.n; u++)
                         for (int m = 0; m < vm; m++) {
                             bench_point p = {0};
@@ -403,11 +449,18 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
                             p.threads = var->uses_threads && !gpu ? threads[t] : 1;
                             p.host_memory = gpu ? mems[m] : BENCH_HOST_NONE;
                             p.steps = steps[s];
+                            p.ranks = var->uses_ranks ? ranks[rk] : 1;
+                            if (var->uses_ranks &&
+                                (st = plan_rank_grid(c, plan, &p, err)) != STENCIL_OK) {
+                                bench_plan_free(plan);
+                                return st;
+                            }
                             stencil_tuning_format(&p.tuning, var->tunings, p.tuning_text,
                                                   sizeof p.tuning_text);
                             int dup = 0;
                             for (size_t q = first; q < plan->count && !dup; q++)
                                 dup = plan->points[q].threads == p.threads &&
+                                      plan->points[q].ranks == p.ranks &&
                                       plan->points[q].host_memory == p.host_memory &&
                                       strcmp(plan->points[q].tuning_text, p.tuning_text) == 0;
                             if (dup)
@@ -415,10 +468,13 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
                             plan->points[plan->count++] = p;
                             if (gpu)
                                 plan->any_gpu = 1;
-                            else
+                            else /* MPI points: the copy probe with every rank's threads */
                                 plan->nthread_counts =
-                                    add_int(plan->thread_counts, plan->nthread_counts, p.threads,
-                                            BENCH_MAX_THREAD_COUNTS);
+                                    add_int(plan->thread_counts, plan->nthread_counts,
+                                            p.threads * p.ranks, BENCH_MAX_THREAD_COUNTS);
+                            plan->any_mpi |= var->uses_ranks;
+                            if (p.ranks > plan->max_ranks)
+                                plan->max_ranks = p.ranks;
                         }
             }
     for (int u = 0; u < tunings.n; u++)
@@ -450,6 +506,9 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
     fits = fits && join_ints(buf, sizeof buf, threads, nt);
     if (fits)
         snprintf(plan->resolved.values[IO_KEY_THREADS].text, IO_CONFIG_TEXT_MAX, "%s", buf);
+    fits = fits && join_ints(buf, sizeof buf, ranks, nr);
+    if (fits)
+        snprintf(plan->resolved.values[IO_KEY_RANKS].text, IO_CONFIG_TEXT_MAX, "%s", buf);
     used = 0;
     buf[0] = '\0';
     for (int v = 0; v < nv && fits; v++) {
@@ -508,7 +567,7 @@ static double assumed_rate(const bench_point *p)
         return 5e10;
     if (strcmp(p->variant->name, "naive") == 0)
         return 4e8;
-    return 1.5e9 * (p->variant->uses_threads ? p->threads : 1);
+    return 1.5e9 * (p->variant->uses_threads ? p->threads : 1) * (p->ranks > 1 ? p->ranks : 1);
 }
 
 double bench_point_estimate_s(const bench_plan *plan, const bench_point *p)

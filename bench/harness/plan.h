@@ -8,7 +8,10 @@
  * grids:   NZxNYxNX, N (a cube), `dataset` (the course grid 50x222x241 of the built-in
  *          synthetic ocean, or the netCDF file of the dataset key), `auto` (sizes from the
  *          caches: in L2, in L3, far out of cache; the plan's notes say which and why).
- * threads: a list, `cores` (1..physical cores), `pow2` (1, 2, 4, ... up to the cores). */
+ * threads: a list, `cores` (1..physical cores), `pow2` (1, 2, 4, ... up to the cores).
+ * ranks:   MPI processes of the MPI variants (uses_ranks; others run once, with 1); with
+ *          scaling = weak a grid is one rank's block and a point's grid is that block times
+ *          the rank grid (stencil_rank_dims), so the block per rank stays fixed. */
 #ifndef BENCH_PLAN_H
 #define BENCH_PLAN_H
 
@@ -30,6 +33,7 @@ typedef struct bench_point {
     size_t nz, ny, nx;
     int dataset;             /* the grid is the `dataset` entry */
     int threads;
+    int ranks;               /* MPI processes (MPI variants), 1 otherwise */
     stencil_tuning tuning;
     char tuning_text[128];   /* as written in the CSV ("default", "tile_y=8;tile_x=128") */
     bench_host_memory host_memory;
@@ -49,6 +53,9 @@ typedef struct bench_plan {
     int thread_counts[BENCH_MAX_THREAD_COUNTS]; /* distinct CPU thread counts of the points */
     int nthread_counts;
     int any_gpu;                /* a GPU variant is planned */
+    int any_mpi;                /* an MPI variant is planned (it needs an MPI launcher) */
+    int max_ranks;              /* the most ranks a point needs */
+    int weak;                   /* scaling = weak */
     char notes[2048];           /* what auto and cores resolved to, and why */
     io_study_config resolved;   /* the config with its lists expanded (saved for --resume) */
 } bench_plan;

@@ -40,6 +40,7 @@ typedef struct run_state {
     double t0, est_total, est_before, est_point;
     stencil_status write_status;
     stencil_error write_err;
+    bench_point_ranks pr; /* an MPI point's ranks */
 } run_state;
 
 static int point_done(const bench_study *s, size_t i)
@@ -59,6 +60,7 @@ void bench_study_resume_state(const bench_plan *plan, const bench_row *rows, siz
                 r->ny != (long)p->ny || r->nx != (long)p->nx || r->threads != p->threads ||
                 r->timesteps != p->steps || strcmp(r->tuning, p->tuning_text) != 0 ||
                 strcmp(r->host_memory, bench_host_memory_name(p->host_memory)) != 0 ||
+                r->ranks != p->ranks ||
                 strcmp(r->grid_source, p->dataset && *plan->dataset ? "dataset" : "synthetic") != 0)
                 continue;
             if (r->rep < 0)
@@ -115,6 +117,7 @@ static void base_row(run_state *rs, const bench_point *p, bench_row *r)
         rs->grid_of->nx == p->nx && rs->grid_of->dataset == p->dataset)
         r->land_fraction = rs->land;
     r->threads = p->threads;
+    r->ranks = p->ranks;
     snprintf(r->tuning, sizeof r->tuning, "%s", p->tuning_text);
     snprintf(r->host_memory, sizeof r->host_memory, "%s", bench_host_memory_name(p->host_memory));
     r->timesteps = p->steps;
@@ -140,14 +143,17 @@ static stencil_status status_row(run_state *rs, const char *kind, const char *wh
     return emit(rs, &ev, err);
 }
 
-static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
+static int on_rep(void *ctx, int rep, const bench_rep *times, const float *out)
 {
     run_state *rs = ctx;
     const bench_point *p = rs->p;
     bench_row *r = &rs->row;
+    bench_rep slowest = *times, *t = &slowest;
+    bench_point_ranks_times(&rs->pr, t); /* an MPI point: the slowest rank's */
     base_row(rs, p, r);
     r->rep = rep;
     bench_row_set_times(r, t->h2d_s, t->compute_s, t->d2h_s, p->variant->bytes_per_cell);
+    r->halo_s = t->halo_s;
     if (rs->ref_from_this && rs->ref_of != p) {
         memcpy(rs->ref, out, p->nz * p->ny * p->nx * sizeof(float));
         rs->ref_of = p;
@@ -179,7 +185,7 @@ static int on_rep(void *ctx, int rep, const bench_rep *t, const float *out)
         ev.row = r;
         rs->write_status = emit(rs, &ev, &rs->write_err);
     }
-    return rs->write_status == STENCIL_OK && !*rs->s->stop;
+    return bench_point_ranks_go(&rs->pr, rs->write_status == STENCIL_OK && !*rs->s->stop);
 }
 
 /* Builds the input field (and reference/output buffers) for p's grid unless held already. */
@@ -263,6 +269,13 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
         return status_row(rs, "skipped", why, "skipped: unavailable (stencilbench list says why)",
                           NULL, err);
     }
+    int launched = s->ranks ? s->ranks->size : 1;
+    if (v->uses_ranks && p->ranks > launched) {
+        snprintf(why, sizeof why, "needs %d ranks; launched with %d: launch it with mpirun -n %d "
+                 "stencilbench run ...", p->ranks, launched, p->ranks);
+        s->points_skipped++;
+        return status_row(rs, "skipped", why, "skipped: needs more ranks", NULL, err);
+    }
     /* Memory: checked before anything is allocated. */
     double host = bench_point_host_bytes(p), held = 0;
     if (rs->grid_of && rs->grid_of->nz == p->nz && rs->grid_of->ny == p->ny &&
@@ -299,7 +312,7 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
     }
     base_row(rs, p, &rs->row);
     stencil_problem problem = {p->nz, p->ny, p->nx, plan->k, plan->scheme, p->threads, p->tuning,
-                               rs->cache_bytes};
+                               rs->cache_bytes, 0, NULL};
     int have_ref = rs->ref_of && bench_point_same_reference(rs->ref_of, p);
     if (!have_ref && strcmp(v->name, "naive") == 0) {
         rs->ref_from_this = 1; /* naive is the reference: its first repetition becomes it */
@@ -342,8 +355,15 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
     }
     int first = s->first_rep ? s->first_rep[i] : 0;
     rs->write_status = STENCIL_OK;
+    if (v->uses_ranks && s->ranks) { /* the other ranks join in (bench_study_serve) */
+        bench_ranks_bcast_int(s->ranks, (int)i);
+        bench_point_ranks_open(s->ranks, p->ranks, &rs->pr);
+        problem.ranks = p->ranks;
+        problem.comm = rs->pr.comm;
+    }
     st = bench_measure_each(v, &problem, in, p->steps, plan->warmup, first, plan->reps, on_rep, rs,
                             out, &perr);
+    bench_point_ranks_close(&rs->pr);
     if (rs->write_status != STENCIL_OK) {
         *err = rs->write_err;
         return rs->write_status;
@@ -404,6 +424,8 @@ stencil_status bench_study_run(bench_study *s, stencil_error *err)
             break;
         }
     }
+    if (s->ranks)
+        bench_ranks_bcast_int(s->ranks, -1); /* the end, for bench_study_serve */
     s->wall_s = bench_now() - rs->t0;
     ev = (bench_event){.kind = BENCH_EV_STUDY_END, .rep = -1};
     stencil_error end_err;

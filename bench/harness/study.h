@@ -11,6 +11,7 @@
 
 #include "harness/machine.h"
 #include "harness/plan.h"
+#include "harness/ranks.h"
 #include "harness/report.h"
 
 typedef struct bench_study {
@@ -19,6 +20,9 @@ typedef struct bench_study {
     const bench_reporter *reporters; /* told every event, in order */
     int nreporters;
     const char *run_id, *machine;
+    /* Under mpirun: this process's rank (harness/ranks.h); NULL for one process. Rank 0 calls
+     * bench_study_run, every other rank bench_study_serve with the same plan. */
+    const bench_ranks *ranks;
     /* Set asynchronously (SIGINT); checked between repetitions. */
     volatile sig_atomic_t *stop;
     /* Per point, the first repetition still to run (resume); NULL means all. A value of
@@ -40,5 +44,9 @@ void bench_study_resume_state(const bench_plan *plan, const bench_row *rows, siz
 /* Runs every point not yet done. Returns STENCIL_OK unless something outside a point failed
  * (writing the CSV, memory for the harness); failed points are counted, not returned. */
 stencil_status bench_study_run(bench_study *study, stencil_error *err);
+
+/* Ranks other than 0: takes part in the MPI points rank 0 announces until it announces the
+ * end (bench/harness/study_peer.c). Reports nothing. */
+stencil_status bench_study_serve(bench_study *study, stencil_error *err);
 
 #endif

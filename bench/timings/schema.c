@@ -40,6 +40,9 @@ static const bench_column columns[] = {
     REAL_COL(max_abs_err),
     TEXT_COL(status, 1, ""),
     TEXT_COL(source, 0, ""),
+    /* v2: MPI ranks and the halo exchange (issue 14) */
+    {"ranks", BENCH_COL_INT, offsetof(bench_row, ranks), 0, 0, "1", 2},
+    {"halo_s", BENCH_COL_REAL, offsetof(bench_row, halo_s), 0, 0, "", 2},
 };
 
 const bench_column *bench_columns(size_t *count)

@@ -1,4 +1,4 @@
-/* timings.csv (results/SCHEMA.md, schema version 1) as code: the one row type, the column
+/* timings.csv (results/SCHEMA.md, schema version 2) as code: the one row type, the column
  * table that the header, the writer and the reader all come from, and the rate formulas.
  * Below the measuring engine and every reader (run summary, compare, gate, plots). */
 #ifndef BENCH_TIMINGS_H
@@ -15,7 +15,7 @@ extern "C" {
 
 /* The version this build writes to new files; it reads every version from 1 to it, and appends
  * to a file (--resume) in that file's version. */
-#define BENCH_CSV_SCHEMA_VERSION 1
+#define BENCH_CSV_SCHEMA_VERSION 2
 
 typedef enum bench_provenance {
     BENCH_MEASURED = 0,
@@ -35,6 +35,10 @@ typedef struct bench_row {
     long nz, ny, nx, threads, timesteps, rep;
     double h2d_s, compute_s, d2h_s, total_s, cell_updates_per_s, effective_gbps, copy_gbps,
         roofline_fraction, max_abs_err;
+    /* v2: MPI ranks of the point (1 for single-process variants), and the halo exchange of
+     * timesteps steps timed alone, apart from compute_s (empty for single-process variants) */
+    long ranks;
+    double halo_s;
 } bench_row;
 
 typedef enum bench_column_kind {
