@@ -218,7 +218,7 @@ static int parse_options(int argc, char **argv, run_options *o)
  * once, whether the study starts (status 0) or not (the exit status). */
 typedef struct rank_gates {
     bench_ranks *world;
-    int plan_sent, start_sent;
+    int plan_sent, plan_status, start_sent;
 } rank_gates;
 
 static void send_plan(rank_gates *g, int status, io_study_config *resolved)
@@ -226,14 +226,15 @@ static void send_plan(rank_gates *g, int status, io_study_config *resolved)
     if (g->plan_sent)
         return;
     g->plan_sent = 1;
+    g->plan_status = status;
     if (bench_ranks_bcast_int(g->world, status) == 0)
         bench_ranks_bcast_bytes(g->world, resolved, sizeof *resolved);
 }
 
 static void send_start(rank_gates *g, int status)
 {
-    if (g->start_sent || !g->plan_sent)
-        return;
+    if (g->start_sent || !g->plan_sent || g->plan_status != 0)
+        return; /* the other ranks stopped at the plan */
     g->start_sent = 1;
     bench_ranks_bcast_int(g->world, status);
 }
@@ -298,7 +299,7 @@ done:
     bench_plan_free(plan);
     free(plan);
     free(config);
-    return status;
+    return status; /* rank 0's (bad input: 2), or 0: rank 0's exit status is the run's */
 }
 
 static int run_study(int argc, char **argv, bench_ranks *world);
@@ -323,7 +324,7 @@ static int run_study(int argc, char **argv, bench_ranks *world)
         return BENCH_EXIT_USAGE;
     if (world->rank != 0)
         return run_as_peer(world, &o);
-    rank_gates gates = {world, 0, 0};
+    rank_gates gates = {world, 0, 0, 0};
 
     stencil_error err = {{0}};
     io_study_config *config = malloc(sizeof *config);
