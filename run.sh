@@ -77,10 +77,12 @@ if [ "$mode" = link ]; then
 fi
 
 packages=(cmake make gcc g++ pkg-config git libnetcdf-dev netcdf-bin libhwloc-dev hwloc
-    libbenchmark-dev gnuplot-nox libinih-dev libcjson-dev)
-# The test suite also builds the libFuzzer targets (tests/fuzz): clang and its fuzzer runtime.
+    libbenchmark-dev gnuplot-nox libinih-dev libcjson-dev
+    libopenmpi-dev openmpi-bin) # the mpi variant and stencilbench run under mpirun (optional at build)
+# The test suite also builds the libFuzzer targets (tests/fuzz): clang and its fuzzer runtime;
+# and starts a one-host Slurm (test_slurm_cluster): slurm-wlm and munge.
 if [ "$mode" = test ]; then
-    packages+=(clang libclang-rt-dev)
+    packages+=(clang libclang-rt-dev slurm-wlm munge)
 fi
 missing=()
 for p in "${packages[@]}"; do

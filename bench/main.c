@@ -19,6 +19,8 @@ static const bench_command commands[] = {
     {"run", bench_cmd_run, "measure and validate variants on a grid"},
     {"plot", bench_cmd_plot, "render the charts of a run folder (gnuplot)"},
     {"viz", bench_cmd_viz, "pictures of a dataset: slice, animate, cube (gnuplot)"},
+    {"slurm", bench_cmd_slurm, "write a study as a Slurm job array (sbatch script) into a run folder"},
+    {"merge", bench_cmd_merge, "join run folders (a Slurm array's tasks) into one run"},
     {"compare", bench_cmd_compare, "a run against references; the regression gate (--gate)"},
     {"model", bench_cmd_model, "run the diffusion model on ocean data (netCDF in, netCDF out)"},
     {"summary", bench_cmd_summary, "dimensions, coordinates, attributes, mean/max/min/std of a dataset"},

@@ -19,6 +19,8 @@ int bench_cmd_compare(int argc, char **argv);
 int bench_cmd_generate(int argc, char **argv);
 int bench_cmd_summary(int argc, char **argv);
 int bench_cmd_model(int argc, char **argv);
+int bench_cmd_slurm(int argc, char **argv);
+int bench_cmd_merge(int argc, char **argv);
 
 /* Renames the course's flag names in a command's arguments (argv[0] is the command) to
  * stencilbench's where the command takes the same thing (model --num_timesteps -> --steps,
