@@ -42,6 +42,11 @@ static void bench_pin_threads(char **argv)
 {
     if (getenv("OMP_PROC_BIND") && getenv("OMP_PLACES"))
         return;
+    /* Under an MPI launcher the launcher binds each rank (mpirun --bind-to core --map-by
+     * core:PE=T): pinning threads to the first cores here would stack every rank unbound by it
+     * on the same cores. */
+    if (getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK"))
+        return;
     setenv("OMP_PROC_BIND", "close", 0);
     setenv("OMP_PLACES", "cores", 0);
     if (getenv("STENCILBENCH_REEXEC"))
