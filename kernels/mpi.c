@@ -16,6 +16,7 @@
 #include <omp.h>
 
 #include "cpu_row.h"
+#include "cpu_state.h"
 #include "mpi_grid.h"
 
 enum { TAG_FACE = 100, TAG_SCATTER = 200, TAG_GATHER = 300, INTERIOR_CHUNKS = 4 };
@@ -23,7 +24,7 @@ enum { TAG_FACE = 100, TAG_SCATTER = 200, TAG_GATHER = 300, INTERIOR_CHUNKS = 4 
 typedef struct mpi_state {
     stencil_problem problem;
     MPI_Comm cart;
-    int rank, size, threads, dims[3], nbr[3][2];
+    int rank, size, threads, stream, dims[3], nbr[3][2];
     size_t n[3], o[3], b[3], s[3]; /* global shape, block origin, block shape, local shape */
     long u0[3], u1[3], i0[3], i1[3]; /* updated cells and halo-free interior (local, inclusive) */
     float *cur, *next;
@@ -136,6 +137,10 @@ static stencil_status mpi_prepare(const stencil_problem *problem, void **state, 
     for (int d = 0; d < 3; d++)
         MPI_Cart_shift(m->cart, d, 1, &m->nbr[d][0], &m->nbr[d][1]);
     block_of(m, coords, m->o, m->b);
+    /* streaming stores when the block's two fields outgrow the cache (openmp's rule) */
+    stencil_problem block = *problem;
+    block.nz = m->b[0] + 2, block.ny = m->b[1] + 2, block.nx = m->b[2] + 2;
+    m->stream = stencil_cpu_streaming(&block);
     for (int d = 0; d < 3; d++) {
         m->s[d] = m->b[d] + 2;
         /* local l holds global o + l - 1; global cells 1 .. n-2 are updated */
@@ -242,19 +247,27 @@ static void update_box(const mpi_state *m, const float *in, float *out, const lo
         return;
     const long rows = (hi[0] - lo[0] + 1) * ny;
     const int interior = m->i0[0] <= m->i1[0] && m->i0[1] <= m->i1[1] && m->i0[2] <= m->i1[2];
-#pragma omp parallel for num_threads(m->threads) schedule(static)
-    for (long r = 0; r < rows; r++) {
-        long z = lo[0] + r / ny, y = lo[1] + r % ny;
-        size_t row = (size_t)z * sz + (size_t)y * sy;
-        if (!skip_interior || !interior || z < m->i0[0] || z > m->i1[0] || y < m->i0[1] || y > m->i1[1]) {
-            stencil_row_any(in + row, out + row, (size_t)lo[2], (size_t)hi[2] + 1, sy, sz, k, insulated, 0);
-            continue;
+    const int stream = m->stream && !skip_interior; /* whole interior rows: non-temporal stores */
+#pragma omp parallel num_threads(m->threads)
+    {
+#pragma omp for schedule(static)
+        for (long r = 0; r < rows; r++) {
+            long z = lo[0] + r / ny, y = lo[1] + r % ny;
+            size_t row = (size_t)z * sz + (size_t)y * sy;
+            if (!skip_interior || !interior || z < m->i0[0] || z > m->i1[0] || y < m->i0[1] ||
+                y > m->i1[1]) {
+                stencil_row_any(in + row, out + row, (size_t)lo[2], (size_t)hi[2] + 1, sy, sz, k,
+                                insulated, stream);
+                continue;
+            }
+            if (lo[2] < m->i0[2]) /* the row's cells left and right of the interior */
+                stencil_row_any(in + row, out + row, (size_t)lo[2], (size_t)m->i0[2], sy, sz, k,
+                                insulated, 0);
+            if (m->i1[2] < hi[2])
+                stencil_row_any(in + row, out + row, (size_t)m->i1[2] + 1, (size_t)hi[2] + 1, sy, sz,
+                                k, insulated, 0);
         }
-        if (lo[2] < m->i0[2]) /* the row's cells left and right of the interior */
-            stencil_row_any(in + row, out + row, (size_t)lo[2], (size_t)m->i0[2], sy, sz, k, insulated, 0);
-        if (m->i1[2] < hi[2])
-            stencil_row_any(in + row, out + row, (size_t)m->i1[2] + 1, (size_t)hi[2] + 1, sy, sz, k,
-                            insulated, 0);
+        stencil_vf_stream_fence();
     }
 }
 
