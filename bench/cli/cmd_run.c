@@ -322,6 +322,13 @@ static int run_study(int argc, char **argv, bench_ranks *world)
     if ((o.resume && !bench_run_dir_check("--resume", o.resume, 1024)) ||
         (o.out && !bench_run_dir_check("--out", o.out, 1024))) /* 1024: sizeof dir below */
         return BENCH_EXIT_USAGE;
+    if (world->foreign_launch) {
+        fprintf(stderr, "stencilbench: the launcher started %d processes, but this stencilbench's MPI "
+                        "sees %d: it was started by the launcher of another MPI library; use the one "
+                        "it was built with (mpiexec.hydra for MPICH, mpirun for Open MPI)\n",
+                world->foreign_launch, world->size);
+        return BENCH_EXIT_USAGE;
+    }
     if (world->rank != 0)
         return run_as_peer(world, &o);
     rank_gates gates = {world, 0, 0, 0};

@@ -38,6 +38,9 @@ void bench_ranks_init(bench_ranks *w, int *argc, char ***argv)
     w->active = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &w->rank);
     MPI_Comm_size(MPI_COMM_WORLD, &w->size);
+    const char *env = getenv("OMPI_COMM_WORLD_SIZE") ? getenv("OMPI_COMM_WORLD_SIZE") : getenv("PMI_SIZE");
+    if (env && atoi(env) > w->size)
+        w->foreign_launch = atoi(env);
     if (w->rank != 0) {
         fflush(stdout);
         fflush(stderr);

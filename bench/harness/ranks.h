@@ -21,6 +21,10 @@ typedef struct bench_ranks {
     int launched;    /* started by an MPI launcher (mpirun, mpiexec, srun) */
     int active;      /* MPI initialised by bench_ranks_init */
     int err_fd;      /* ranks other than 0: the real stderr, for bench_ranks_abort; else -1 */
+    /* processes the launcher says it started (its environment), when more than this MPI
+     * library's world holds: the launcher of another MPI (Open MPI's mpirun starting a binary
+     * built with MPICH, or the other way): every process would be a rank 0 of 1 */
+    int foreign_launch;
 } bench_ranks;
 
 /* Whether MPI support was built in. */

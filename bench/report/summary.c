@@ -52,7 +52,8 @@ void bench_summary_print(FILE *f, const bench_row *rows, size_t count)
         for (size_t j = 0; j < np; j++) {
             const bench_row *q = pts[j]->row;
             if (strcmp(q->variant, b->variant) != 0 || !same_grid_steps(q, b) ||
-                strcmp(q->tuning, b->tuning) != 0 || strcmp(q->host_memory, b->host_memory) != 0)
+                strcmp(q->tuning, b->tuning) != 0 || strcmp(q->host_memory, b->host_memory) != 0 ||
+                q->ranks != b->ranks) /* MPI: thread scaling at the best point's ranks */
                 continue;
             if (q->threads == 1)
                 r1 = bench_result_rate(pts[j]);
@@ -62,8 +63,10 @@ void bench_summary_print(FILE *f, const bench_row *rows, size_t count)
             }
         }
         char where[64], speed[16] = "-", scale[16] = "-", at[40] = "";
-        snprintf(where, sizeof where, "%ldx%ldx%ld/%ld/%ld", b->nz, b->ny, b->nx, b->timesteps,
-                 b->threads);
+        int n = snprintf(where, sizeof where, "%ldx%ldx%ld/%ld/%ld", b->nz, b->ny, b->nx, b->timesteps,
+                         b->threads);
+        if (b->ranks > 1 && n > 0 && (size_t)n < sizeof where) /* MPI: threads x ranks */
+            snprintf(where + n, sizeof where - (size_t)n, "x%ldr", b->ranks);
         if (naive > 0)
             snprintf(speed, sizeof speed, "%.2fx", bench_result_rate(best) / naive);
         if (r1 > 0 && tmax > 1) {
