@@ -30,6 +30,7 @@ typedef struct mpi_state {
     float *cur, *next;
     MPI_Datatype face_send[3][2], face_recv[3][2], own; /* own: the block within cur */
     MPI_Datatype *parts;           /* rank 0: each rank's block within the global field */
+    int nparts;                    /* of them, committed */
     MPI_Request req[12];
 } mpi_state;
 
@@ -66,9 +67,8 @@ static void mpi_release(void *state)
         }
     if (m->own != MPI_DATATYPE_NULL)
         MPI_Type_free(&m->own);
-    for (int r = 0; m->parts && r < m->size; r++)
-        if (m->parts[r] != MPI_DATATYPE_NULL)
-            MPI_Type_free(&m->parts[r]);
+    for (int r = 0; r < m->nparts; r++)
+        MPI_Type_free(&m->parts[r]);
     free(m->parts);
     if (m->cart != MPI_COMM_NULL)
         MPI_Comm_free(&m->cart);
@@ -187,6 +187,7 @@ static stencil_status mpi_prepare(const stencil_problem *problem, void **state, 
         MPI_Cart_coords(m->cart, r, 3, c);
         block_of(m, c, po, pb);
         m->parts[r] = subarray(m->n, pb, po);
+        m->nparts = r + 1;
     }
     *state = m;
     return STENCIL_OK;

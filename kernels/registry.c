@@ -24,8 +24,14 @@
 
 /* MPI variants: listed always (built without MPI they say so); `all`, `cpu` and `gpu` leave
  * them out, since they need an MPI launcher: a study names them. */
+#ifdef STENCIL_HAVE_CUDA
+#define STENCIL_MPI_VARIANTS(X) \
+    X(mpi)                      \
+    X(mpi_cuda)
+#else
 #define STENCIL_MPI_VARIANTS(X) \
     X(mpi)
+#endif
 
 #define STENCIL_DECLARE(name) extern const stencil_variant stencil_variant_##name;
 #define STENCIL_ENTRY(name) &stencil_variant_##name,
