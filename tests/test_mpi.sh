@@ -116,5 +116,15 @@ else
     check "found rank 1 of the run to kill (Open MPI's OMPI_COMM_WORLD_RANK)" false
 fi
 
+# the launcher of another MPI (MPICH's hydra starting this Open MPI build, or the other way):
+# every process would be a rank 0 of 1 writing its own run; refused with exit 2
+other=$(command -v mpiexec.hydra || true)
+if [ -n "$other" ] && ! "$mpiexec" --version 2>&1 | grep -q HYDRA; then
+    timeout 60 "$other" -n 2 "$sb" run --variant mpi --grid 16 --out "$tmp/o" >"$tmp/o.log" 2>&1
+    rc=$?
+    check "another MPI's launcher exits 2 (got $rc: $(cat "$tmp/o.log"))" test $rc -eq 2
+    check "... saying so, writing nothing" grep -q "launcher of another MPI library" "$tmp/o.log"
+fi
+
 echo "test_mpi: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]
