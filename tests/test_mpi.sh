@@ -3,7 +3,8 @@
 #  - 2 ranks: mpi at 1 and 2 ranks validated bit-equal (max_abs_err 0) with a halo time, the
 #    4-rank point a skipped row saying how to launch it, naive run once; rows written once
 #  - 3 ranks on 17x19x23 (an uneven split), 4 ranks with 2 threads each: every row ok
-#  - weak scaling: the block per rank fixed, the global grid grows with the ranks
+#  - weak scaling: the block per rank fixed, the global grid grows
+#  - --resume under mpirun finishes a point cut short with the ranks
 #  - --dry-run and bad input under mpirun end every rank (exit 0 and 2, one message)
 #  - bad input: --ranks 4 without mpirun; more ranks than cells along an axis (exit 2)
 #  - one rank killed mid-run: the run ends non-zero with mpirun's message, never hangs
@@ -70,6 +71,15 @@ mpi 2 --variant mpi --ranks 1,2 --scaling weak --grid 10x12x14 --steps 3 --reps 
 check "weak scaling exits 0 ($(tail -3 "$tmp/w.log"))" test $? -eq 0
 check "weak: 1 rank 10x12x14, 2 ranks 20x12x14, both ok" \
     test "$(rows "$tmp/w/timings.csv" 'status == "ok" && ((ranks == 1 && nz == 10) || (ranks == 2 && nz == 20)) && ny == 12 && nx == 14')" -eq 2
+
+# --resume under mpirun: the other ranks get rank 0's record of what is done (here the 2-rank
+# point stopped after its first repetition) and run only the rest with it
+mpi 2 --variant mpi --ranks 1,2 --grid 20 --steps 2 --threads 1 --reps 3 --out "$tmp/r" >/dev/null 2>&1
+head -5 "$tmp/r/timings.csv" >"$tmp/r.csv" && mv "$tmp/r.csv" "$tmp/r/timings.csv"
+timeout 120 "$mpiexec" "${flags[@]}" -n 2 "$sb" run --resume "$tmp/r" --no-plots >"$tmp/r.log" 2>&1
+check "resume under mpirun exits 0 ($(tail -3 "$tmp/r.log"))" test $? -eq 0
+check "resume: the 2-rank point's repetitions 1 and 2 appended, once each" \
+    test "$(cut -d, -f18 "$tmp/r/timings.csv" | tail -n +2 | tr '\n' ' ')" = "0 1 2 0 1 2 "
 
 # every rank ends on --dry-run and on bad input under mpirun
 mpi 2 --variant mpi --ranks 2 --grid 16 --dry-run >"$tmp/d.log" 2>&1
