@@ -119,6 +119,7 @@ static void faces(mpi_cuda_state *m, int to_buf)
 static void exchange_halos(mpi_cuda_state *m)
 {
     MPI_Request req[12];
+    MPI_Status statuses[12];
     int k = 0;
     faces(m, 1);
     for (int f = 0; f < 6 && !m->aware; f++)
@@ -133,7 +134,7 @@ static void exchange_halos(mpi_cuda_state *m)
         MPI_Irecv(rb, cnt, MPI_FLOAT, m->nbr[d][side], TAG_FACE + 2 * d + (side ? 0 : 1), m->cart, &req[k++]);
         MPI_Isend(sb, cnt, MPI_FLOAT, m->nbr[d][side], TAG_FACE + 2 * d + (side ? 1 : 0), m->cart, &req[k++]);
     }
-    MPI_Waitall(k, req, MPI_STATUSES_IGNORE);
+    MPI_Waitall(k, req, statuses);
     for (int f = 0; f < 6 && !m->aware; f++)
         if (m->nbr[f / 2][f % 2] != MPI_PROC_NULL && m->st == STENCIL_OK)
             CK(m, cudaMemcpyAsync(m->d_recv[f], m->h_recv[f], m->face_cells[f / 2] * sizeof(float),
