@@ -168,10 +168,12 @@ extern "C" const stencil_variant stencil_variant_cuda_fused = {
     /* measured below cuda_shared (H200, 512^3: 255 against 400 G cell updates/s; bound by
      * instructions, not memory): model picks cuda_shared first */
     .speed_rank = 15,
+    .uses_ranks = 0,
     .available = stencil_cuda_available,
     .prepare = cuda_fused_prepare,
     .upload = stencil_cuda_upload,
     .run = stencil_cuda_run,
     .download = stencil_cuda_download,
     .release = stencil_cuda_release,
+    .exchange = NULL,
 };
