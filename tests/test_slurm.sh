@@ -43,7 +43,7 @@ field() { sed -n "s/^$1=(\(.*\))\$/\1/p" "$2"; }
 check "slurm exits 0 ($(cat "$tmp/ci.log"))" test $? -eq 0
 job=$tmp/ci/job.sbatch
 check "job.sbatch is valid bash" bash -n "$job"
-nvariants=$("$sb" list | awk 'NR > 1 && $2 ~ /^(cpu|gpu)$/ && $1 != "mpi"' | wc -l)
+nvariants=$("$sb" list | awk 'NR > 1 && $2 ~ /^(cpu|gpu)$/ && $1 !~ /^mpi/' | wc -l) # all: no MPI variants
 check "one task per variant ($(field variants "$job"))" test "$(field variants "$job" | wc -w)" -eq "$nvariants"
 check "the array spans the tasks" grep -q "^#SBATCH --array=0-$((nvariants - 1))\$" "$job"
 check "partition and time passed" grep -q '^#SBATCH --partition=short$' "$job"
