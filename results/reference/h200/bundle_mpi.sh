@@ -15,7 +15,8 @@ for f in /usr/bin/mpicc.mpich /usr/bin/mpiexec.hydra /usr/bin/hydra_pmi_proxy; d
 done
 command -v nvcc >/dev/null || export PATH=/usr/local/cuda/bin:$PATH
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="80;86;90" \
-    -DMPI_C_COMPILER=/usr/bin/mpicc.mpich -DMPIEXEC_EXECUTABLE=/usr/bin/mpiexec.hydra -DBUILD_TESTING=OFF
+    -DMPI_C_COMPILER=/usr/bin/mpicc.mpich -DMPIEXEC_EXECUTABLE=/usr/bin/mpiexec.hydra -DBUILD_TESTING=OFF \
+    -DSTENCILBENCH_ARCH="${STENCILBENCH_ARCH:-x86-64-v4}"
 cmake --build "$build" -j2 --target stencilbench
 ldd "$build/stencilbench" | grep -q libmpich || { echo "bundle_mpi.sh: $build/stencilbench is not linked with MPICH" >&2; exit 1; }
 BUNDLE_LIBS="libmpich|libucp|libucs|libuct|libucm|libslurm" \
