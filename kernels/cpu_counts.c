@@ -32,7 +32,7 @@ stencil_status stencil_counts_prepare(const stencil_problem *problem, size_t scr
     }
     s->field = *(stencil_cpu_state *)field;
     free(field);
-    s->count = aligned_alloc(64, (s->field.cells + 63) / 64 * 64);
+    s->count = stencil_cpu_alloc(s->field.cells);
     if (!s->count) {
         size_t cells = s->field.cells;
         stencil_counts_release(s);
@@ -42,7 +42,7 @@ stencil_status stencil_counts_prepare(const stencil_problem *problem, size_t scr
     if (scratch_floats > 0) {
         size_t per = (scratch_floats + 15) / 16 * 16;
         s->scratch_per_thread = per;
-        s->scratch = aligned_alloc(64, (size_t)threads * per * sizeof(float));
+        s->scratch = aligned_alloc(64, (size_t)threads * per * sizeof(float)); /* per thread: small pages */
         if (!s->scratch) {
             stencil_counts_release(s);
             return stencil_fail(err, STENCIL_ERR_NOMEM,

@@ -29,7 +29,9 @@
 
 /* Rows of at least two vectors take their unaligned head and tail as one whole vector each,
  * computed into e_ and copied out lane by lane: the scalar loops they replace cost a third of
- * the time of a 256-cell row. Lanes computed twice get the same value (Jacobi: out is not in). */
+ * the time of a 256-cell row. Lanes computed twice get the same value (Jacobi: out is not in).
+ * With stream, only the whole 64-byte lines [la, lb) are streamed; the aligned vectors of the
+ * partial lines at the ends are ordinary stores, so no line gets both kinds (cpu_simd.h). */
 #define STENCIL_ROW(out, x0, x1, stream, CELL)                                              \
     do {                                                                                    \
         enum { W_ = STENCIL_STREAM_WIDTH };                                                 \
@@ -37,25 +39,23 @@
             STENCIL_ROW_SPAN(out, x0, x1, CELL)                                             \
             break;                                                                          \
         }                                                                                   \
-        const uintptr_t m_ = W_ * sizeof(float) - 1;                                        \
-        size_t a_ = (x0) + ((m_ + 1 - ((uintptr_t)((out) + (x0)) & m_)) & m_) / sizeof(float); \
-        size_t b_ = a_ + ((x1) - a_) / W_ * W_;                                             \
+        const stencil_row_spans s_ = stencil_row_spans_of((out), (x0), (x1));               \
+        const size_t a_ = s_.a, b_ = s_.b;                                                  \
+        const size_t la_ = (stream) ? s_.la : b_, lb_ = (stream) ? s_.lb : b_;              \
         _Alignas(64) float e_[W_];                                                          \
         _Pragma("omp simd") for (size_t j_ = 0; j_ < W_; j_++) e_[j_] = CELL((x0) + j_);    \
         for (size_t x_ = (x0); x_ < a_; x_++)                                               \
             (out)[x_] = e_[x_ - (x0)];                                                      \
-        if (stream) {                                                                       \
-            for (size_t v_ = a_; v_ < b_; v_ += STENCIL_STREAM_BLOCK) {                     \
-                _Alignas(64) float tmp_[STENCIL_STREAM_BLOCK];                              \
-                size_t n_ = b_ - v_ < STENCIL_STREAM_BLOCK ? b_ - v_ : STENCIL_STREAM_BLOCK; \
-                _Pragma("omp simd") for (size_t j_ = 0; j_ < n_; j_++)                      \
-                    tmp_[j_] = CELL(v_ + j_);                                               \
-                for (size_t j_ = 0; j_ < n_; j_ += W_)                                      \
-                    STENCIL_STREAM_STORE((out) + v_ + j_, tmp_ + j_);                       \
-            }                                                                               \
-        } else {                                                                            \
-            STENCIL_ROW_SPAN(out, a_, b_, CELL)                                             \
+        STENCIL_ROW_SPAN(out, a_, la_, CELL)                                                \
+        for (size_t v_ = la_; v_ < lb_; v_ += STENCIL_STREAM_BLOCK) {                       \
+            _Alignas(64) float tmp_[STENCIL_STREAM_BLOCK];                                  \
+            size_t n_ = lb_ - v_ < STENCIL_STREAM_BLOCK ? lb_ - v_ : STENCIL_STREAM_BLOCK;  \
+            _Pragma("omp simd") for (size_t j_ = 0; j_ < n_; j_++)                          \
+                tmp_[j_] = CELL(v_ + j_);                                                   \
+            for (size_t j_ = 0; j_ < n_; j_ += W_)                                          \
+                STENCIL_STREAM_STORE((out) + v_ + j_, tmp_ + j_);                           \
         }                                                                                   \
+        STENCIL_ROW_SPAN(out, lb_, b_, CELL)                                                \
         _Pragma("omp simd") for (size_t j_ = 0; j_ < W_; j_++) e_[j_] = CELL((x1) - W_ + j_); \
         for (size_t x_ = b_; x_ < (x1); x_++)                                               \
             (out)[x_] = e_[x_ - ((x1) - W_)];                                               \

@@ -1,11 +1,28 @@
+#define _DEFAULT_SOURCE /* madvise */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "cpu_state.h"
 
 static int state_threads(const stencil_cpu_state *s)
 {
     return s->problem.threads > 1 ? s->problem.threads : 1;
+}
+
+enum { HUGE_PAGE_BYTES = 2 << 20 };
+
+void *stencil_cpu_alloc(size_t bytes)
+{
+    if (bytes < HUGE_PAGE_BYTES)
+        return aligned_alloc(64, (bytes + 63) / 64 * 64);
+    bytes = (bytes + HUGE_PAGE_BYTES - 1) / HUGE_PAGE_BYTES * HUGE_PAGE_BYTES;
+    void *p = aligned_alloc(HUGE_PAGE_BYTES, bytes);
+#ifdef MADV_HUGEPAGE
+    if (p)
+        (void)madvise(p, bytes, MADV_HUGEPAGE); /* advice only: EINVAL where THP is absent */
+#endif
+    return p;
 }
 
 /* Touch or copy rows (z, y) with the static partition the OpenMP variant uses. */
@@ -34,9 +51,9 @@ stencil_status stencil_cpu_prepare(const stencil_problem *problem, int threads, 
     s->problem = *problem;
     s->problem.threads = threads;
     s->cells = problem->nz * problem->ny * problem->nx;
-    size_t bytes = (s->cells * sizeof(float) + 63) / 64 * 64;
-    s->cur = aligned_alloc(64, bytes);
-    s->next = aligned_alloc(64, bytes);
+    size_t bytes = s->cells * sizeof(float);
+    s->cur = stencil_cpu_alloc(bytes);
+    s->next = stencil_cpu_alloc(bytes);
     if (!s->cur || !s->next) {
         stencil_cpu_release(s);
         return stencil_fail(err, STENCIL_ERR_NOMEM,

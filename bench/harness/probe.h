@@ -5,7 +5,9 @@
 #include <stddef.h>
 
 /* STREAM-like copy b[i] = a[i] with `threads` OpenMP threads (first-touched by the same
- * static partition) over two arrays of `bytes` each; one warm-up, then `reps` timed passes.
+ * static partition) over two arrays of `bytes` each, allocated as the CPU variants allocate
+ * their fields (stencil_cpu_alloc: huge pages where the kernel has them); one warm-up, then
+ * `reps` timed passes.
  * Returns the best pass's bandwidth, as STREAM does (the limit the machine can reach: on a
  * shared virtual machine a median can fall by 40 % when a neighbour is busy), in GB/s
  * (1e9 B/s) counting bytes read plus bytes written,
