@@ -74,6 +74,9 @@ static inline stencil_vf stencil_vf_load(const float *p)
  * asked and the target has such a store. */
 static inline void stencil_vf_store(float *p, stencil_vf v, int stream)
 {
+#ifdef STENCIL_STORE_PROBE /* tests/test_cpu_row.c records the stores */
+    STENCIL_STORE_PROBE(p, stream);
+#endif
     if (stream) {
 #if defined(__AVX512F__)
         _mm512_stream_ps(p, (__m512)v);
