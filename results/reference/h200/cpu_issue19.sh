@@ -15,7 +15,8 @@ rounds=${ROUNDS:-3}
 threads=${THREADS:-16}
 mkdir -p "$out"
 {
-    date -u; lscpu | grep -E 'Model name|^CPU\(s\)|Thread|NUMA node\(s\)|avx512f' | cut -c1-200
+    date -u; lscpu | grep -E 'Model name|^CPU\(s\)|Thread|NUMA node\(s\)'
+    echo "AVX-512: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no)"
     echo "THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)"; uptime
     echo "new: $new"; echo "old: ${old:-none}"
 } >"$out/host.txt" 2>&1
