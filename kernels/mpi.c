@@ -81,9 +81,9 @@ static void mpi_release(void *state)
 /* Allocates the two local fields, first-touched (zeroed) by the threads that update them. */
 static int alloc_fields(mpi_state *m)
 {
-    size_t cells = m->s[0] * m->s[1] * m->s[2], bytes = (cells * sizeof(float) + 63) / 64 * 64;
-    m->cur = aligned_alloc(64, bytes);
-    m->next = aligned_alloc(64, bytes);
+    size_t cells = m->s[0] * m->s[1] * m->s[2];
+    m->cur = stencil_cpu_alloc(cells * sizeof(float)); /* huge pages where the kernel has them */
+    m->next = stencil_cpu_alloc(cells * sizeof(float));
     if (!m->cur || !m->next)
         return 0;
     const size_t plane = m->s[1] * m->s[2];
