@@ -35,6 +35,9 @@ typedef enum bench_stop {
 bench_stop bench_stop_decide(const bench_stop_rule *rule, const double *x, size_t n,
                              double elapsed_s, bench_noise *noise);
 
+/* The default target: the run's target_noise default, and the one readers without it use. */
+#define BENCH_NOISE_TARGET 0.02
+
 /* 1 when a point stopped without settling: its ci_rel is above the target. */
 static inline int bench_noisy(double ci_rel, double target)
 {

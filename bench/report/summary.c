@@ -100,7 +100,7 @@ void bench_summary_notes(FILE *f, const bench_row *rows, size_t count,
     stencil_error err;
     if (bench_results_build(rows, count, &all, &err) != STENCIL_OK)
         return;
-    double target = ctx && ctx->target_noise > 0 ? ctx->target_noise : 0.02;
+    double target = ctx && ctx->target_noise > 0 ? ctx->target_noise : BENCH_NOISE_TARGET;
     size_t measured = 0, noisy = 0, busy = 0, shown = 0;
     double worst_other = 0;
     char list[600] = "";
