@@ -156,8 +156,8 @@ static void print_plan(const bench_plan *plan)
 }
 
 /* The machine before a study: its facts, and the others' CPU share over a short window;
- * warnings go to stderr (they are printed even with --quiet). */
-static void machine_check(bench_sys_facts *facts)
+ * warnings go to stderr (they are printed even with --quiet). Returns 1 when it is busy. */
+static int machine_check(bench_sys_facts *facts)
 {
     bench_sys_snap a, b;
     bench_sys_facts_read(NULL, facts);
@@ -168,10 +168,13 @@ static void machine_check(bench_sys_facts *facts)
     double other, steal;
     bench_sys_between(&a, &b, &other, &steal);
     char text[1024];
+    int busy = 0;
     if (bench_sys_warnings(facts, other, steal, text, sizeof text)) {
+        busy = strstr(text, "this machine is busy") != NULL;
         for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
             fprintf(stderr, "stencilbench: warning: %s\n", line);
     }
+    return busy;
 }
 
 /* Scales the plan's estimates to this machine now: naive on a small grid (its rate against
@@ -197,7 +200,7 @@ static void calibrate(bench_plan *plan, const bench_probes *probes, int quiet)
             double rate = bench_cell_updates(N, N, N, STEPS) / nz.median;
             if (rate > 0 && isfinite(rate))
                 plan->rate_scale = fmin(fmax(rate / 4e8, 0.05), 20.0); /* plan.c assumes 4e8 */
-            plan->expect_noisy = bench_noisy(nz.ci_rel, plan->target_noise);
+            plan->expect_noisy |= bench_noisy(nz.ci_rel, plan->target_noise);
         }
     }
     free(in);
@@ -208,8 +211,8 @@ static void calibrate(bench_plan *plan, const bench_probes *probes, int quiet)
         double est = bench_plan_estimate_s(plan) + 0.5 * plan->nthread_counts;
         printf("estimated time %.0f s (calibrated here in %.2f s: naive %.2fx and copy %.2fx the "
                "rates estimates assume%s)\n", est, bench_now() - t0, plan->rate_scale,
-               plan->copy_scale, plan->expect_noisy ? "; noisy now, so repetitions will run "
-               "to --max-reps or --point-time" : "");
+               plan->copy_scale, plan->expect_noisy ? "; busy or noisy now, so repetitions "
+               "will run to --max-reps or --point-time" : "");
     }
 }
 
@@ -478,7 +481,7 @@ static int run_study(int argc, char **argv, bench_ranks *world)
     }
 
     bench_sys_facts before, after;
-    machine_check(&before);
+    int busy = machine_check(&before);
 
     /* The run folder. */
     gethostname(host, sizeof host - 1);
@@ -585,6 +588,7 @@ static int run_study(int argc, char **argv, bench_ranks *world)
             printf("; no GPU: %s", probes->gpu_why);
         printf("\n");
     }
+    plan->expect_noisy = busy; /* a busy machine: repetitions will run to their caps */
     calibrate(plan, probes, o.quiet);
     cfg_json = config_json(&plan->resolved);
     bench_record_info info = {run_id, host, started, NULL, plan->dataset, 0, resumed, -1.0, -1.0,
