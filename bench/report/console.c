@@ -69,9 +69,13 @@ static void point_line(const bench_console *c, const bench_event *ev)
     if (n && ev->kind == BENCH_EV_POINT_DONE) {
         size_t used = 0;
         if (bench_noisy(ev->ci_rel, ev->plan->target_noise))
-            used += (size_t)snprintf(note, sizeof note, "  NOISY: median +-%s%.1f%% after %zu reps%s",
-                                     ev->ci_rel < 1 ? "" : ">", ev->ci_rel < 1 ? 100 * ev->ci_rel : 100.0,
+        {
+            char by[32] = "over 100%";
+            if (ev->ci_rel < 1)
+                snprintf(by, sizeof by, "%.1f%%", 100 * ev->ci_rel);
+            used += (size_t)snprintf(note, sizeof note, "  NOISY: median +-%s after %zu reps%s", by,
                                      n, ev->stop == BENCH_STOP_TIME ? " (time cap)" : "");
+        }
         if (used < sizeof note && ((isfinite(ev->other_cpu) && ev->other_cpu > BENCH_BUSY_OTHER) ||
                                    (isfinite(ev->steal) && ev->steal > BENCH_BUSY_STEAL)))
             snprintf(note + used, sizeof note - used, "  busy: other processes %.0f%% of the CPUs%s",
