@@ -383,6 +383,7 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
     plan->point_time_s = point_time;
     plan->min_time_s = min_time;
     plan->rate_scale = plan->copy_scale = 1.0;
+    plan->llc_bytes = topo->llc_total_bytes ? topo->llc_total_bytes : topo->l3_bytes;
     plan->seed = (uint64_t)seed;
     plan->k = (float)k;
     plan->k_value = k;
@@ -589,6 +590,9 @@ double bench_point_estimate_s(const bench_plan *plan, const bench_point *p)
     double copy = p->variant->device == STENCIL_GPU ? 2e-10 : 1e-9; /* s per cell: copies, checks */
     double rate = plan->rate_scale > 0 && p->variant->device == STENCIL_CPU ? plan->rate_scale : 1.0;
     double copy_scale = plan->copy_scale > 0 ? plan->copy_scale : 1.0;
+    size_t llc = plan->llc_bytes ? plan->llc_bytes : (size_t)32 << 20;
+    if (p->variant->device == STENCIL_CPU && 8.0 * cells > (double)llc && copy_scale < rate)
+        rate = copy_scale; /* out of cache: as fast as memory is now */
     double per_rep = cells * p->steps / (assumed_rate(p) * rate) + cells * 3 * copy / copy_scale;
     if (per_rep < plan->min_time_s) /* a short pass is batched to min_time */
         per_rep = plan->min_time_s;

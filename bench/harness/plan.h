@@ -51,6 +51,8 @@ typedef struct bench_plan {
     /* Estimates: measured rate / assumed rate, from a calibration on this machine (1: none) */
     double rate_scale, copy_scale;
     int expect_noisy;           /* the calibration was noisy: estimate max_reps or point_time */
+    size_t llc_bytes;           /* all last-level caches (hwloc; 0 unknown): a grid beyond them
+                                 * is estimated at the copy's calibration, not the kernel's */
     stencil_scheme scheme;
     float k;                    /* as the variants use it */
     double k_value;             /* as written in the config (for the CSV) */
