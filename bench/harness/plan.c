@@ -616,8 +616,14 @@ double bench_plan_estimate_s(const bench_plan *plan)
     for (size_t i = 0; i < plan->count; i++) {
         const bench_point *p = &plan->points[i];
         total += bench_point_estimate_s(plan, p);
-        if (i == 0 || !bench_point_same_reference(p, &plan->points[i - 1]))
-            total += (double)p->nz * p->ny * p->nx * (p->steps / 4e8 + 2e-8); /* reference, input */
+        if (i == 0 || !bench_point_same_reference(p, &plan->points[i - 1])) {
+            double cells = (double)p->nz * p->ny * p->nx, naive = plan->rate_scale > 0 ? plan->rate_scale : 1.0;
+            double copy = plan->copy_scale > 0 ? plan->copy_scale : 1.0;
+            size_t llc = plan->llc_bytes ? plan->llc_bytes : (size_t)32 << 20;
+            if (8.0 * cells > (double)llc && copy < naive)
+                naive = copy;
+            total += cells * (p->steps / (4e8 * naive) + 2e-8 / copy); /* reference, input */
+        }
     }
     return total;
 }
