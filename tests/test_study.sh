@@ -21,14 +21,14 @@ check() { # check DESCRIPTION COMMAND...
 
 header="schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source,ranks,halo_s,batch,cv,ci_rel,load_before,load_after,other_cpu,steal,cpu_mhz"
 
-# schema_ok CSV: every line has 39 fields of the schema's types (version 2).
+# schema_ok CSV: every line has 39 fields of the schema's types (version 3).
 schema_ok() {
     awk -F, -v header="$header" '
         NR == 1 { if ($0 != header) { print "bad header: " $0; bad = 1 }; next }
         {
             if (NF != 39) { print NR ": " NF " fields"; bad = 1; next }
             int_re = "^[0-9]+$"; num_re = "^(-?[0-9.]+([eE][-+]?[0-9]+)?)?$"
-            if ($1 != "2" || $3 != "measured" || ($6 != "cpu" && $6 != "gpu")) { print NR ": version/provenance/device"; bad = 1 }
+            if ($1 != "3" || $3 != "measured" || ($6 != "cpu" && $6 != "gpu")) { print NR ": version/provenance/device"; bad = 1 }
             if ($7 != "course" && $7 != "insulated") { print NR ": scheme " $7; bad = 1 }
             split("9 10 11 14 17 30", ints, " ")
             if ($32 !~ "^[0-9]*$") { print NR ": batch " $32; bad = 1 }
