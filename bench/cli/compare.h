@@ -21,7 +21,7 @@ typedef struct compare_side {
 stencil_status compare_side_load(const char *path, compare_side *s, int allow_empty, stencil_error *err);
 void compare_side_free(compare_side *s);
 
-/* Prints a warning when the side's rows (schema v2) say the machine was busy while they were
+/* Prints a warning when the side's rows (schema v3) say the machine was busy while they were
  * measured (other processes' or steal's share over BENCH_BUSY_OTHER / _STEAL); else nothing. */
 void compare_busy_note(const compare_side *s, const char *side);
 /* Prints a warning when some of the side's measured points are NOISY (their rates' median
