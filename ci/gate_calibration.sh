@@ -22,7 +22,7 @@ scale() { # IN OUT PCT
           print }' "$1" >"$2"
 }
 declare -A fail_trials slower_points
-points_total=0 aa_fail=0 aa_slower=0 aa_faster=0 aa_unsure=0
+points_total=0 aa_fail=0 aa_slower=0 aa_faster=0 aa_unsure=0 aa_noisy=0
 for t in $(seq 1 "$trials"); do
     rm -rf "$work/runs" "$work/base" "$work/new"
     set +e
@@ -38,6 +38,8 @@ for t in $(seq 1 "$trials"); do
     s=$(echo "$summary" | sed -E 's/.* ([0-9]+) SLOWER.*/\1/')
     f=$(echo "$summary" | sed -E 's/.* ([0-9]+) FASTER.*/\1/')
     u=$(echo "$summary" | sed -E 's/.* ([0-9]+) UNSURE.*/\1/')
+    z=$(echo "$summary" | sed -nE 's/.* ([0-9]+) NOISY.*/\1/p')
+    aa_noisy=$((aa_noisy + ${z:-0}))
     points_total=$((points_total + n))
     aa_slower=$((aa_slower + s)) aa_faster=$((aa_faster + f)) aa_unsure=$((aa_unsure + u))
     [ $st = 1 ] && aa_fail=$((aa_fail + 1))
@@ -59,7 +61,7 @@ for t in $(seq 1 "$trials"); do
 done
 echo
 echo "gate calibration: $trials trials x $rounds rounds (A B pairs) of $(basename "$(ls -d "$here"/configs/ci.ini)"), threshold $threshold %, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "A/A: $aa_fail of $trials trials failed the gate; points: $aa_slower SLOWER, $aa_faster FASTER, $aa_unsure UNSURE of $points_total"
+echo "A/A: $aa_fail of $trials trials failed the gate; points: $aa_slower SLOWER, $aa_faster FASTER, $aa_unsure UNSURE, $aa_noisy NOISY of $points_total"
 for p in "${plants[@]}"; do
     echo "planted -$p %: gate failed in ${fail_trials[$p]:-0} of $trials trials; ${slower_points[$p]:-0} of $points_total points SLOWER"
 done

@@ -14,7 +14,7 @@
 static const char *const key_names[IO_KEY_COUNT] = {
     "variants", "grids", "threads", "timesteps", "tunings", "host_memory", "reps",
     "warmup",   "scheme", "k",      "land_fraction", "seed", "dataset",
-    "ranks",    "scaling"};
+    "ranks",    "scaling", "max_reps", "target_noise", "point_time", "min_time"};
 
 const char *io_config_key_name(io_config_key key)
 {
@@ -33,7 +33,7 @@ void io_config_defaults(io_study_config *config)
     snprintf(seed, sizeof seed, "%u", IO_DEFAULT_SEED);
     const char *text[IO_KEY_COUNT] = {"cpu", "50x222x241", "cores", "10", "default", "pageable",
                                       "5",   "1",          "course", "0.1", "0.5", seed, "",
-                                      "1",   "strong"};
+                                      "1",   "strong", "20", "2", "2", "0.01"};
     memset(config, 0, sizeof *config);
     for (int k = 0; k < IO_KEY_COUNT; k++)
         put(&config->values[k], text[k], "default");
@@ -233,6 +233,14 @@ stencil_status io_config_load(const char *path, io_study_config *config, stencil
         st = io_config_double(copy, IO_KEY_LAND_FRACTION, 0.0, 1.0, &d, err);
     if (st == STENCIL_OK)
         st = io_config_double(copy, IO_KEY_K, 0.0, 1.0, &d, err);
+    if (st == STENCIL_OK)
+        st = io_config_long(copy, IO_KEY_MAX_REPS, 1, 1000, &l, err);
+    if (st == STENCIL_OK)
+        st = io_config_double(copy, IO_KEY_TARGET_NOISE, 0.0, 100.0, &d, err);
+    if (st == STENCIL_OK)
+        st = io_config_double(copy, IO_KEY_POINT_TIME, 0.0, 3600.0, &d, err);
+    if (st == STENCIL_OK)
+        st = io_config_double(copy, IO_KEY_MIN_TIME, 0.0, 10.0, &d, err);
     if (st == STENCIL_OK) {
         *config = *copy;
         snprintf(config->path, sizeof config->path, "%s", path);

@@ -14,6 +14,11 @@
  *   land_fraction = 0.5    seed = 20240101    dataset = path/to/file.nc (optional)
  *   ranks       = 1, 2, 4                             (MPI variants: processes; mpirun -n max)
  *   scaling     = strong | weak                       (weak: grids are the block of one rank)
+ *   max_reps = 20   target_noise = 2   point_time = 2   min_time = 0.01
+ *       (adaptive repetitions: at least reps, then more until the 95 % confidence interval
+ *       of the median is within target_noise % of it, at most max_reps, and none started
+ *       after point_time seconds of the point; each repetition batches kernel passes to
+ *       last min_time seconds; target_noise = 0 runs exactly reps)
  *
  * Lines starting with ; or # are comments, and so is " ; ..." after a value. Lines are at
  * most 199 characters (libinih's limit): a value ending in a single backslash goes on with the
@@ -47,6 +52,10 @@ typedef enum io_config_key {
     IO_KEY_DATASET,
     IO_KEY_RANKS,
     IO_KEY_SCALING,
+    IO_KEY_MAX_REPS,
+    IO_KEY_TARGET_NOISE,
+    IO_KEY_POINT_TIME,
+    IO_KEY_MIN_TIME,
     IO_KEY_COUNT
 } io_config_key;
 

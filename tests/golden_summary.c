@@ -1,4 +1,4 @@
-/* Prints the end-of-run summary table (bench_summary_print, what `stencilbench run` prints
+/* Prints the end-of-run summary table and its notes (bench_summary_print and _notes, what `stencilbench run` prints
  * after a study) for a committed timings.csv, for the golden-file tests (tests/golden/).
  * usage: golden_summary TIMINGS.csv */
 #include <stdio.h>
@@ -18,6 +18,7 @@ int main(int argc, char **argv)
         return 1;
     }
     bench_summary_print(stdout, t.rows, t.count);
+    bench_summary_notes(stdout, t.rows, t.count, NULL);
     bench_timings_free(&t);
     return 0;
 }

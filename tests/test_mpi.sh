@@ -30,7 +30,7 @@ check() { # check DESCRIPTION COMMAND...
 mpi() { # mpi N ARGS... : stencilbench run under N ranks, at most 120 s
     local n=$1
     shift
-    timeout 120 "$mpiexec" "${flags[@]}" -n "$n" "$sb" run --no-plots --quiet "$@"
+    timeout 120 "$mpiexec" "${flags[@]}" -n "$n" "$sb" run --no-plots --quiet "$@" --target-noise 0
 }
 # column NAME CSV: the values of one column, by the header's name
 column() { awk -F, -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next } { print $c }' "$2"; }

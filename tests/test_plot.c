@@ -362,7 +362,7 @@ int main(int argc, char **argv)
         char cmd[8192];
         snprintf(cmd, sizeof cmd,
                  "rm -rf plot_real_run && '%s' run --variant cpu --grid 16,24,40 --steps 1,4 "
-                 "--threads 1,2 --reps 3 --warmup 1 --out plot_real_run --quiet > plot_real_run.log 2>&1",
+                 "--threads 1,2 --reps 3 --warmup 1 --target-noise 0 --out plot_real_run --quiet > plot_real_run.log 2>&1",
                  argv[1]);
         int rc = system(cmd);
         CHECK(&ctx, rc == 0, "'%s' exited %d (see plot_real_run.log)", cmd, rc);

@@ -19,21 +19,22 @@ check() { # check DESCRIPTION COMMAND...
     fi
 }
 
-header="schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source,ranks,halo_s"
+header="schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source,ranks,halo_s,batch,cv,ci_rel,load_before,load_after,other_cpu,steal,cpu_mhz"
 
-# schema_ok CSV: every line has 31 fields of the schema's types (version 2).
+# schema_ok CSV: every line has 39 fields of the schema's types (version 3).
 schema_ok() {
     awk -F, -v header="$header" '
         NR == 1 { if ($0 != header) { print "bad header: " $0; bad = 1 }; next }
         {
-            if (NF != 31) { print NR ": " NF " fields"; bad = 1; next }
+            if (NF != 39) { print NR ": " NF " fields"; bad = 1; next }
             int_re = "^[0-9]+$"; num_re = "^(-?[0-9.]+([eE][-+]?[0-9]+)?)?$"
-            if ($1 != "2" || $3 != "measured" || ($6 != "cpu" && $6 != "gpu")) { print NR ": version/provenance/device"; bad = 1 }
+            if ($1 != "3" || $3 != "measured" || ($6 != "cpu" && $6 != "gpu")) { print NR ": version/provenance/device"; bad = 1 }
             if ($7 != "course" && $7 != "insulated") { print NR ": scheme " $7; bad = 1 }
             split("9 10 11 14 17 30", ints, " ")
+            if ($32 !~ "^[0-9]*$") { print NR ": batch " $32; bad = 1 }
             for (i in ints) if ($(ints[i]) !~ int_re) { print NR ": field " ints[i] " not an int: " $(ints[i]); bad = 1 }
             if ($18 !~ "^[0-9]*$") { print NR ": rep " $18; bad = 1 }
-            split("8 13 19 20 21 22 23 24 25 26 27 31", nums, " ")
+            split("8 13 19 20 21 22 23 24 25 26 27 31 33 34 35 36 37 38 39", nums, " ")
             for (i in nums) if ($(nums[i]) !~ num_re) { print NR ": field " nums[i] " not a number: " $(nums[i]); bad = 1 }
             if ($12 != "synthetic" && $12 != "dataset") { print NR ": grid_source " $12; bad = 1 }
             if ($16 != "none" && $16 != "pinned" && $16 != "pageable") { print NR ": host_memory " $16; bad = 1 }
@@ -65,6 +66,7 @@ threads   = cores
 timesteps = 2, 5
 reps      = 3
 warmup    = 1
+target_noise = 0
 EOF
 
 # A small study: schema, one row per repetition, machine.json, study.ini.
@@ -89,21 +91,21 @@ fi
 if command -v "${STENCILBENCH_GNUPLOT:-gnuplot}" >/dev/null; then
     check "charts drawn at the end" test -s "$tmp/a/plots/index.html"
 fi
-ok_rows=$(grep -c ',ok,,1,[0-9.e-]*$' "$tmp/a/timings.csv")
+ok_rows=$(grep -c ',ok,,' "$tmp/a/timings.csv")
 check "ok rows present ($ok_rows)" test "$ok_rows" -ge 12
 
 # Too large for host memory: a skipped row, the rest of the study goes on.
-"$sb" run --no-plots --variant naive,tiled --grid 16,100000x100000x1000 --steps 2 --reps 2 --out "$tmp/b" >"$tmp/b.log" 2>&1
+"$sb" run --no-plots --variant naive,tiled --grid 16,100000x100000x1000 --steps 2 --reps 2 --target-noise 0 --out "$tmp/b" >"$tmp/b.log" 2>&1
 check "skip study exits 0 ($(tail -3 "$tmp/b.log"))" test $? -eq 0
 check "schema with skipped rows" schema_ok "$tmp/b/timings.csv"
 check "skipped rows for the huge grid" test "$(grep -c ',100000,100000,1000,.*,skipped:too large for host memory' "$tmp/b/timings.csv")" -eq 2
-check "ok rows for 16^3" test "$(grep -c ',16,16,16,.*,ok,,1,[0-9.e-]*$' "$tmp/b/timings.csv")" -eq 4
+check "ok rows for 16^3" test "$(grep -c ',16,16,16,.*,ok,,' "$tmp/b/timings.csv")" -eq 4
 
 # Without naive in the study the reference is computed, and continued from one step count
 # to the next: every row still validates.
-"$sb" run --no-plots --variant tiled,openmp --threads 1,2 --grid 17x18x19 --steps 1,4,9 --reps 2 --out "$tmp/f" >"$tmp/f.log" 2>&1
+"$sb" run --no-plots --variant tiled,openmp --threads 1,2 --grid 17x18x19 --steps 1,4,9 --reps 2 --target-noise 0 --out "$tmp/f" >"$tmp/f.log" 2>&1
 check "reference-only study exits 0 ($(tail -3 "$tmp/f.log"))" test $? -eq 0
-check "all rows ok against the continued reference" test "$(grep -c ',ok,,1,[0-9.e-]*$' "$tmp/f/timings.csv")" -eq $((3 * 3 * 2))
+check "all rows ok against the continued reference" test "$(grep -c ',ok,,' "$tmp/f/timings.csv")" -eq $((3 * 3 * 2))
 check "no failed rows" test "$(grep -c ',failed:' "$tmp/f/timings.csv")" -eq 0
 
 # --dry-run prints the plan and writes nothing.
@@ -127,6 +129,7 @@ threads   = 1
 timesteps = 10, 30
 reps      = 4
 warmup    = 1
+target_noise = 0
 EOF
 "$sb" run --config "$tmp/long.ini" --out "$tmp/e" >"$tmp/e.log" 2>&1 &
 pid=$!

@@ -129,18 +129,31 @@ static void reader_checks(check_ctx *c)
     refuses(c, "1,r,measured,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,1e99,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "'timesteps'");
     refuses(c, "1,r,measured,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,nan,,0.001,1e9,8,16,0.5,0,ok,", "'compute_s'");
     refuses(c, "1,r,guessed,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "'provenance'");
-    refuses(c, "3,r,measured,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "versions 1 to 2");
-    /* a version 1 file reads with ranks 1 and no halo time; a version 2 file carries them */
+    refuses(c, "4,r,measured,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "versions 1 to 3");
+    /* a version 1 file reads with ranks 1 and no halo time, no noise figures; a version 2
+     * file carries them */
     CHECK(c, read_text(text, BENCH_READ_STRICT, &t, &err) == STENCIL_OK && t.count == 1 &&
-                 t.rows[0].ranks == 1 && isnan(t.rows[0].halo_s) && t.rows[0].schema_version == 1,
+                 t.rows[0].ranks == 1 && isnan(t.rows[0].halo_s) && t.rows[0].schema_version == 1 &&
+                 isnan(t.rows[0].ci_rel) && t.rows[0].batch == -1,
           "v1 ranks: %s", err.msg);
     bench_timings_free(&t);
     char v2[2048];
     snprintf(v2, sizeof v2, "%.*s,ranks,halo_s\n2%s,4,0.25\n", (int)strlen(header) - 1, header, good + 1);
     CHECK(c, bench_csv_header_version(v2) == 2, "v2 header");
     CHECK(c, read_text(v2, BENCH_READ_STRICT, &t, &err) == STENCIL_OK && t.count == 1 &&
-                 t.rows[0].ranks == 4 && t.rows[0].halo_s == 0.25 && t.rows[0].schema_version == 2,
+                 t.rows[0].ranks == 4 && t.rows[0].halo_s == 0.25 && t.rows[0].schema_version == 2 &&
+                 isnan(t.rows[0].ci_rel),
           "v2 ranks, halo_s: %s", err.msg);
+    bench_timings_free(&t);
+    snprintf(v2, sizeof v2, "%.*s,ranks,halo_s,batch,cv,ci_rel,load_before,load_after,other_cpu,"
+             "steal,cpu_mhz\n3%s,4,0.25,3,0.1,0.05,1.5,1.6,0.3,0,2500\n", (int)strlen(header) - 1,
+             header, good + 1);
+    CHECK(c, bench_csv_header_version(v2) == 3, "v3 header");
+    CHECK(c, read_text(v2, BENCH_READ_STRICT, &t, &err) == STENCIL_OK && t.count == 1 &&
+                 t.rows[0].ranks == 4 && t.rows[0].halo_s == 0.25 && t.rows[0].schema_version == 3 &&
+                 t.rows[0].batch == 3 && t.rows[0].ci_rel == 0.05 && t.rows[0].other_cpu == 0.3 &&
+                 t.rows[0].cpu_mhz == 2500,
+          "v3 ranks, halo_s, noise: %s", err.msg);
     bench_timings_free(&t);
     refuses(c, "1,r,measured,m,openmp,tpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "'device'");
     refuses(c, "1,r,measured,m,,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "'variant'");

@@ -2,10 +2,11 @@
 #include <string.h>
 
 #include "analysis/gate.h"
+#include "analysis/noise.h"
 
 const char *bench_verdict_name(bench_verdict v)
 {
-    static const char *names[] = {"SAME", "FASTER", "SLOWER", "UNSURE"};
+    static const char *names[] = {"SAME", "FASTER", "SLOWER", "UNSURE", "NOISY"};
     return names[v];
 }
 
@@ -19,9 +20,24 @@ stencil_status bench_gate_decide(const double *base, size_t nb, const double *fr
     out->runs_used = 0;
     double mb = bench_median(base, nb), mf = bench_median(fresh, nf);
     out->ratio = mf / mb;
+    bench_noise nzb, nzf;
+    bench_noise_of(base, nb, &nzb);
+    bench_noise_of(fresh, nf, &nzf);
+    out->noise_base = nzb.ci_rel;
+    out->noise_new = nzf.ci_rel;
     if (nb < 2 || nf < 2) {
         out->verdict = BENCH_UNSURE;
         out->why = "too few repetitions (need 2 or more on each side)";
+        return STENCIL_OK;
+    }
+    if (opt->max_noise > 0 && (bench_noisy(nzb.ci_rel, opt->max_noise) ||
+                               bench_noisy(nzf.ci_rel, opt->max_noise))) {
+        out->verdict = BENCH_NOISY;
+        out->why = bench_noisy(nzb.ci_rel, opt->max_noise) && bench_noisy(nzf.ci_rel, opt->max_noise)
+                       ? "both medians too uncertain to judge: rerun on a quiet machine"
+                   : bench_noisy(nzb.ci_rel, opt->max_noise)
+                       ? "the base median is too uncertain to judge: rerun on a quiet machine"
+                       : "the new median is too uncertain to judge: rerun on a quiet machine";
         return STENCIL_OK;
     }
     stencil_status st = bench_mann_whitney(fresh, nf, base, nb, &out->mwu, err);

@@ -11,7 +11,8 @@ typedef enum bench_verdict {
     BENCH_SAME = 0,
     BENCH_FASTER = 1,
     BENCH_SLOWER = 2,
-    BENCH_UNSURE = 3
+    BENCH_UNSURE = 3,
+    BENCH_NOISY = 4 /* a side's median is too uncertain to judge: never FASTER or SLOWER */
 } bench_verdict;
 
 const char *bench_verdict_name(bench_verdict v);
@@ -19,6 +20,9 @@ const char *bench_verdict_name(bench_verdict v);
 typedef struct bench_gate_options {
     double threshold;  /* minimum effect, as a fraction of the base median rate (0.05 = 5 %) */
     double alpha;      /* two-sided significance level of the U test */
+    /* The largest relative half-width of the 95 % confidence interval of a side's median
+     * (analysis/noise.h) the gate judges; above it the point is NOISY. 0: not checked. */
+    double max_noise;
 } bench_gate_options;
 
 typedef struct bench_gate_point {
@@ -27,6 +31,7 @@ typedef struct bench_gate_point {
     bench_mwu mwu;           /* the repetitions' test */
     bench_mwu mwu_runs;      /* the runs' test (run medians), valid when runs_used */
     int runs_used;
+    double noise_base, noise_new; /* each side's ci_rel of its rates */
     bench_verdict verdict;
     const char *why;         /* the reason in words */
 } bench_gate_point;
@@ -34,6 +39,8 @@ typedef struct bench_gate_point {
 /* The gate's decision for one point (rates, higher is better):
  *   UNSURE  fewer than 2 repetitions on a side, or the sizes cannot reach alpha even when
  *           the samples separate completely ("too few repetitions");
+ *   NOISY   max_noise > 0 and a side's median is less certain than that (its 95 % confidence
+ *           interval wider than +-max_noise): whatever the test says, the point is not judged;
  *   FASTER/SLOWER  p < alpha and |ratio - 1| >= threshold;
  *   SAME    |ratio - 1| < threshold (significant or not: too small to matter);
  *   UNSURE  |ratio - 1| >= threshold but p >= alpha ("noisy").

@@ -15,7 +15,7 @@ static void compare_usage(FILE *f)
     fprintf(f,
             "usage: stencilbench compare RUN REFERENCE [--detail] [--chart FILE | --no-chart] [--exact]\n"
             "       stencilbench compare --machines REFERENCE_ROOT [--chart FILE | --no-chart]\n"
-            "       stencilbench compare BASE NEW --gate [--threshold PCT] [--alpha A]\n"
+            "       stencilbench compare BASE NEW --gate [--threshold PCT] [--alpha A] [--max-noise PCT]\n"
             "       stencilbench compare --project REFERENCE_ROOT [--sources DIR]\n"
             "                            [--cpu-from FOLDER] [--gpu-from FOLDER]\n\n"
             "RUN, BASE, NEW: a run folder (results/runs/...) or a timings.csv. REFERENCE: a\n"
@@ -39,9 +39,12 @@ static void compare_usage(FILE *f)
             "  --gate           the regression gate: per point with repetitions on both sides, a\n"
             "                   two-sided Mann-Whitney U test on the repetitions' rates and a\n"
             "                   minimum effect; verdicts FASTER, SLOWER, SAME, UNSURE (too few\n"
-            "                   repetitions, or noisy); exit 1 when any point is SLOWER\n"
+            "                   repetitions, or not significant), NOISY (a side's median too\n"
+            "                   uncertain to judge); exit 1 when any point is SLOWER\n"
             "  --threshold PCT  minimum effect in %% of the base median (default 5)\n"
             "  --alpha A        significance level (default 0.05)\n"
+            "  --max-noise PCT  NOISY above this 95 %% CI half-width of a side's median rate, in %%\n"
+            "                   of it (default: half the threshold; 0: not checked)\n"
             "  --project ROOT   (re)write the projected and published reference folders under\n"
             "                   ROOT from ROOT/sources and the measured folders in ROOT\n\n"
             "Exit status: 0 done (gate: nothing slower), 1 gate found a SLOWER point or the chart\n"
@@ -57,10 +60,11 @@ int bench_cmd_compare(int argc, char **argv)
         {"gpu-from", required_argument, 0, 'G'}, {"chart", required_argument, 0, 'C'},
         {"no-chart", no_argument, 0, 'n'},      {"exact", no_argument, 0, 'e'},
         {"detail", no_argument, 0, 'd'},        {"machines", required_argument, 0, 'm'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'},          {"max-noise", required_argument, 0, 'N'},
+        {0, 0, 0, 0}};
     int gate = 0, no_chart = 0, exact = 0, detail = 0, ch;
     const char *machines = NULL;
-    double threshold = 5.0, alpha = 0.05;
+    double threshold = 5.0, alpha = 0.05, max_noise = -1.0;
     bench_project_options po = {0};
     const char *chart_path = NULL;
     optind = 1;
@@ -70,6 +74,7 @@ int bench_cmd_compare(int argc, char **argv)
         case 'g': gate = 1; break;
         case 't': ok = bench_cli_double("--threshold", optarg, 0.0, 100.0, &threshold); break;
         case 'a': ok = bench_cli_double("--alpha", optarg, 1e-9, 0.5, &alpha); break;
+        case 'N': ok = bench_cli_double("--max-noise", optarg, 0.0, 100.0, &max_noise); break;
         case 'p': po.reference_root = optarg; break;
         case 's': po.sources = optarg; break;
         case 'c': po.cpu_from = optarg; break;
@@ -113,7 +118,8 @@ int bench_cmd_compare(int argc, char **argv)
         return BENCH_EXIT_USAGE;
     }
     if (gate) {
-        bench_gate_options go = {threshold / 100.0, alpha};
+        bench_gate_options go = {threshold / 100.0, alpha,
+                                 max_noise >= 0 ? max_noise / 100.0 : threshold / 200.0};
         return bench_compare_gate(argv[optind], argv[optind + 1], &go);
     }
     return bench_compare_reference(argv[optind], argv[optind + 1], chart_path, no_chart, !exact,

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/noise.h"
 #include "config.h"
 #include "plot.h"
 #include "cli/cli.h"
@@ -21,6 +23,9 @@
 #include "harness/ranks.h"
 #include "report/report.h"
 #include "harness/study.h"
+#include "harness/measure.h"
+#include "harness/sysstate.h"
+#include "harness/timer.h"
 
 /* The one global: set by SIGINT, read between repetitions. */
 static volatile sig_atomic_t stop_requested = 0;
@@ -72,6 +77,21 @@ static void run_usage(FILE *f)
             "MPI variants (--variant mpi) run under an MPI launcher with at least the most ranks\n"
             "planned: mpirun -n 4 stencilbench run --variant mpi --ranks 1,2,4 ...; rank 0 writes\n"
             "the run folder and prints, every rank measures.\n\n"
+            "Repetitions are adaptive: at least --reps, then more until the 95 %% confidence\n"
+            "interval of the median is within --target-noise of it, at most --max-reps, and no\n"
+            "new one after --point-time seconds on the point. A point that stops above the\n"
+            "target is marked NOISY (console, summary, compare, gate).\n"
+            "  --max-reps N      at most N repetitions (default 20) [max_reps]\n"
+            "  --target-noise P  CI half-width of the median, %% (default 2; 0: exactly --reps)\n"
+            "                    [target_noise]\n"
+            "  --point-time S    no repetition started after S seconds on a point (default 2)\n"
+            "                    [point_time]\n"
+            "  --min-time S      a repetition runs the kernel enough times to last S seconds\n"
+            "                    (default 0.01; rows hold times per pass) [min_time]\n\n"
+            "The machine's state (load, other processes' CPU time, steal, clock, governor, SMT,\n"
+            "kernel, OS, cgroup quota) goes into machine.json and each row; a busy machine is\n"
+            "warned about at the start. The copy probe is repeated before each grid and at the\n"
+            "end; rows use the latest.\n\n"
             "Exit status: 0 all points ok or skipped; 1 a point failed (validation, device);\n"
             "2 bad input; 130 interrupted (resume with --resume RUN_DIR).\n");
 }
@@ -113,6 +133,11 @@ static void print_plan(const bench_plan *plan)
 {
     printf("plan: %zu points, %d repetitions each after %d warm-up, scheme %s, k=%g\n", plan->count,
            plan->reps, plan->warmup, stencil_scheme_name(plan->scheme), plan->k);
+    if (plan->target_noise > 0 && plan->max_reps > plan->reps)
+        printf("repetitions: %d, then more until the median is within +-%g %% (95 %% confidence), "
+               "at most %d and %g s a point; each at least %g s (kernel passes batched)\n",
+               plan->reps, 100 * plan->target_noise, plan->max_reps, plan->point_time_s,
+               plan->min_time_s);
     printf("%-6s %-14s %-4s %3s %-20s %-14s %6s %-8s %9s %9s %9s\n", "point", "variant", "dev",
            "thr", "tuning", "grid", "steps", "memory", "est_s", "host_MiB", "dev_MiB");
     for (size_t i = 0; i < plan->count; i++) {
@@ -125,8 +150,70 @@ static void print_plan(const bench_plan *plan)
                bench_point_estimate_s(plan, p), bench_point_host_bytes(p) / 1048576.0,
                bench_point_device_bytes(p) / 1048576.0);
     }
-    printf("(* the dataset grid) estimated total %.0f s (rough: fixed rates, naive references "
-           "and probes included)\n", bench_plan_estimate_s(plan) + 2.0 * plan->nthread_counts);
+    printf("(* the dataset grid) estimated total %.0f s (rough: fixed rates, the minimum "
+           "repetitions, naive references and probes included; a run calibrates it on the machine)\n",
+           bench_plan_estimate_s(plan) + 2.0 * plan->nthread_counts);
+}
+
+/* The machine before a study: its facts, and the others' CPU share over a short window;
+ * warnings go to stderr (they are printed even with --quiet). Returns 1 when it is busy. */
+static int machine_check(bench_sys_facts *facts)
+{
+    bench_sys_snap a, b;
+    bench_sys_facts_read(NULL, facts);
+    bench_sys_sample(NULL, &a);
+    struct timespec pause = {0, 250000000L};
+    nanosleep(&pause, NULL);
+    bench_sys_sample(NULL, &b);
+    double other, steal;
+    bench_sys_between(&a, &b, &other, &steal);
+    char text[1024];
+    int busy = 0;
+    if (bench_sys_warnings(facts, other, steal, text, sizeof text)) {
+        busy = strstr(text, "this machine is busy") != NULL;
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+            fprintf(stderr, "stencilbench: warning: %s\n", line);
+    }
+    return busy;
+}
+
+/* Scales the plan's estimates to this machine now: naive on a small grid (its rate against
+ * the rate the estimates assume, and its noise) and the 1-thread copy probe. */
+static void calibrate(bench_plan *plan, const bench_probes *probes, int quiet)
+{
+    enum { N = 34, STEPS = 4, REPS = 7 };
+    const stencil_variant *naive = stencil_variant_find("naive");
+    float *in = malloc(N * N * N * sizeof(float)), *out = malloc(N * N * N * sizeof(float));
+    bench_rep rep[REPS];
+    stencil_error err;
+    stencil_problem pr = {N, N, N, plan->k, plan->scheme, 1, {0}, 0, 1, NULL};
+    double t0 = bench_now();
+    if (naive && in && out) {
+        for (size_t i = 0; i < (size_t)N * N * N; i++)
+            in[i] = 10.0f + (float)(i % 7);
+        if (bench_measure(naive, &pr, in, STEPS, 1, REPS, rep, out, &err) == STENCIL_OK) {
+            double t[REPS];
+            for (int r = 0; r < REPS; r++)
+                t[r] = rep[r].compute_s;
+            bench_noise nz;
+            bench_noise_of(t, REPS, &nz);
+            double rate = bench_cell_updates(N, N, N, STEPS) / nz.median;
+            if (rate > 0 && isfinite(rate))
+                plan->rate_scale = fmin(fmax(rate / 4e8, 0.05), 20.0); /* plan.c assumes 4e8 */
+            plan->expect_noisy |= bench_noisy(nz.ci_rel, plan->target_noise);
+        }
+    }
+    free(in);
+    free(out);
+    if (probes->nthreads && probes->cpu_copy_gbps[0] > 0) /* plan.c's costs fit ~19 GB/s */
+        plan->copy_scale = fmin(fmax(probes->cpu_copy_gbps[0] / 19.0, 0.05), 20.0);
+    if (!quiet) {
+        double est = bench_plan_estimate_s(plan) + 0.5 * plan->nthread_counts;
+        printf("estimated time %.0f s (calibrated here in %.2f s: naive %.2fx and copy %.2fx the "
+               "rates estimates assume%s)\n", est, bench_now() - t0, plan->rate_scale,
+               plan->copy_scale, plan->expect_noisy ? "; busy or noisy now, so repetitions "
+               "will run to --max-reps or --point-time" : "");
+    }
 }
 
 /* Reads RUN_DIR/machine.json's started_utc and resumed count (best effort). */
@@ -175,10 +262,13 @@ static int parse_options(int argc, char **argv, run_options *o)
         {"reps", required_argument, 0, 9},      {"warmup", required_argument, 0, 10},
         {"land-fraction", required_argument, 0, 11}, {"seed", required_argument, 0, 12},
         {"dataset", required_argument, 0, 13},  {"ranks", required_argument, 0, 14},
-        {"scaling", required_argument, 0, 15},  {0, 0, 0, 0}};
+        {"scaling", required_argument, 0, 15},  {"max-reps", required_argument, 0, 16},
+        {"target-noise", required_argument, 0, 17}, {"point-time", required_argument, 0, 18},
+        {"min-time", required_argument, 0, 19}, {0, 0, 0, 0}};
     static const char *const key_of[] = {"",       "variants", "grids",  "timesteps",   "threads",
                                          "tunings", "host_memory", "scheme", "k", "reps",
-                                         "warmup", "land_fraction", "seed", "dataset", "ranks", "scaling"};
+                                         "warmup", "land_fraction", "seed", "dataset", "ranks", "scaling",
+                                         "max_reps", "target_noise", "point_time", "min_time"};
     int c, idx;
     optind = 1;
     while ((c = getopt_long(argc, argv, "hq", opts, &idx)) != -1) {
@@ -191,7 +281,7 @@ static int parse_options(int argc, char **argv, run_options *o)
         case 'P': o->no_plots = 1; break;
         case 'h': run_usage(stdout); return BENCH_EXIT_OK;
         default:
-            if (c >= 1 && c <= 15 && o->noverrides < 32) {
+            if (c >= 1 && c <= 19 && o->noverrides < 32) {
                 o->keys[o->noverrides] = key_of[c];
                 o->values[o->noverrides] = optarg;
                 o->flags[o->noverrides++] = opts[idx].name;
@@ -390,6 +480,9 @@ static int run_study(int argc, char **argv, bench_ranks *world)
         goto done;
     }
 
+    bench_sys_facts before, after;
+    int busy = machine_check(&before);
+
     /* The run folder. */
     gethostname(host, sizeof host - 1);
     host[strcspn(host, ".")] = '\0';
@@ -495,8 +588,11 @@ static int run_study(int argc, char **argv, bench_ranks *world)
             printf("; no GPU: %s", probes->gpu_why);
         printf("\n");
     }
+    plan->expect_noisy = busy; /* a busy machine: repetitions will run to their caps */
+    calibrate(plan, probes, o.quiet);
     cfg_json = config_json(&plan->resolved);
-    bench_record_info info = {run_id, host, started, NULL, plan->dataset, 0, resumed, -1.0, -1.0};
+    bench_record_info info = {run_id, host, started, NULL, plan->dataset, 0, resumed, -1.0, -1.0,
+                              &before, NULL, NAN, NAN, 0, NULL, NULL, NAN};
     snprintf(path, sizeof path, "%s/machine.json", dir);
     if (bench_machine_json_write(path, &info, &topo, probes, cfg_json, &err) != STENCIL_OK) {
         fprintf(stderr, "stencilbench: %s\n", err.msg);
@@ -516,8 +612,19 @@ static int run_study(int argc, char **argv, bench_ranks *world)
                                         {bench_console_report, &console}};
     bench_study study = {.plan = plan, .probes = probes, .reporters = reporters, .nreporters = 2,
                          .run_id = run_id, .machine = host, .stop = &stop_requested,
-                         .first_rep = first_rep, .ranks = world->active ? world : NULL};
+                         .first_rep = first_rep, .ranks = world->active ? world : NULL,
+                         .reprobe = !world->active}; /* MPI: the start's probe only */
+    bench_sys_snap sweep_a, sweep_b;
+    bench_sys_sample(NULL, &sweep_a);
     stencil_status st = bench_study_run(&study, &err);
+    bench_sys_sample(NULL, &sweep_b);
+    bench_sys_facts_read(NULL, &after);
+    bench_sys_between(&sweep_a, &sweep_b, &info.sweep_other_cpu, &info.sweep_steal);
+    info.state_after = &after;
+    info.nprobe_rounds = study.nprobe_rounds;
+    info.probe_rounds = (const double (*)[BENCH_MAX_THREAD_COUNTS])study.probe_rounds;
+    info.probe_round_s = study.probe_round_s;
+    info.probe_swing = study.probe_swing;
     sigaction(SIGINT, &old_sa, NULL);
     fclose(csv);
     csv = NULL;
@@ -537,8 +644,21 @@ static int run_study(int argc, char **argv, bench_ranks *world)
     snprintf(path, sizeof path, "%s/timings.csv", dir);
     if (bench_timings_read(path, BENCH_READ_STRICT, &done_rows, &err) != STENCIL_OK)
         fprintf(stderr, "stencilbench: %s\n", err.msg);
-    else if (!o.quiet || !study.interrupted)
+    else if (!o.quiet || !study.interrupted) {
         bench_summary_print(stdout, done_rows.rows, done_rows.count);
+        bench_summary_context sc = {plan->target_noise, study.probe_swing, NAN, NAN};
+        for (int t = 0; t < probes->nthreads; t++) { /* the thread count that moved most */
+            double lo = INFINITY, hi = 0;
+            for (int k = 0; k < study.nprobe_rounds; k++)
+                if (study.probe_rounds[k][t] > 0) {
+                    lo = fmin(lo, study.probe_rounds[k][t]);
+                    hi = fmax(hi, study.probe_rounds[k][t]);
+                }
+            if (hi > 0 && !(hi / lo <= sc.probe_hi / sc.probe_lo))
+                sc.probe_lo = lo, sc.probe_hi = hi;
+        }
+        bench_summary_notes(stdout, done_rows.rows, done_rows.count, &sc);
+    }
     size_t failed = 0, skipped = 0, nrows = done_rows.count;
     for (size_t i = 0; i < nrows; i++) {
         failed += strncmp(done_rows.rows[i].status, "failed", 6) == 0;

@@ -21,6 +21,13 @@ typedef struct compare_side {
 stencil_status compare_side_load(const char *path, compare_side *s, int allow_empty, stencil_error *err);
 void compare_side_free(compare_side *s);
 
+/* Prints a warning when the side's rows (schema v3) say the machine was busy while they were
+ * measured (other processes' or steal's share over BENCH_BUSY_OTHER / _STEAL); else nothing. */
+void compare_busy_note(const compare_side *s, const char *side);
+/* Prints a warning when some of the side's measured points are NOISY (their rates' median
+ * uncertain by more than BENCH_NOISE_TARGET); else nothing. */
+void compare_noise_note(const compare_side *s, const char *side);
+
 /* A rate for tables ("-" when not finite), in buf. */
 const char *compare_rate_text(double r, char *buf, size_t cap);
 

@@ -22,7 +22,7 @@ int bench_compare_gate(const char *base_path, const char *new_path, const bench_
         compare_side_free(&fresh);
         return BENCH_EXIT_USAGE;
     }
-    size_t nb = base.pts.count, nf = fresh.pts.count, common = 0, counts[4] = {0};
+    size_t nb = base.pts.count, nf = fresh.pts.count, common = 0, counts[5] = {0};
     int *matched_new = calloc(nf ? nf : 1, sizeof *matched_new);
     double *ratios = malloc((nb ? nb : 1) * sizeof *ratios);
     if (!matched_new || !ratios) {
@@ -35,8 +35,9 @@ int bench_compare_gate(const char *base_path, const char *new_path, const bench_
     }
     printf("regression gate: base %s, new %s\n", base_path, new_path);
     printf("two-sided Mann-Whitney U on each point's repetitions (rates), alpha %g, threshold %g %%;\n"
-           "p: repetitions' p (~: normal approximation), /runs' p where 4+ runs a side pool\n\n",
-           opt->alpha, opt->threshold * 100.0);
+           "p: repetitions' p (~: normal approximation), /runs' p where 4+ runs a side pool;\n"
+           "NOISY: a side's median rate uncertain by more than +-%g %% (95 %% CI), not judged\n\n",
+           opt->alpha, opt->threshold * 100.0, opt->max_noise * 100.0);
     printf("%-44s %10s %10s %8s %7s %15s  %s\n", "point", "base/s", "new/s", "new/base", "reps",
            "p", "verdict");
     int status = BENCH_EXIT_OK;
@@ -78,9 +79,15 @@ int bench_compare_gate(const char *base_path, const char *new_path, const bench_
             snprintf(pbuf, sizeof pbuf, "%.3g%s", g.mwu.p, g.mwu.exact ? "" : "~");
         else
             snprintf(pbuf, sizeof pbuf, "-");
+        char why[200];
+        if (g.verdict == BENCH_NOISY)
+            snprintf(why, sizeof why, "%s; base +-%.1f %%, new +-%.1f %%", g.why,
+                     fmin(100 * g.noise_base, 999.0), fmin(100 * g.noise_new, 999.0));
+        else
+            snprintf(why, sizeof why, "%s", g.why);
         printf("%-44s %10s %10s %7.3fx %7s %15s  %s (%s)\n", label,
                compare_rate_text(b->stat[BENCH_M_RATE].median, r1, sizeof r1), compare_rate_text(f->stat[BENCH_M_RATE].median, r2, sizeof r2),
-               g.ratio, reps, pbuf, bench_verdict_name(g.verdict), g.why);
+               g.ratio, reps, pbuf, bench_verdict_name(g.verdict), why);
     }
     if (status == BENCH_EXIT_OK) {
         size_t only_base = 0, only_new = 0;
@@ -100,7 +107,7 @@ int bench_compare_gate(const char *base_path, const char *new_path, const bench_
                 bench_result_label(fresh.pts.p[j].row, label, sizeof label);
                 printf("%s  only in new: %s\n", only_new++ ? "" : "\n", label);
             }
-        size_t points = counts[0] + counts[1] + counts[2] + counts[3];
+        size_t points = counts[0] + counts[1] + counts[2] + counts[3] + counts[4];
         if (points == 0) {
             fprintf(stderr,
                     "stencilbench compare --gate: %s and %s have no point in common (same variant, "
@@ -108,10 +115,16 @@ int bench_compare_gate(const char *base_path, const char *new_path, const bench_
                     base_path, new_path);
             status = BENCH_EXIT_USAGE;
         } else {
-            printf("\n%zu points: %zu SLOWER, %zu FASTER, %zu SAME, %zu UNSURE; geometric mean "
-                   "new/base over %zu points: %.3fx\n",
+            printf("\n%zu points: %zu SLOWER, %zu FASTER, %zu SAME, %zu UNSURE, %zu NOISY; geometric "
+                   "mean new/base over %zu points: %.3fx\n",
                    points, counts[BENCH_SLOWER], counts[BENCH_FASTER], counts[BENCH_SAME],
-                   counts[BENCH_UNSURE], common, bench_geomean(ratios, common));
+                   counts[BENCH_UNSURE], counts[BENCH_NOISY], common, bench_geomean(ratios, common));
+            compare_busy_note(&base, "base");
+            compare_busy_note(&fresh, "new");
+            if (counts[BENCH_NOISY] * 4 >= points)
+                printf("warning: %zu of %zu points are too noisy to judge: this gate says little "
+                       "about them; rerun on a quiet machine (or with more repetitions)\n",
+                       counts[BENCH_NOISY], points);
             if (counts[BENCH_SLOWER]) {
                 printf("gate: FAIL (%zu point%s significantly slower by %g %% or more)\n",
                        counts[BENCH_SLOWER], counts[BENCH_SLOWER] == 1 ? "" : "s",

@@ -352,10 +352,13 @@ int bench_compare_reference(const char *run_path, const char *ref_path, const ch
             loaded++;
             goto done;
         }
-    if (run_path)
+    if (run_path) {
         printf("your run: %s (%s), %zu points\n", run_path, mine.label, mine.best.count);
-    else
+        compare_busy_note(&mine, "your run");
+        compare_noise_note(&mine, "your run");
+    } else {
         printf("the references in %s\n", ref_path);
+    }
     for (int r = 0; r < nrefs; r++)
         if (refs[r].t.count == 0)
             printf("%s: no rows yet (see its README.md)\n", refs[r].name);

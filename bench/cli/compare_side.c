@@ -6,6 +6,8 @@
 
 #include "cli/cli.h"
 #include "cli/compare.h"
+#include "analysis/noise.h"
+#include "harness/sysstate.h"
 
 void compare_side_free(compare_side *s)
 {
@@ -56,3 +58,43 @@ const char *compare_rate_text(double r, char *buf, size_t cap)
     return buf;
 }
 
+
+void compare_busy_note(const compare_side *s, const char *side)
+{
+    double other = NAN, steal = NAN, load = NAN;
+    size_t busy = 0;
+    for (size_t i = 0; i < s->t.count; i++) {
+        const bench_row *r = &s->t.rows[i];
+        if (isfinite(r->other_cpu) && !(r->other_cpu <= other))
+            other = r->other_cpu;
+        if (isfinite(r->steal) && !(r->steal <= steal))
+            steal = r->steal;
+        if (isfinite(r->load_before) && !(r->load_before <= load))
+            load = r->load_before;
+        busy += (isfinite(r->other_cpu) && r->other_cpu > BENCH_BUSY_OTHER) ||
+                (isfinite(r->steal) && r->steal > BENCH_BUSY_STEAL);
+    }
+    if (busy)
+        printf("warning: %s was measured on a busy machine: other processes took up to %.0f %% of "
+               "the CPUs%s (load average up to %.1f) during %zu of its %zu rows\n", side,
+               100 * other, isfinite(steal) && steal > BENCH_BUSY_STEAL ? ", with steal" : "",
+               load, busy, s->t.count);
+}
+
+void compare_noise_note(const compare_side *s, const char *side)
+{
+    size_t noisy = 0, measured = 0;
+    for (size_t i = 0; i < s->pts.count; i++) {
+        const bench_result *p = &s->pts.p[i];
+        if (p->n == 0 || p->row->provenance != BENCH_MEASURED)
+            continue;
+        bench_noise nz;
+        bench_noise_of(p->rates, p->n, &nz);
+        measured++;
+        noisy += bench_noisy(nz.ci_rel, BENCH_NOISE_TARGET);
+    }
+    if (noisy)
+        printf("warning: %zu of %zu points of %s are NOISY (the 95 %% confidence interval of their "
+               "median wider than +-%.0f %%): the ratios and verdicts below carry that uncertainty\n",
+               noisy, measured, side, 100 * BENCH_NOISE_TARGET);
+}

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <hwloc.h>
 #include <omp.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "harness/machine.h"
 #include "harness/probe.h"
+#include "harness/study.h"
 #include "stencilbench_git.h"
 #include "stencilbench_version.h"
 #include "harness/timer.h"
@@ -160,6 +162,33 @@ static cJSON *string_or_null(const char *s)
     return s && *s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
+static cJSON *real_or_null(double v)
+{
+    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
+
+static cJSON *state_json(const bench_sys_facts *f)
+{
+    if (!f)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    cJSON *load = cJSON_AddArrayToObject(o, "loadavg");
+    if (isfinite(f->load1)) {
+        cJSON_AddItemToArray(load, cJSON_CreateNumber(f->load1));
+        cJSON_AddItemToArray(load, cJSON_CreateNumber(f->load5));
+        cJSON_AddItemToArray(load, cJSON_CreateNumber(f->load15));
+    }
+    cJSON_AddItemToObject(o, "online_cpus", f->online_cpus > 0 ? cJSON_CreateNumber(f->online_cpus)
+                                                                : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "cgroup_cpu_quota", real_or_null(f->cgroup_cpus));
+    cJSON_AddItemToObject(o, "governor", string_or_null(f->governor));
+    cJSON_AddItemToObject(o, "cpu_max_mhz", real_or_null(f->max_mhz));
+    cJSON_AddItemToObject(o, "smt", f->smt < 0 ? cJSON_CreateNull() : cJSON_CreateBool(f->smt));
+    cJSON_AddItemToObject(o, "kernel", string_or_null(f->kernel));
+    cJSON_AddItemToObject(o, "os", string_or_null(f->os));
+    return o;
+}
+
 static const char *const omp_vars[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES",
                                        "OMP_SCHEDULE",    "OMP_DYNAMIC",   "OMP_WAIT_POLICY",
                                        "OMP_STACKSIZE",   "GOMP_CPU_AFFINITY"};
@@ -255,6 +284,28 @@ stencil_status bench_machine_json_write(const char *path, const bench_record_inf
     cJSON_AddItemToObject(pr, "pageable_d2h_gbps", number_or_null(p->pageable_d2h_gbps));
     cJSON_AddNumberToObject(pr, "cpu_copy_bytes", (double)bench_copy_probe_bytes());
     cJSON_AddNumberToObject(pr, "seconds", p->seconds);
+    cJSON *rounds = cJSON_AddArrayToObject(pr, "cpu_copy_rounds");
+    for (int k = 0; k < info->nprobe_rounds && info->probe_rounds; k++) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddNumberToObject(r, "at_s", info->probe_round_s ? info->probe_round_s[k] : 0.0);
+        cJSON *g = cJSON_AddObjectToObject(r, "gbps");
+        for (int i = 0; i < p->nthreads; i++) {
+            char key[16];
+            snprintf(key, sizeof key, "%d", p->thread_counts[i]);
+            cJSON_AddItemToObject(g, key, number_or_null(info->probe_rounds[k][i]));
+        }
+        cJSON_AddItemToArray(rounds, r);
+    }
+    cJSON_AddItemToObject(pr, "cpu_copy_swing", real_or_null(info->probe_swing));
+    cJSON_AddBoolToObject(pr, "cpu_copy_unsteady", isfinite(info->probe_swing) &&
+                                                       info->probe_swing > BENCH_PROBE_SWING);
+    cJSON *state = cJSON_AddObjectToObject(o, "state");
+    cJSON_AddItemToObject(state, "before", state_json(info->state_before));
+    cJSON_AddItemToObject(state, "after", state_json(info->state_after));
+    cJSON_AddItemToObject(state, "sweep_other_cpu", real_or_null(info->sweep_other_cpu));
+    cJSON_AddItemToObject(state, "sweep_steal", real_or_null(info->sweep_steal));
+    cJSON_AddStringToObject(state, "gpu", "not read: this build does not query NVML (GPU clocks, "
+                            "temperature, power and throttle reasons are unknown)");
 
     cJSON *cfg = config_json ? cJSON_Duplicate((const cJSON *)config_json, 1) : cJSON_CreateNull();
     cJSON_AddItemToObject(o, "config", cfg);

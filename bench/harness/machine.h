@@ -7,6 +7,7 @@
 
 #include "variant.h"
 #include "gpu/gpu.h"
+#include "harness/sysstate.h"
 
 enum { BENCH_MAX_CACHES = 16, BENCH_MAX_THREAD_COUNTS = 64 };
 
@@ -60,6 +61,16 @@ typedef struct bench_record_info {
     int interrupted;
     int resumed; /* times this run was resumed */
     double sweep_wall_s, sweep_measured_s; /* the harness's overhead: wall minus measured */
+    /* The machine's state (NULL: not read): before the probes and after the sweep, and the
+     * share of all CPUs' time other processes and steal took during the sweep (NAN unknown) */
+    const bench_sys_facts *state_before, *state_after;
+    double sweep_other_cpu, sweep_steal;
+    /* The CPU copy's rounds through the study (rounds x probes->nthreads figures, row k
+     * at round_s[k] seconds into the sweep) and their largest max/min ratio; 0 rounds: none */
+    int nprobe_rounds;
+    const double (*probe_rounds)[BENCH_MAX_THREAD_COUNTS];
+    const double *probe_round_s;
+    double probe_swing;
 } bench_record_info;
 
 stencil_status bench_machine_json_write(const char *path, const bench_record_info *info,

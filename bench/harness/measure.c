@@ -43,10 +43,18 @@ static stencil_status timed_stage(stage_call *c, double *seconds, stencil_error 
     return st;
 }
 
-stencil_status bench_measure_each(const stencil_variant *v, const stencil_problem *problem,
-                                  const float *input, int steps, int warmup, int first_rep,
-                                  int reps, bench_rep_fn on_rep, void *ctx, float *out,
-                                  stencil_error *err)
+static int batch_for(double pass_s, double min_rep_s)
+{
+    if (min_rep_s <= 0 || !(pass_s > 0) || pass_s >= min_rep_s)
+        return 1;
+    double b = ceil(min_rep_s / pass_s);
+    return b > 100000 ? 100000 : (int)b;
+}
+
+stencil_status bench_measure_batched(const stencil_variant *v, const stencil_problem *problem,
+                                     const float *input, int steps, int warmup, int first_rep,
+                                     int reps, double min_rep_s, bench_rep_fn on_rep, void *ctx,
+                                     float *out, stencil_error *err)
 {
     void *state = NULL;
     stencil_status st = stencil_problem_check(problem, err);
@@ -64,24 +72,49 @@ stencil_status bench_measure_each(const stencil_variant *v, const stencil_proble
     if (st != STENCIL_OK)
         return st;
     stage_call c = {v, state, STAGE_UPLOAD, input, out, steps};
-    int go = 1;
+    int go = 1, batch = 1, sized = min_rep_s <= 0;
     for (int r = first_rep - warmup; r < reps && st == STENCIL_OK && go; r++) {
-        /* upload, run, (halo), download: the halo exchange alone comes after the run */
+        /* upload, run, (halo), download: the halo exchange alone comes after the run; a
+         * batch repeats the whole pass */
         static const stage order[] = {STAGE_UPLOAD, STAGE_RUN, STAGE_HALO, STAGE_DOWNLOAD};
-        double t[4] = {0, 0, 0, NAN}; /* by stage; no halo stage: NAN */
-        for (int s = 0; s < 4 && st == STENCIL_OK; s++) {
-            if (order[s] == STAGE_HALO && !v->exchange)
-                continue;
-            c.what = order[s];
-            st = timed_stage(&c, &t[order[s]], err);
+        int passes = r >= first_rep ? batch : 1;
+        double sum[4] = {0, 0, 0, 0}; /* by stage */
+        for (int k = 0; k < passes && st == STENCIL_OK; k++)
+            for (int s = 0; s < 4 && st == STENCIL_OK; s++) {
+                double t;
+                if (order[s] == STAGE_HALO && !v->exchange)
+                    continue;
+                c.what = order[s];
+                st = timed_stage(&c, &t, err);
+                sum[order[s]] += t;
+            }
+        if (st != STENCIL_OK)
+            break;
+        /* the last warm-up pass, else the first repetition, sizes the batch; MPI variants
+         * never batch (each rank would size its own batch, and the ranks must agree) */
+        if (!sized && (r == first_rep - 1 || r >= first_rep)) {
+            double pass = (sum[STAGE_UPLOAD] + sum[STAGE_RUN] + sum[STAGE_DOWNLOAD] + sum[STAGE_HALO]) / passes;
+            batch = v->uses_ranks ? 1 : batch_for(pass, min_rep_s);
+            sized = 1;
         }
-        if (st == STENCIL_OK && r >= first_rep) {
-            bench_rep rep = {t[STAGE_UPLOAD], t[STAGE_RUN], t[STAGE_DOWNLOAD], t[STAGE_HALO]};
+        if (r >= first_rep) {
+            bench_rep rep = {sum[STAGE_UPLOAD] / passes, sum[STAGE_RUN] / passes,
+                             sum[STAGE_DOWNLOAD] / passes, v->exchange ? sum[STAGE_HALO] / passes : NAN,
+                             passes};
             go = on_rep(ctx, r, &rep, out);
         }
     }
     v->release(state);
     return st;
+}
+
+stencil_status bench_measure_each(const stencil_variant *v, const stencil_problem *problem,
+                                  const float *input, int steps, int warmup, int first_rep,
+                                  int reps, bench_rep_fn on_rep, void *ctx, float *out,
+                                  stencil_error *err)
+{
+    return bench_measure_batched(v, problem, input, steps, warmup, first_rep, reps, 0.0, on_rep,
+                                 ctx, out, err);
 }
 
 static int store_rep(void *ctx, int r, const bench_rep *times, const float *out)

@@ -11,8 +11,9 @@
 #include "variant.h"
 
 typedef struct bench_rep {
-    double h2d_s, compute_s, d2h_s;
+    double h2d_s, compute_s, d2h_s; /* per pass: the mean over the repetition's batch */
     double halo_s; /* MPI variants: the exchange stage, after run; NAN for the others */
+    int batch;                      /* passes timed as this repetition (1 unless batched) */
 } bench_rep;
 
 /* Called after each timed repetition with its index (first_rep, first_rep + 1, ...), its
@@ -26,6 +27,17 @@ stencil_status bench_measure_each(const stencil_variant *v, const stencil_proble
                                   const float *input, int steps, int warmup, int first_rep,
                                   int reps, bench_rep_fn on_rep, void *ctx, float *out,
                                   stencil_error *err);
+
+/* bench_measure_each where a repetition lasts at least min_rep_s seconds (Google Benchmark's
+ * min_time): the last warm-up pass (or, with no warm-up, the first repetition) sets a batch
+ * of B = ceil(min_rep_s / pass time) passes, at most 100000; each later repetition runs B
+ * passes of upload/run/download, each stage timed on its own, and reports the mean per pass
+ * (the stages' clocks are read around every pass, never across the untimed gaps). The last
+ * pass's result is in out. min_rep_s <= 0: one pass per repetition. */
+stencil_status bench_measure_batched(const stencil_variant *v, const stencil_problem *problem,
+                                     const float *input, int steps, int warmup, int first_rep,
+                                     int reps, double min_rep_s, bench_rep_fn on_rep, void *ctx,
+                                     float *out, stencil_error *err);
 
 /* reps >= 1 entries of rep are filled. Returns the first failing status with err set. */
 stencil_status bench_measure(const stencil_variant *v, const stencil_problem *problem,

@@ -351,8 +351,8 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
     memset(plan, 0, sizeof *plan);
     plan->resolved = *config;
     const io_study_config *c = config;
-    long reps, warmup, seed;
-    double k, land;
+    long reps, warmup, seed, max_reps;
+    double k, land, noise, point_time, min_time;
     stencil_status st = io_config_long(c, IO_KEY_REPS, 1, 1000, &reps, err);
     if (st == STENCIL_OK)
         st = io_config_long(c, IO_KEY_WARMUP, 0, 1000, &warmup, err);
@@ -362,6 +362,14 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
         st = io_config_double(c, IO_KEY_K, 0.0, 1.0, &k, err);
     if (st == STENCIL_OK)
         st = io_config_double(c, IO_KEY_LAND_FRACTION, 0.0, 1.0, &land, err);
+    if (st == STENCIL_OK)
+        st = io_config_long(c, IO_KEY_MAX_REPS, 1, 1000, &max_reps, err);
+    if (st == STENCIL_OK)
+        st = io_config_double(c, IO_KEY_TARGET_NOISE, 0.0, 100.0, &noise, err);
+    if (st == STENCIL_OK)
+        st = io_config_double(c, IO_KEY_POINT_TIME, 0.0, 3600.0, &point_time, err);
+    if (st == STENCIL_OK)
+        st = io_config_double(c, IO_KEY_MIN_TIME, 0.0, 10.0, &min_time, err);
     stencil_error e2;
     if (st == STENCIL_OK && stencil_scheme_parse(c->values[IO_KEY_SCHEME].text, &plan->scheme,
                                                  &e2) != STENCIL_OK)
@@ -370,6 +378,12 @@ stencil_status bench_plan_build(const io_study_config *config, const bench_topol
         return st;
     plan->reps = (int)reps;
     plan->warmup = (int)warmup;
+    plan->max_reps = max_reps > reps ? (int)max_reps : (int)reps;
+    plan->target_noise = noise / 100.0;
+    plan->point_time_s = point_time;
+    plan->min_time_s = min_time;
+    plan->rate_scale = plan->copy_scale = 1.0;
+    plan->llc_bytes = topo->llc_total_bytes ? topo->llc_total_bytes : topo->l3_bytes;
     plan->seed = (uint64_t)seed;
     plan->k = (float)k;
     plan->k_value = k;
@@ -574,8 +588,20 @@ double bench_point_estimate_s(const bench_plan *plan, const bench_point *p)
 {
     double cells = (double)p->nz * (double)p->ny * (double)p->nx;
     double copy = p->variant->device == STENCIL_GPU ? 2e-10 : 1e-9; /* s per cell: copies, checks */
-    double per_rep = cells * p->steps / assumed_rate(p) + cells * 3 * copy;
-    return (plan->warmup + plan->reps) * per_rep + cells * 2e-9; /* + preparing */
+    double rate = plan->rate_scale > 0 && p->variant->device == STENCIL_CPU ? plan->rate_scale : 1.0;
+    double copy_scale = plan->copy_scale > 0 ? plan->copy_scale : 1.0;
+    size_t llc = plan->llc_bytes ? plan->llc_bytes : (size_t)32 << 20;
+    if (p->variant->device == STENCIL_CPU && 8.0 * cells > (double)llc && copy_scale < rate)
+        rate = copy_scale; /* out of cache: as fast as memory is now */
+    double per_rep = cells * p->steps / (assumed_rate(p) * rate) + cells * 3 * copy / copy_scale;
+    if (per_rep < plan->min_time_s) /* a short pass is batched to min_time */
+        per_rep = plan->min_time_s;
+    double timed = plan->reps * per_rep;
+    if (plan->expect_noisy && plan->max_reps > plan->reps) { /* repetitions go on to a cap */
+        double to_cap = plan->point_time_s > timed ? plan->point_time_s : timed;
+        timed = plan->max_reps * per_rep < to_cap ? plan->max_reps * per_rep : to_cap;
+    }
+    return plan->warmup * per_rep + timed + cells * 2e-9 / copy_scale; /* + preparing */
 }
 
 int bench_point_same_reference(const bench_point *a, const bench_point *b)
@@ -590,8 +616,14 @@ double bench_plan_estimate_s(const bench_plan *plan)
     for (size_t i = 0; i < plan->count; i++) {
         const bench_point *p = &plan->points[i];
         total += bench_point_estimate_s(plan, p);
-        if (i == 0 || !bench_point_same_reference(p, &plan->points[i - 1]))
-            total += (double)p->nz * p->ny * p->nx * (p->steps / 4e8 + 2e-8); /* reference, input */
+        if (i == 0 || !bench_point_same_reference(p, &plan->points[i - 1])) {
+            double cells = (double)p->nz * p->ny * p->nx, naive = plan->rate_scale > 0 ? plan->rate_scale : 1.0;
+            double copy = plan->copy_scale > 0 ? plan->copy_scale : 1.0;
+            size_t llc = plan->llc_bytes ? plan->llc_bytes : (size_t)32 << 20;
+            if (8.0 * cells > (double)llc && copy < naive)
+                naive = copy;
+            total += cells * (p->steps / (4e8 * naive) + 2e-8 / copy); /* reference, input */
+        }
     }
     return total;
 }

@@ -43,7 +43,16 @@ typedef struct bench_point {
 typedef struct bench_plan {
     bench_point *points;
     size_t count;
-    int reps, warmup;
+    int reps, warmup;           /* reps: the minimum number of timed repetitions */
+    int max_reps;               /* adaptive repetitions (analysis/noise.h): at most, >= reps */
+    double target_noise;        /* stop when the median's CI half-width is within this fraction */
+    double point_time_s;        /* start no repetition after a point has run this long */
+    double min_time_s;          /* a repetition batches kernel passes to last this long */
+    /* Estimates: measured rate / assumed rate, from a calibration on this machine (1: none) */
+    double rate_scale, copy_scale;
+    int expect_noisy;           /* the calibration was noisy: estimate max_reps or point_time */
+    size_t llc_bytes;           /* all last-level caches (hwloc; 0 unknown): a grid beyond them
+                                 * is estimated at the copy's calibration, not the kernel's */
     stencil_scheme scheme;
     float k;                    /* as the variants use it */
     double k_value;             /* as written in the config (for the CSV) */

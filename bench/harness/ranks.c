@@ -141,7 +141,7 @@ void bench_point_ranks_times(const bench_point_ranks *pr, bench_rep *times)
     double t[4] = {times->h2d_s, times->compute_s, times->d2h_s, times->halo_s}, slowest[4];
     MPI_Reduce(t, slowest, 4, MPI_DOUBLE, MPI_MAX, 0, comm);
     if (rank == 0)
-        *times = (bench_rep){slowest[0], slowest[1], slowest[2], slowest[3]};
+        *times = (bench_rep){slowest[0], slowest[1], slowest[2], slowest[3], times->batch};
 }
 
 int bench_point_ranks_go(const bench_point_ranks *pr, int go)

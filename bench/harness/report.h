@@ -35,6 +35,11 @@ typedef struct bench_event {
     int nrep;
     const double *compute_s, *h2d_s, *d2h_s;
     double max_abs_err, copy_gbps;
+    /* DONE: the point's noise over those repetitions (analysis/noise.h), how its repetitions
+     * stopped (bench_stop), passes per repetition, and the machine over the point: other
+     * processes' and steal's shares of all CPUs (NAN: unknown) */
+    double cv, ci_rel, other_cpu, steal;
+    int stop, batch;
     /* progress: seconds since the study started, and the plan's estimates of the work done
      * (the current point counted by its repetitions) and of all the work to do */
     double elapsed_s, est_done_s, est_total_s;

@@ -7,6 +7,7 @@
 #include "dataset.h"
 #include "synthetic.h"
 #include "gpu/gpu.h"
+#include "analysis/noise.h"
 #include "harness/grid.h"
 #include "harness/measure.h"
 #include "harness/probe.h"
@@ -38,6 +39,13 @@ typedef struct run_state {
     char first_bad[512];
     /* progress */
     double t0, est_total, est_before, est_point;
+    /* the point's noise and the machine over it */
+    bench_probes probes_now;     /* the latest copy figures (re-measured before each grid) */
+    bench_sys_snap at_start;
+    double point_t0, load_before, other_cpu, steal;
+    bench_noise noise;
+    bench_stop stop_reason;
+    int batch, first_rep;
     stencil_status write_status;
     stencil_error write_err;
     bench_point_ranks pr; /* an MPI point's ranks */
@@ -77,7 +85,7 @@ static stencil_status emit(run_state *rs, bench_event *ev, stencil_error *err)
 {
     bench_study *s = rs->s;
     ev->plan = s->plan;
-    ev->probes = s->probes;
+    ev->probes = &rs->probes_now;
     ev->elapsed_s = bench_now() - rs->t0;
     ev->est_total_s = rs->est_total;
     double frac = ev->rep < 0 ? 0.0 : (double)(ev->rep + 1 + s->plan->warmup) /
@@ -96,7 +104,9 @@ static bench_event point_event(const run_state *rs, bench_event_kind kind, const
 {
     bench_event ev = {.kind = kind, .index = rs->index, .point = rs->p, .rep = -1, .status = status,
                       .nrep = rs->nrep, .compute_s = rs->compute, .h2d_s = rs->h2d,
-                      .d2h_s = rs->d2h, .max_abs_err = rs->max_err, .copy_gbps = rs->row.copy_gbps};
+                      .d2h_s = rs->d2h, .max_abs_err = rs->max_err, .copy_gbps = rs->row.copy_gbps,
+                      .cv = rs->noise.cv, .ci_rel = rs->noise.ci_rel, .other_cpu = rs->other_cpu,
+                      .steal = rs->steal, .stop = (int)rs->stop_reason, .batch = rs->batch};
     return ev;
 }
 
@@ -121,8 +131,8 @@ static void base_row(run_state *rs, const bench_point *p, bench_row *r)
     snprintf(r->tuning, sizeof r->tuning, "%s", p->tuning_text);
     snprintf(r->host_memory, sizeof r->host_memory, "%s", bench_host_memory_name(p->host_memory));
     r->timesteps = p->steps;
-    r->copy_gbps = p->variant->device == STENCIL_GPU ? rs->s->probes->gpu_copy_gbps
-                                                     : bench_probes_cpu(rs->s->probes, p->threads);
+    r->copy_gbps = p->variant->device == STENCIL_GPU ? rs->probes_now.gpu_copy_gbps
+                                                     : bench_probes_cpu(&rs->probes_now, p->threads);
     if (!(r->copy_gbps > 0))
         r->copy_gbps = NAN;
 }
@@ -173,19 +183,38 @@ static int on_rep(void *ctx, int rep, const bench_rep *times, const float *out)
     }
     if (isfinite(val.max_abs_err) && val.max_abs_err > rs->max_err)
         rs->max_err = val.max_abs_err;
-    rs->s->measured_s += r->total_s;
+    rs->s->measured_s += r->total_s * (t->batch > 0 ? t->batch : 1);
     if (rs->nrep < MAX_REPS) {
         rs->h2d[rs->nrep] = t->h2d_s;
         rs->d2h[rs->nrep] = t->d2h_s;
         rs->compute[rs->nrep++] = t->compute_s;
     }
+    /* the noise so far, the machine since the point started, and whether to go on */
+    const bench_plan *plan = rs->s->plan;
+    bench_stop_rule rule = {plan->reps - rs->first_rep, plan->max_reps - rs->first_rep,
+                            p->variant->uses_ranks ? 0.0 : plan->target_noise, plan->point_time_s};
+    rs->stop_reason = bench_stop_decide(&rule, rs->compute, (size_t)rs->nrep,
+                                        bench_now() - rs->point_t0, &rs->noise);
+    bench_sys_snap now;
+    bench_sys_sample(rs->s->sys, &now);
+    bench_sys_between(&rs->at_start, &now, &rs->other_cpu, &rs->steal);
+    rs->batch = t->batch;
+    r->batch = t->batch;
+    r->cv = rs->noise.cv;
+    r->ci_rel = isfinite(rs->noise.ci_rel) ? rs->noise.ci_rel : NAN;
+    r->load_before = rs->load_before;
+    r->load_after = now.load1;
+    r->other_cpu = rs->other_cpu;
+    r->steal = rs->steal;
+    r->cpu_mhz = now.cpu_mhz;
     if (rs->write_status == STENCIL_OK) {
         bench_event ev = point_event(rs, BENCH_EV_REP, NULL);
         ev.rep = rep;
         ev.row = r;
         rs->write_status = emit(rs, &ev, &rs->write_err);
     }
-    return bench_point_ranks_go(&rs->pr, rs->write_status == STENCIL_OK && !*rs->s->stop);
+    return bench_point_ranks_go(&rs->pr, rs->write_status == STENCIL_OK && !*rs->s->stop &&
+                                             rs->stop_reason == BENCH_GO_ON);
 }
 
 /* Builds the input field (and reference/output buffers) for p's grid unless held already. */
@@ -242,6 +271,35 @@ static stencil_status prepare_grid(run_state *rs, const bench_point *p, stencil_
     return STENCIL_OK;
 }
 
+/* Measures the CPU copy again for every thread count of the first probe, records the round
+ * and makes it the figure of the rows that follow. */
+static void reprobe(run_state *rs)
+{
+    bench_study *s = rs->s;
+    if (s->nprobe_rounds >= BENCH_MAX_PROBE_ROUNDS)
+        return;
+    size_t bytes = bench_copy_probe_bytes();
+    int k = s->nprobe_rounds++;
+    s->probe_round_s[k] = bench_now() - rs->t0;
+    for (int t = 0; t < rs->probes_now.nthreads; t++) {
+        double g = bench_cpu_copy_gbps(rs->probes_now.thread_counts[t], bytes, 5);
+        s->probe_rounds[k][t] = g;
+        if (g > 0)
+            rs->probes_now.cpu_copy_gbps[t] = g;
+    }
+    s->probe_swing = 1.0;
+    for (int t = 0; t < rs->probes_now.nthreads; t++) {
+        double lo = INFINITY, hi = 0;
+        for (int j = 0; j < s->nprobe_rounds; j++)
+            if (s->probe_rounds[j][t] > 0) {
+                lo = fmin(lo, s->probe_rounds[j][t]);
+                hi = fmax(hi, s->probe_rounds[j][t]);
+            }
+        if (hi > 0 && hi / lo > s->probe_swing)
+            s->probe_swing = hi / lo;
+    }
+}
+
 static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
 {
     bench_study *s = rs->s;
@@ -253,6 +311,10 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
     rs->index = i;
     rs->p = p;
     rs->nrep = 0;
+    rs->batch = 0;
+    rs->other_cpu = rs->steal = NAN;
+    rs->stop_reason = BENCH_GO_ON;
+    bench_noise_of(NULL, 0, &rs->noise);
     rs->max_err = 0;
     rs->bad_cells = 0;
     rs->ref_from_this = 0;
@@ -300,6 +362,9 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
             return status_row(rs, "skipped", why + strlen("skipped: "), why, NULL, err);
         }
     }
+    if (s->reprobe && rs->grid_of && !(rs->grid_of->nz == p->nz && rs->grid_of->ny == p->ny &&
+                                       rs->grid_of->nx == p->nx && rs->grid_of->dataset == p->dataset))
+        reprobe(rs); /* before each grid after the first (the first had the study's probe) */
     st = prepare_grid(rs, p, &perr);
     if (st != STENCIL_OK) {
         const char *kind = st == STENCIL_ERR_NOMEM || st == STENCIL_ERR_UNAVAILABLE ? "skipped" : "failed";
@@ -354,6 +419,7 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
         out = rs->pin_out;
     }
     int first = s->first_rep ? s->first_rep[i] : 0;
+    rs->first_rep = first;
     rs->write_status = STENCIL_OK;
     if (v->uses_ranks && s->ranks) { /* the other ranks join in (bench_study_serve) */
         bench_ranks_bcast_int(s->ranks, (int)i);
@@ -361,8 +427,13 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
         problem.ranks = p->ranks;
         problem.comm = rs->pr.comm;
     }
-    st = bench_measure_each(v, &problem, in, p->steps, plan->warmup, first, plan->reps, on_rep, rs,
-                            out, &perr);
+    bench_sys_sample(s->sys, &rs->at_start);
+    rs->load_before = rs->at_start.load1;
+    rs->point_t0 = bench_now();
+    /* MPI variants run exactly reps, unbatched: the other ranks (bench_study_serve) do */
+    st = bench_measure_batched(v, &problem, in, p->steps, plan->warmup, first,
+                               v->uses_ranks || plan->max_reps < plan->reps ? plan->reps : plan->max_reps,
+                               v->uses_ranks ? 0.0 : plan->min_time_s, on_rep, rs, out, &perr);
     bench_point_ranks_close(&rs->pr);
     if (rs->write_status != STENCIL_OK) {
         *err = rs->write_err;
@@ -392,6 +463,8 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
     } else {
         s->points_run++;
     }
+    if (rs->nrep && bench_noisy(rs->noise.ci_rel, plan->target_noise))
+        s->points_noisy++;
     return emit(rs, &done, err);
 }
 
@@ -404,6 +477,12 @@ stencil_status bench_study_run(bench_study *s, stencil_error *err)
     rs->s = s;
     rs->cache_bytes = bench_largest_cache_bytes();
     rs->t0 = bench_now();
+    rs->probes_now = *s->probes;
+    s->nprobe_rounds = 1;
+    s->probe_swing = NAN;
+    s->probe_round_s[0] = 0.0;
+    for (int t = 0; t < s->probes->nthreads; t++)
+        s->probe_rounds[0][t] = s->probes->cpu_copy_gbps[t];
     for (size_t i = 0; i < plan->count; i++)
         if (!point_done(s, i))
             rs->est_total += bench_point_estimate_s(plan, &plan->points[i]);
@@ -426,6 +505,8 @@ stencil_status bench_study_run(bench_study *s, stencil_error *err)
     }
     if (s->ranks)
         bench_ranks_bcast_int(s->ranks, -1); /* the end, for bench_study_serve */
+    if (s->reprobe && st == STENCIL_OK && !s->interrupted && rs->grid_of)
+        reprobe(rs); /* after the last grid */
     s->wall_s = bench_now() - rs->t0;
     ev = (bench_event){.kind = BENCH_EV_STUDY_END, .rep = -1};
     stencil_error end_err;

@@ -13,6 +13,9 @@
 #include "harness/plan.h"
 #include "harness/ranks.h"
 #include "harness/report.h"
+#include "harness/sysstate.h"
+
+enum { BENCH_MAX_PROBE_ROUNDS = 64 };
 
 typedef struct bench_study {
     const bench_plan *plan;
@@ -28,12 +31,27 @@ typedef struct bench_study {
     /* Per point, the first repetition still to run (resume); NULL means all. A value of
      * plan->reps or more (or -1 for a recorded skip or failure) means done. */
     int *first_rep;
+    /* Where machine state is read (NULL: this machine); tests inject readings through it. */
+    const bench_sys *sys;
+    /* 1: measure the CPU copy again before every grid after the first and after the last
+     * point; rows take the latest copy figure. probes holds the first round. */
+    int reprobe;
     /* Results, filled by bench_study_run. */
     size_t points_run, points_skipped, points_failed;
     double wall_s;     /* the sweep's wall time */
     double measured_s; /* of it, inside timed stages (the rows' total_s) */
     int interrupted;
+    /* The CPU copy rounds (the first is probes'), one figure per probes->thread_counts entry,
+     * and the largest max/min ratio over them per thread count (1: steady; NAN: one round). */
+    double probe_rounds[BENCH_MAX_PROBE_ROUNDS][BENCH_MAX_THREAD_COUNTS];
+    double probe_round_s[BENCH_MAX_PROBE_ROUNDS]; /* when, seconds since the sweep started */
+    int nprobe_rounds;
+    double probe_swing;
+    size_t points_noisy; /* points that stopped above the noise target */
 } bench_study;
+
+/* A copy probe that moves by more than this ratio between rounds is flagged. */
+#define BENCH_PROBE_SWING 1.2
 
 /* Marks the points of plan already in rows (a previous, interrupted run of the same plan):
  * first_rep[i] gets the next repetition to run, -1 when the point ended in a skip or error.

@@ -1,7 +1,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "analysis/noise.h"
 #include "analysis/stats.h"
+#include "harness/sysstate.h"
 #include "report/report.h"
 
 static void fmt_time(char *buf, size_t len, double s)
@@ -31,9 +33,14 @@ static void progress(const bench_console *c, const bench_event *ev)
         bar[i] = i < fill ? '#' : '-';
     bar[24] = '\0';
     fmt_time(eta, sizeof eta, left);
-    fprintf(c->err, "\r\033[K[%s] %3.0f%% point %zu/%zu %s t=%d %zux%zux%zu steps=%d rep %d/%d  ETA %s",
+    char reps[48];
+    if (plan->max_reps > plan->reps)
+        snprintf(reps, sizeof reps, "%d/%d..%d", ev->rep + 1, plan->reps, plan->max_reps);
+    else
+        snprintf(reps, sizeof reps, "%d/%d", ev->rep + 1, plan->reps);
+    fprintf(c->err, "\r\033[K[%s] %3.0f%% point %zu/%zu %s t=%d %zux%zux%zu steps=%d rep %s  ETA %s",
             bar, 100 * frac, ev->index + 1, plan->count, p->variant->name, p->threads, p->nz,
-            p->ny, p->nx, p->steps, ev->rep + 1, plan->reps, eta);
+            p->ny, p->nx, p->steps, reps, eta);
     fflush(c->err);
 }
 
@@ -57,10 +64,27 @@ static void point_line(const bench_console *c, const bench_event *ev)
     double med = n ? bench_median(ev->compute_s, n) : NAN;
     double rate = bench_cell_updates(p->nz, p->ny, p->nx, p->steps) / med;
     double gbps = rate * p->variant->bytes_per_cell / 1e9;
+    /* the point's noise and the machine beside it, after its status */
+    char note[160] = "";
+    if (n && ev->kind == BENCH_EV_POINT_DONE) {
+        size_t used = 0;
+        if (bench_noisy(ev->ci_rel, ev->plan->target_noise))
+        {
+            char by[32] = "over 100%";
+            if (ev->ci_rel < 1)
+                snprintf(by, sizeof by, "%.1f%%", 100 * ev->ci_rel);
+            used += (size_t)snprintf(note, sizeof note, "  NOISY: median +-%s after %zu reps%s", by,
+                                     n, ev->stop == BENCH_STOP_TIME ? " (time cap)" : "");
+        }
+        if (used < sizeof note && ((isfinite(ev->other_cpu) && ev->other_cpu > BENCH_BUSY_OTHER) ||
+                                   (isfinite(ev->steal) && ev->steal > BENCH_BUSY_STEAL)))
+            snprintf(note + used, sizeof note - used, "  busy: other processes %.0f%% of the CPUs%s",
+                     100 * ev->other_cpu, isfinite(ev->steal) && ev->steal > BENCH_BUSY_STEAL ? ", steal" : "");
+    }
     if (n)
-        fprintf(o, "%-7s %-13s %3d %-20s %-14s %5d %-8s %10.6f %8.3f %8.2f %5.0f%% %9.3g  %s\n",
+        fprintf(o, "%-7s %-13s %3d %-20s %-14s %5d %-8s %10.6f %8.3f %8.2f %5.0f%% %9.3g  %s%s\n",
                 tag, p->variant->name, p->threads, p->tuning_text, grid, p->steps, mem, med,
-                rate / 1e9, gbps, 100 * gbps / ev->copy_gbps, ev->max_abs_err, ev->status);
+                rate / 1e9, gbps, 100 * gbps / ev->copy_gbps, ev->max_abs_err, ev->status, note);
     else
         fprintf(o, "%-7s %-13s %3d %-20s %-14s %5d %-8s %10s %8s %8s %6s %9s  %s\n", tag,
                 p->variant->name, p->threads, p->tuning_text, grid, p->steps, mem, "-", "-", "-",

@@ -28,4 +28,20 @@ stencil_status bench_csv_report(void *csv_reporter, const bench_event *ev, stenc
  * efficiency rate(T) / (T rate(1)) at the largest thread count T on that grid and steps. */
 void bench_summary_print(FILE *f, const bench_row *rows, size_t count);
 
+/* What a run's numbers need said beside them (NULL context: the defaults, no probe rounds). */
+typedef struct bench_summary_context {
+    double target_noise;            /* a point is NOISY above this ci_rel (0.02 when 0) */
+    double probe_swing;             /* largest max/min of the copy probe's rounds, NAN none */
+    double probe_lo, probe_hi;      /* its range, GB/s, for the message */
+} bench_summary_context;
+
+/* After the table: NOISY points (the 95 % CI of their median rate wider than the target,
+ * over all their repetitions), points measured while other processes or the hypervisor took
+ * the CPUs (v3 rows), a copy probe that moved during the run, and each best point whose
+ * roofline fraction is over 100 % with the reasons in words (the grid fits in the caches,
+ * which the out-of-cache copy does not see; a variant doing two timesteps per sweep moves
+ * about half the bytes the model counts). Prints nothing when there is nothing to say. */
+void bench_summary_notes(FILE *f, const bench_row *rows, size_t count,
+                         const bench_summary_context *ctx);
+
 #endif

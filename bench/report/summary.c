@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/noise.h"
 #include "analysis/points.h"
+#include "harness/sysstate.h"
 #include "report/report.h"
 
 static int same_grid_steps(const bench_row *a, const bench_row *b)
@@ -82,5 +84,115 @@ void bench_summary_print(FILE *f, const bench_row *rows, size_t count)
     if (np == 0)
         fprintf(f, "(no point finished with status ok)\n");
     free(pts);
+    bench_results_free(&all);
+}
+
+/* 2: the variant's description says it does two timesteps per sweep; 1: temporal blocking of
+ * some other depth (a steps_per_sweep knob); 0: one timestep per sweep. */
+static int steps_per_sweep(const char *variant)
+{
+    const stencil_variant *v = stencil_variant_find(variant);
+    if (!v || !v->description)
+        return 0;
+    if (strstr(v->description, "two timesteps per"))
+        return 2;
+    return strstr(v->description, "temporal blocking") || strstr(v->description, "steps_per_sweep");
+}
+
+void bench_summary_notes(FILE *f, const bench_row *rows, size_t count,
+                         const bench_summary_context *ctx)
+{
+    bench_results all;
+    stencil_error err;
+    if (bench_results_build(rows, count, &all, &err) != STENCIL_OK)
+        return;
+    double target = ctx && ctx->target_noise > 0 ? ctx->target_noise : BENCH_NOISE_TARGET;
+    size_t measured = 0, noisy = 0, busy = 0, shown = 0;
+    double worst_other = 0;
+    char list[600] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < all.count; i++) {
+        const bench_result *p = &all.p[i];
+        if (!p->n)
+            continue;
+        measured++;
+        bench_noise nz;
+        bench_noise_of(p->rates, p->n, &nz);
+        if (bench_noisy(nz.ci_rel, target)) {
+            noisy++;
+            if (shown++ < 4 && used < sizeof list) {
+                char label[200];
+                bench_result_label(p->row, label, sizeof label);
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (+-%.0f %%)",
+                                         shown > 1 ? "; " : "", label,
+                                         isfinite(nz.ci_rel) && nz.ci_rel < 10 ? 100 * nz.ci_rel : 999.0);
+            }
+        }
+    }
+    /* other processes' share over each point: its rows' largest (the last row covers the point) */
+    for (size_t i = 0; i < all.count; i++) {
+        double other = NAN, steal = NAN;
+        for (size_t j = 0; j < count; j++)
+            if (bench_result_same(&rows[j], all.p[i].row)) {
+                if (isfinite(rows[j].other_cpu) && !(rows[j].other_cpu <= other))
+                    other = rows[j].other_cpu;
+                if (isfinite(rows[j].steal) && !(rows[j].steal <= steal))
+                    steal = rows[j].steal;
+            }
+        if ((isfinite(other) && other > BENCH_BUSY_OTHER) || (isfinite(steal) && steal > BENCH_BUSY_STEAL))
+            busy++;
+        if (isfinite(other) && other > worst_other)
+            worst_other = other;
+    }
+    int any = noisy || busy || (ctx && isfinite(ctx->probe_swing) && ctx->probe_swing > 1.2);
+    if (any)
+        fprintf(f, "\nWarnings:\n");
+    if (noisy)
+        fprintf(f, "- %zu of %zu points are NOISY (the 95 %% confidence interval of the median wider "
+                "than +-%.0f %%; their figures, and any comparison of them, are uncertain): %s%s\n",
+                noisy, measured, 100 * target, list, noisy > 4 ? "; ..." : "");
+    if (busy)
+        fprintf(f, "- other processes took up to %.0f %% of the CPUs during %zu points: those rates "
+                "are lower and noisier than this machine can do; rerun on a quiet machine to trust them\n",
+                100 * worst_other, busy);
+    if (ctx && isfinite(ctx->probe_swing) && ctx->probe_swing > 1.2)
+        fprintf(f, "- the copy probe moved between %.1f and %.1f GB/s during the run (x%.2f): the "
+                "machine's bandwidth changed under the study, and roofline fractions with it\n",
+                ctx->probe_lo, ctx->probe_hi, ctx->probe_swing);
+    /* best point per variant above 100 % of the copy */
+    int header = 0;
+    for (size_t i = 0; i < all.count; i++) {
+        const bench_result *best = NULL;
+        int first = 1;
+        for (size_t j = 0; j < i && first; j++)
+            first = strcmp(all.p[j].row->variant, all.p[i].row->variant) != 0;
+        if (!first)
+            continue;
+        for (size_t j = i; j < all.count; j++)
+            if (all.p[j].n && strcmp(all.p[j].row->variant, all.p[i].row->variant) == 0 &&
+                (!best || bench_result_rate(&all.p[j]) > bench_result_rate(best)))
+                best = &all.p[j];
+        if (!best || !(best->stat[BENCH_M_ROOF].median > 1.0))
+            continue;
+        const bench_row *b = best->row;
+        double mib = 2.0 * (double)b->nz * (double)b->ny * (double)b->nx * 4.0 / 1048576.0;
+        if (!header++)
+            fprintf(f, "\nAbove 100 %% of the copy bandwidth (the roofline counts 8 B per cell update "
+                    "against a copy measured far out of cache):\n");
+        fprintf(f, "- %s at %ldx%ldx%ld: %.0f %%: its two fields take %.1f MiB, which %s; the copy "
+                "probe's arrays are out of cache", b->variant, b->nz, b->ny, b->nx,
+                100 * best->stat[BENCH_M_ROOF].median, mib,
+                mib <= 64 ? "may fit in this machine's caches (then the grid is read from cache, "
+                            "not memory)" : "is larger than most caches");
+        int sweep = steps_per_sweep(b->variant);
+        if (sweep == 2)
+            fprintf(f, "; and %s does two timesteps per sweep over memory, so it moves about half "
+                    "the bytes the model counts", b->variant);
+        else if (sweep)
+            fprintf(f, "; and %s does several timesteps per sweep over memory (temporal blocking, "
+                    "tuning %s), so it moves a fraction of the bytes the model counts", b->variant,
+                    b->tuning);
+        fprintf(f, "\n");
+    }
     bench_results_free(&all);
 }

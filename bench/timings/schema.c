@@ -6,6 +6,8 @@
 
 #define INT_COL(n, req, fb) {#n, BENCH_COL_INT, offsetof(bench_row, n), 0, req, fb, 1}
 #define REAL_COL(n) {#n, BENCH_COL_REAL, offsetof(bench_row, n), 0, 0, "", 1}
+#define INT_COL3(n) {#n, BENCH_COL_INT, offsetof(bench_row, n), 0, 0, "", 3}
+#define REAL_COL3(n) {#n, BENCH_COL_REAL, offsetof(bench_row, n), 0, 0, "", 3}
 #define TEXT_COL(n, req, fb) {#n, BENCH_COL_TEXT, offsetof(bench_row, n), sizeof(((bench_row *)0)->n), req, fb, 1}
 
 /* The order is the file's order: results/SCHEMA.md lists the same columns (tests check). A
@@ -43,6 +45,15 @@ static const bench_column columns[] = {
     /* v2: MPI ranks and the halo exchange (issue 14) */
     {"ranks", BENCH_COL_INT, offsetof(bench_row, ranks), 0, 0, "1", 2},
     {"halo_s", BENCH_COL_REAL, offsetof(bench_row, halo_s), 0, 0, "", 2},
+    /* v3: noise and machine state, one block (adaptive repetitions, issue 12) */
+    INT_COL3(batch),
+    REAL_COL3(cv),
+    REAL_COL3(ci_rel),
+    REAL_COL3(load_before),
+    REAL_COL3(load_after),
+    REAL_COL3(other_cpu),
+    REAL_COL3(steal),
+    REAL_COL3(cpu_mhz),
 };
 
 const bench_column *bench_columns(size_t *count)

@@ -1,4 +1,4 @@
-/* timings.csv (results/SCHEMA.md, schema version 2) as code: the one row type, the column
+/* timings.csv (results/SCHEMA.md, schema versions 1 to 3) as code: the one row type, the column
  * table that the header, the writer and the reader all come from, and the rate formulas.
  * Below the measuring engine and every reader (run summary, compare, gate, plots). */
 #ifndef BENCH_TIMINGS_H
@@ -15,7 +15,7 @@ extern "C" {
 
 /* The version this build writes to new files; it reads every version from 1 to it, and appends
  * to a file (--resume) in that file's version. */
-#define BENCH_CSV_SCHEMA_VERSION 2
+#define BENCH_CSV_SCHEMA_VERSION 3
 
 typedef enum bench_provenance {
     BENCH_MEASURED = 0,
@@ -39,6 +39,9 @@ typedef struct bench_row {
      * timesteps steps timed alone, apart from compute_s (empty for single-process variants) */
     long ranks;
     double halo_s;
+    /* v3: the point's noise and the machine's state (SCHEMA.md) */
+    long batch;
+    double cv, ci_rel, load_before, load_after, other_cpu, steal, cpu_mhz;
 } bench_row;
 
 typedef enum bench_column_kind {
