@@ -1,5 +1,6 @@
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "timings/timings.h"
@@ -75,8 +76,8 @@ void bench_row_init(bench_row *r)
         const bench_column *c = &columns[i];
         if (c->kind == BENCH_COL_REAL)
             *(double *)((char *)r + c->offset) = NAN;
-        else if (c->kind == BENCH_COL_INT)
-            *(long *)((char *)r + c->offset) = -1;
+        else if (c->kind == BENCH_COL_INT) /* its fallback, as a reader fills it, or absent */
+            *(long *)((char *)r + c->offset) = *c->fallback ? strtol(c->fallback, NULL, 10) : -1;
     }
 }
 

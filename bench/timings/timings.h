@@ -76,7 +76,8 @@ int bench_csv_header_write(FILE *f, int version);
 
 const char *bench_provenance_name(bench_provenance p);
 
-/* A row with every number absent (NAN / -1), provenance measured, text empty. */
+/* A row with every number absent (NAN; integers -1, or their column's fallback where it has
+ * one, so a row written and read back is the same row), provenance measured, text empty. */
 void bench_row_init(bench_row *r);
 
 /* status "ok" and a finite rate > 0: a repetition that counts. */
