@@ -18,6 +18,7 @@
 #include "config.h"
 #include "plot.h"
 #include "cli/cli.h"
+#include "cli/run_support.h"
 #include "harness/machine.h"
 #include "harness/plan.h"
 #include "harness/ranks.h"
@@ -42,266 +43,6 @@ static void on_sigint(int sig)
         (void)w;
     }
     stop_requested = 1;
-}
-
-static void run_usage(FILE *f)
-{
-    fprintf(f,
-            "usage: stencilbench run [--config FILE] [overrides] [--out DIR] [--dry-run] [--quiet]\n"
-            "       stencilbench run --resume RUN_DIR\n\n"
-            "Runs a study: variants x grids x threads x timesteps x tunings x host memory x\n"
-            "repetitions, from an INI file (configs/default.ini, configs/ci.ini, configs/gpu.ini)\n"
-            "and/or the flags below. Every repetition is a row of RUN_DIR/timings.csv\n"
-            "(results/SCHEMA.md); RUN_DIR/machine.json records the machine, the bandwidth probes\n"
-            "and the resolved study. Every point is validated against naive on the same input.\n\n"
-            "  --config FILE     the study file (default: built-in, one grid, cpu variants)\n"
-            "  --out DIR         the run folder (default: results/runs/<utc-time>-<host>)\n"
-            "  --resume RUN_DIR  finish an interrupted run (Ctrl-C) without redoing points\n"
-            "  --dry-run         print the plan: points, estimated time, memory per point\n"
-            "  --quiet           no progress bar or per-point lines\n"
-            "  --no-plots        do not draw RUN_DIR/plots at the end (stencilbench plot does)\n\n"
-            "Overrides (each replaces the config key in brackets):\n"
-            "  --variant V       names, all, cpu or gpu [variants]\n"
-            "  --grid G          NZxNYxNX, N (cube), auto, dataset; comma list [grids]\n"
-            "  --steps N         timesteps per repetition; comma list [timesteps]\n"
-            "  --threads T       counts, cores or pow2 [threads]\n"
-            "  --tuning T        knobs, e.g. tile_y=16,tile_x=256; '|' between tunings [tunings]\n"
-            "  --host-memory M   pinned, pageable (GPU variants) [host_memory]\n"
-            "  --scheme S        course or insulated [scheme]\n"
-            "  --k K             diffusion coefficient, 0 < K <= 1 [k]\n"
-            "  --reps R          timed repetitions [reps]     --warmup W  untimed first [warmup]\n"
-            "  --land-fraction F NaN fraction of synthetic grids [land_fraction]\n"
-            "  --seed S          synthetic seed [seed]    --dataset F.nc  netCDF for dataset [dataset]\n"
-            "  --ranks N         MPI ranks of the MPI variants; comma list [ranks]\n"
-            "  --scaling S       strong (one grid shared) or weak (grids per rank) [scaling]\n\n"
-            "MPI variants (--variant mpi) run under an MPI launcher with at least the most ranks\n"
-            "planned: mpirun -n 4 stencilbench run --variant mpi --ranks 1,2,4 ...; rank 0 writes\n"
-            "the run folder and prints, every rank measures.\n\n"
-            "Repetitions are adaptive: at least --reps, then more until the 95 %% confidence\n"
-            "interval of the median is within --target-noise of it, at most --max-reps, and no\n"
-            "new one after --point-time seconds on the point. A point that stops above the\n"
-            "target is marked NOISY (console, summary, compare, gate).\n"
-            "  --max-reps N      at most N repetitions (default 20) [max_reps]\n"
-            "  --target-noise P  CI half-width of the median, %% (default 2; 0: exactly --reps)\n"
-            "                    [target_noise]\n"
-            "  --point-time S    no repetition started after S seconds on a point (default 2)\n"
-            "                    [point_time]\n"
-            "  --min-time S      a repetition runs the kernel enough times to last S seconds\n"
-            "                    (default 0.01; rows hold times per pass) [min_time]\n\n"
-            "The machine's state (load, other processes' CPU time, steal, clock, governor, SMT,\n"
-            "kernel, OS, cgroup quota) goes into machine.json and each row; a busy machine is\n"
-            "warned about at the start. The copy probe is repeated before each grid and at the\n"
-            "end; rows use the latest.\n\n"
-            "Exit status: 0 all points ok or skipped; 1 a point failed (validation, device);\n"
-            "2 bad input; 130 interrupted (resume with --resume RUN_DIR).\n");
-}
-
-static int mkdir_p(const char *path)
-{
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
-static void utc_now(char *buf, size_t len, const char *fmt)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(buf, len, fmt, &tm);
-}
-
-static cJSON *config_json(const io_study_config *c)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    for (int k = 0; k < IO_KEY_COUNT; k++)
-        cJSON_AddStringToObject(o, io_config_key_name((io_config_key)k), c->values[k].text);
-    cJSON_AddStringToObject(o, "config_file", c->path);
-    return o;
-}
-
-static void print_plan(const bench_plan *plan)
-{
-    printf("plan: %zu points, %d repetitions each after %d warm-up, scheme %s, k=%g\n", plan->count,
-           plan->reps, plan->warmup, stencil_scheme_name(plan->scheme), plan->k);
-    if (plan->target_noise > 0 && plan->max_reps > plan->reps)
-        printf("repetitions: %d, then more until the median is within +-%g %% (95 %% confidence), "
-               "at most %d and %g s a point; each at least %g s (kernel passes batched)\n",
-               plan->reps, 100 * plan->target_noise, plan->max_reps, plan->point_time_s,
-               plan->min_time_s);
-    printf("%-6s %-14s %-4s %3s %-20s %-14s %6s %-8s %9s %9s %9s\n", "point", "variant", "dev",
-           "thr", "tuning", "grid", "steps", "memory", "est_s", "host_MiB", "dev_MiB");
-    for (size_t i = 0; i < plan->count; i++) {
-        const bench_point *p = &plan->points[i];
-        char grid[48];
-        snprintf(grid, sizeof grid, "%zux%zux%zu%s", p->nz, p->ny, p->nx, p->dataset ? "*" : "");
-        printf("%-6zu %-14s %-4s %3d %-20s %-14s %6d %-8s %9.2f %9.1f %9.1f\n", i + 1,
-               p->variant->name, p->variant->device == STENCIL_GPU ? "gpu" : "cpu", p->threads,
-               p->tuning_text, grid, p->steps, bench_host_memory_name(p->host_memory),
-               bench_point_estimate_s(plan, p), bench_point_host_bytes(p) / 1048576.0,
-               bench_point_device_bytes(p) / 1048576.0);
-    }
-    printf("(* the dataset grid) estimated total %.0f s (rough: fixed rates, the minimum "
-           "repetitions, naive references and probes included; a run calibrates it on the machine)\n",
-           bench_plan_estimate_s(plan) + 2.0 * plan->nthread_counts);
-}
-
-/* The machine before a study: its facts, and the others' CPU share over a short window;
- * warnings go to stderr (they are printed even with --quiet). Returns 1 when it is busy. */
-static int machine_check(bench_sys_facts *facts)
-{
-    bench_sys_snap a, b;
-    bench_sys_facts_read(NULL, facts);
-    bench_sys_sample(NULL, &a);
-    struct timespec pause = {0, 250000000L};
-    nanosleep(&pause, NULL);
-    bench_sys_sample(NULL, &b);
-    double other, steal;
-    bench_sys_between(&a, &b, &other, &steal);
-    char text[1024];
-    int busy = 0;
-    if (bench_sys_warnings(facts, other, steal, text, sizeof text)) {
-        busy = strstr(text, "this machine is busy") != NULL;
-        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
-            fprintf(stderr, "stencilbench: warning: %s\n", line);
-    }
-    return busy;
-}
-
-/* Scales the plan's estimates to this machine now: naive on a small grid (its rate against
- * the rate the estimates assume, and its noise) and the 1-thread copy probe. */
-static void calibrate(bench_plan *plan, const bench_probes *probes, int quiet)
-{
-    enum { N = 34, STEPS = 4, REPS = 7 };
-    const stencil_variant *naive = stencil_variant_find("naive");
-    float *in = malloc(N * N * N * sizeof(float)), *out = malloc(N * N * N * sizeof(float));
-    bench_rep rep[REPS];
-    stencil_error err;
-    stencil_problem pr = {N, N, N, plan->k, plan->scheme, 1, {0}, 0, 1, NULL};
-    double t0 = bench_now();
-    if (naive && in && out) {
-        for (size_t i = 0; i < (size_t)N * N * N; i++)
-            in[i] = 10.0f + (float)(i % 7);
-        if (bench_measure(naive, &pr, in, STEPS, 1, REPS, rep, out, &err) == STENCIL_OK) {
-            double t[REPS];
-            for (int r = 0; r < REPS; r++)
-                t[r] = rep[r].compute_s;
-            bench_noise nz;
-            bench_noise_of(t, REPS, &nz);
-            double rate = bench_cell_updates(N, N, N, STEPS) / nz.median;
-            if (rate > 0 && isfinite(rate))
-                plan->rate_scale = fmin(fmax(rate / 4e8, 0.05), 20.0); /* plan.c assumes 4e8 */
-            plan->expect_noisy |= bench_noisy(nz.ci_rel, plan->target_noise);
-        }
-    }
-    free(in);
-    free(out);
-    if (probes->nthreads && probes->cpu_copy_gbps[0] > 0) /* plan.c's costs fit ~19 GB/s */
-        plan->copy_scale = fmin(fmax(probes->cpu_copy_gbps[0] / 19.0, 0.05), 20.0);
-    if (!quiet) {
-        double est = bench_plan_estimate_s(plan) + 0.5 * plan->nthread_counts;
-        printf("estimated time %.0f s (calibrated here in %.2f s: naive %.2fx and copy %.2fx the "
-               "rates estimates assume%s)\n", est, bench_now() - t0, plan->rate_scale,
-               plan->copy_scale, plan->expect_noisy ? "; busy or noisy now, so repetitions "
-               "will run to --max-reps or --point-time" : "");
-    }
-}
-
-/* Reads RUN_DIR/machine.json's started_utc and resumed count (best effort). */
-static void previous_record(const char *dir, char *started, size_t len, int *resumed)
-{
-    char path[1100];
-    snprintf(path, sizeof path, "%s/machine.json", dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    char *text = malloc(1 << 20);
-    if (text) {
-        size_t n = fread(text, 1, (1 << 20) - 1, f);
-        text[n] = '\0';
-        cJSON *o = cJSON_Parse(text);
-        const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "started_utc");
-        const cJSON *r = cJSON_GetObjectItemCaseSensitive(o, "resumed");
-        if (cJSON_IsString(s))
-            snprintf(started, len, "%s", s->valuestring);
-        if (cJSON_IsNumber(r))
-            *resumed = r->valueint;
-        cJSON_Delete(o);
-        free(text);
-    }
-    fclose(f);
-}
-
-typedef struct run_options {
-    const char *config, *out, *resume;
-    int dry_run, quiet, no_plots;
-    const char *keys[32], *values[32], *flags[32];
-    int noverrides;
-} run_options;
-
-static int parse_options(int argc, char **argv, run_options *o)
-{
-    static const struct option opts[] = {
-        {"config", required_argument, 0, 'c'},  {"out", required_argument, 0, 'o'},
-        {"resume", required_argument, 0, 'R'},  {"dry-run", no_argument, 0, 'n'},
-        {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
-        {"no-plots", no_argument, 0, 'P'},
-        {"variant", required_argument, 0, 1},   {"grid", required_argument, 0, 2},
-        {"steps", required_argument, 0, 3},     {"threads", required_argument, 0, 4},
-        {"tuning", required_argument, 0, 5},    {"host-memory", required_argument, 0, 6},
-        {"scheme", required_argument, 0, 7},    {"k", required_argument, 0, 8},
-        {"reps", required_argument, 0, 9},      {"warmup", required_argument, 0, 10},
-        {"land-fraction", required_argument, 0, 11}, {"seed", required_argument, 0, 12},
-        {"dataset", required_argument, 0, 13},  {"ranks", required_argument, 0, 14},
-        {"scaling", required_argument, 0, 15},  {"max-reps", required_argument, 0, 16},
-        {"target-noise", required_argument, 0, 17}, {"point-time", required_argument, 0, 18},
-        {"min-time", required_argument, 0, 19}, {0, 0, 0, 0}};
-    static const char *const key_of[] = {"",       "variants", "grids",  "timesteps",   "threads",
-                                         "tunings", "host_memory", "scheme", "k", "reps",
-                                         "warmup", "land_fraction", "seed", "dataset", "ranks", "scaling",
-                                         "max_reps", "target_noise", "point_time", "min_time"};
-    int c, idx;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "hq", opts, &idx)) != -1) {
-        switch (c) {
-        case 'c': o->config = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'R': o->resume = optarg; break;
-        case 'n': o->dry_run = 1; break;
-        case 'q': o->quiet = 1; break;
-        case 'P': o->no_plots = 1; break;
-        case 'h': run_usage(stdout); return BENCH_EXIT_OK;
-        default:
-            if (c >= 1 && c <= 19 && o->noverrides < 32) {
-                o->keys[o->noverrides] = key_of[c];
-                o->values[o->noverrides] = optarg;
-                o->flags[o->noverrides++] = opts[idx].name;
-                break;
-            }
-            run_usage(stderr);
-            return BENCH_EXIT_USAGE;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "stencilbench run: unexpected argument '%s'\n", argv[optind]);
-        run_usage(stderr);
-        return BENCH_EXIT_USAGE;
-    }
-    if (o->resume && (o->config || o->out || o->noverrides)) {
-        fprintf(stderr, "stencilbench run: --resume RUN_DIR takes the study saved in "
-                        "RUN_DIR/study.ini; give no --config, --out or overrides with it\n");
-        return BENCH_EXIT_USAGE;
-    }
-    return -1;
 }
 
 /* Rank 0 tells the others, once, whether the plan is made (then sends the resolved study) and,
@@ -406,7 +147,7 @@ int bench_cmd_run(int argc, char **argv)
 static int run_study(int argc, char **argv, bench_ranks *world)
 {
     run_options o = {0};
-    int r = parse_options(argc, argv, &o); /* -1: go on; otherwise the exit status */
+    int r = bench_run_parse_options(argc, argv, &o); /* -1: go on; otherwise the exit status */
     if (r >= 0)
         return r;
     if ((o.resume && !bench_run_dir_check("--resume", o.resume, 1024)) ||
@@ -475,30 +216,30 @@ static int run_study(int argc, char **argv, bench_ranks *world)
         fputs(plan->notes, stdout);
     if (o.dry_run) {
         gates.start_sent = 1; /* the other ranks stop after the plan too */
-        print_plan(plan);
+        bench_run_print_plan(plan);
         status = BENCH_EXIT_OK;
         goto done;
     }
 
     bench_sys_facts before, after;
-    int busy = machine_check(&before);
+    int busy = bench_run_machine_check(&before);
 
     /* The run folder. */
     gethostname(host, sizeof host - 1);
     host[strcspn(host, ".")] = '\0';
     if (!*host)
         snprintf(host, sizeof host, "unknown");
-    utc_now(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ");
+    bench_run_utc_now(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ");
     int resumed = 0;
     if (o.resume) {
         snprintf(dir, sizeof dir, "%s", o.resume);
-        previous_record(dir, started, sizeof started, &resumed);
+        bench_run_previous_record(dir, started, sizeof started, &resumed);
         resumed++;
     } else if (o.out) {
         snprintf(dir, sizeof dir, "%s", o.out);
     } else {
         char stamp[32];
-        utc_now(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ");
+        bench_run_utc_now(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ");
         snprintf(dir, sizeof dir, "results/runs/%s-%s", stamp, host);
         /* Two runs started in the same second get -2, -3, ... */
         size_t n = strlen(dir);
@@ -520,7 +261,7 @@ static int run_study(int argc, char **argv, bench_ranks *world)
                         "--resume %s\n", path, dir);
         goto done;
     }
-    if (mkdir_p(dir) != 0) {
+    if (bench_run_mkdir_p(dir) != 0) {
         fprintf(stderr, "stencilbench: cannot create %s: %s\n", dir, strerror(errno));
         goto done;
     }
@@ -589,8 +330,8 @@ static int run_study(int argc, char **argv, bench_ranks *world)
         printf("\n");
     }
     plan->expect_noisy = busy; /* a busy machine: repetitions will run to their caps */
-    calibrate(plan, probes, o.quiet);
-    cfg_json = config_json(&plan->resolved);
+    bench_run_calibrate(plan, probes, o.quiet);
+    cfg_json = bench_run_config_json(&plan->resolved);
     bench_record_info info = {run_id, host, started, NULL, plan->dataset, 0, resumed, -1.0, -1.0,
                               &before, NULL, NAN, NAN, 0, NULL, NULL, NAN};
     snprintf(path, sizeof path, "%s/machine.json", dir);
@@ -632,7 +373,7 @@ static int run_study(int argc, char **argv, bench_ranks *world)
         fprintf(stderr, "stencilbench: %s\n", err.msg);
         goto done;
     }
-    utc_now(finished, sizeof finished, "%Y-%m-%dT%H:%M:%SZ");
+    bench_run_utc_now(finished, sizeof finished, "%Y-%m-%dT%H:%M:%SZ");
     info.finished_utc = study.interrupted ? NULL : finished;
     info.interrupted = study.interrupted;
     info.sweep_wall_s = study.wall_s;
