@@ -65,5 +65,18 @@ if PREFIX="$tmp/prefix" BUILD_DIR="$build_dir" "$run_sh" link >"$tmp/out" 2>&1 |
     fails=$((fails + 1)); echo "FAIL: ./run.sh link replaced a file it did not make:"; cat "$tmp/out"
 fi
 
+# a narrow terminal (issue 16): point lines fit 80 columns; the full status on the next line
+checks=$((checks + 1))
+COLUMNS=80 "$sb" run --variant naive,openmp,cuda_naive --grid 12 --steps 1 --reps 1 --threads 1 \
+    --tuning 'default|stream=-1' --out "$tmp/narrow" --no-plots >"$tmp/narrow.out" 2>&1
+if ! grep -q '^point   variant *thr grid' "$tmp/narrow.out" ||
+    awk '/^(\[|point)/ && length > 80 {bad = 1} END {exit !bad}' "$tmp/narrow.out" ||
+    ! grep -q '^        tuning stream=-1' "$tmp/narrow.out"; then
+    fails=$((fails + 1)); echo "FAIL: point lines at COLUMNS=80:"; cat "$tmp/narrow.out"
+fi
+checks=$((checks + 1))
+COLUMNS=200 "$sb" run --variant naive --grid 12 --steps 1 --reps 1 --out "$tmp/wide" --no-plots >"$tmp/wide.out" 2>&1
+grep -q 'compute_s' "$tmp/wide.out" || { fails=$((fails + 1)); echo "FAIL: wide point lines lost compute_s:"; cat "$tmp/wide.out"; }
+
 echo "test_cli: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

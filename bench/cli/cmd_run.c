@@ -347,7 +347,8 @@ static int run_study(int argc, char **argv, bench_ranks *world)
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_sa);
-    bench_console console = {stdout, stderr, o.quiet, isatty(STDERR_FILENO)};
+    bench_console console = {stdout, stderr, o.quiet, isatty(STDERR_FILENO),
+                             bench_console_columns(STDOUT_FILENO)};
     bench_csv_reporter writer = {csv, csv_version, 0};
     const bench_reporter reporters[] = {{bench_csv_report, &writer},
                                         {bench_console_report, &console}};

@@ -1,4 +1,8 @@
+#define _DEFAULT_SOURCE
 #include <math.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "analysis/noise.h"
@@ -38,9 +42,15 @@ static void progress(const bench_console *c, const bench_event *ev)
         snprintf(reps, sizeof reps, "%d/%d..%d", ev->rep + 1, plan->reps, plan->max_reps);
     else
         snprintf(reps, sizeof reps, "%d/%d", ev->rep + 1, plan->reps);
-    fprintf(c->err, "\r\033[K[%s] %3.0f%% point %zu/%zu %s t=%d %zux%zux%zu steps=%d rep %s  ETA %s",
+    char line[512];
+    int len = snprintf(line, sizeof line, "[%s] %3.0f%% point %zu/%zu %s t=%d %zux%zux%zu steps=%d rep %s  ETA %s",
             bar, 100 * frac, ev->index + 1, plan->count, p->variant->name, p->threads, p->nz,
             p->ny, p->nx, p->steps, reps, eta);
+    /* one terminal line: a line that wraps leaves its first part behind at every update */
+    int cols = bench_console_columns(fileno(c->err));
+    if (cols > 1 && len >= cols)
+        line[cols - 1] = '\0';
+    fprintf(c->err, "\r\033[K%s", line);
     fflush(c->err);
 }
 
@@ -48,6 +58,26 @@ static void clear_progress(const bench_console *c)
 {
     if (c->tty)
         fprintf(c->err, "\r\033[K");
+}
+
+int bench_console_compact(const bench_console *c)
+{
+    return c->cols > 0 && c->cols < BENCH_CONSOLE_WIDE;
+}
+
+int bench_console_columns(int fd)
+{
+    const char *env = getenv("COLUMNS");
+    if (env && *env) {
+        char *end;
+        long v = strtol(env, &end, 10);
+        if (!*end && v > 0 && v < 100000)
+            return (int)v;
+    }
+    struct winsize ws;
+    if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 0;
 }
 
 static void point_line(const bench_console *c, const bench_event *ev)
@@ -81,7 +111,25 @@ static void point_line(const bench_console *c, const bench_event *ev)
             snprintf(note + used, sizeof note - used, "  busy: other processes %.0f%% of the CPUs%s",
                      100 * ev->other_cpu, isfinite(ev->steal) && ev->steal > BENCH_BUSY_STEAL ? ", steal" : "");
     }
-    if (n)
+    if (bench_console_compact(c)) {
+        /* a narrow terminal: the figures that matter on one line, the rest on the next */
+        char rate_s[16] = "-", copy_s[16] = "-";
+        if (n) {
+            snprintf(rate_s, sizeof rate_s, "%.3f", rate / 1e9);
+            snprintf(copy_s, sizeof copy_s, "%.0f%%", 100 * gbps / ev->copy_gbps);
+        }
+        /* a status longer than the line has room for: its first word here, all of it below */
+        int fits = 64 + (int)strlen(ev->status) <= c->cols;
+        fprintf(o, "%-7s %-13s %3d %-14s %5d %8s %5s  %.*s\n", tag, p->variant->name, p->threads,
+                grid, p->steps, rate_s, copy_s,
+                fits ? (int)strlen(ev->status) : (int)strcspn(ev->status, ": "), ev->status);
+        if (!fits)
+            fprintf(o, "        %s\n", ev->status);
+        int tuned = strcmp(p->tuning_text, "default") != 0;
+        if (tuned || *mem || *note)
+            fprintf(o, "        %s%s%s%s%s\n", tuned ? "tuning " : "", tuned ? p->tuning_text : "",
+                    *mem && tuned ? ", " : "", mem, *note ? note + (tuned || *mem ? 0 : 2) : "");
+    } else if (n)
         fprintf(o, "%-7s %-13s %3d %-20s %-14s %5d %-8s %10.6f %8.3f %8.2f %5.0f%% %9.3g  %s%s\n",
                 tag, p->variant->name, p->threads, p->tuning_text, grid, p->steps, mem, med,
                 rate / 1e9, gbps, 100 * gbps / ev->copy_gbps, ev->max_abs_err, ev->status, note);
@@ -115,6 +163,10 @@ stencil_status bench_console_report(void *ctx, const bench_event *ev, stencil_er
     }
     switch (ev->kind) {
     case BENCH_EV_STUDY_START:
+        if (bench_console_compact(c))
+            fprintf(c->out, "%-7s %-13s %3s %-14s %5s %8s %5s  %s\n", "point", "variant", "thr",
+                    "grid", "steps", "Gcell/s", "copy", "status");
+        else
         fprintf(c->out, "%-7s %-13s %3s %-20s %-14s %5s %-8s %10s %8s %8s %6s %9s  %s\n", "point",
                 "variant", "thr", "tuning", "grid", "steps", "memory", "compute_s", "Gcell/s", "GB/s",
                 "copy", "max_err", "status");

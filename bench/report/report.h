@@ -12,7 +12,18 @@
 typedef struct bench_console {
     FILE *out, *err;
     int quiet, tty;
+    int cols; /* the terminal's width (bench_console_columns); 0: no limit */
 } bench_console;
+
+/* Point lines narrower than this many columns leave out tuning, memory, compute_s, GB/s and
+ * max_err (a second line holds tuning, memory and notes). */
+enum { BENCH_CONSOLE_WIDE = 132 };
+
+/* The width to fit: $COLUMNS where set, else the terminal's on fd, else 0 (not a terminal). */
+int bench_console_columns(int fd);
+
+/* 1 when the console prints its narrow point lines. */
+int bench_console_compact(const bench_console *c);
 stencil_status bench_console_report(void *console, const bench_event *ev, stencil_error *err);
 
 /* timings.csv: every row an event carries, written and flushed as it comes. */
