@@ -17,7 +17,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "golden_summary: %s\n", err.msg);
         return 1;
     }
-    bench_summary_print(stdout, t.rows, t.count);
+    bench_summary_print(stdout, t.rows, t.count, 0);
     bench_summary_notes(stdout, t.rows, t.count, NULL);
     bench_timings_free(&t);
     return 0;

@@ -71,6 +71,8 @@ COLUMNS=80 "$sb" run --variant naive,openmp,cuda_naive --grid 12 --steps 1 --rep
     --tuning 'default|stream=-1' --out "$tmp/narrow" --no-plots >"$tmp/narrow.out" 2>&1
 if ! grep -q '^point   variant *thr grid' "$tmp/narrow.out" ||
     awk '/^(\[|point)/ && length > 80 {bad = 1} END {exit !bad}' "$tmp/narrow.out" ||
+    awk '/^Summary/ {on = 1} /^$/ {on = 0} on && length > 80 {bad = 1} END {exit !bad}' "$tmp/narrow.out" ||
+    ! grep -q '^variant  *Gcell/s  *copy' "$tmp/narrow.out" ||
     ! grep -q '^        tuning stream=-1' "$tmp/narrow.out"; then
     fails=$((fails + 1)); echo "FAIL: point lines at COLUMNS=80:"; cat "$tmp/narrow.out"
 fi

@@ -40,5 +40,12 @@ if [ $rc -ne 1 ] || [ "$(grep -c 'skipped: unavailable' <<<"$out")" -ne "$ngpu" 
     ! grep -q 'every point was skipped' <<<"$out"; then
     echo "FAIL: run --variant gpu exited $rc (want 1, every point skipped):"; echo "$out"; fails=$((fails + 1))
 fi
+# several points of each GPU variant: each variant's skip said once, every row still recorded
+out=$("$sb" run --variant gpu,naive --grid 9,10 --steps 1,2 --reps 1 --target-noise 0 --out "$tmp/c" 2>&1)
+rows=$(grep -c ',skipped:unavailable' "$tmp/c/timings.csv")
+if [ "$(grep -c 'skipped: unavailable' <<<"$out")" -ne "$ngpu" ] || [ "$rows" -le "$ngpu" ] ||
+    ! grep -q 'its other points too' <<<"$out"; then
+    echo "FAIL: GPU skips not said once per variant ($rows skipped rows):"; echo "$out"; fails=$((fails + 1))
+fi
 echo "test_cli_nogpu: $fails failed"
 [ "$fails" -eq 0 ]

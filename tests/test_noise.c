@@ -233,7 +233,7 @@ static void test_study_seam(check_ctx *c)
         return;
     volatile sig_atomic_t stop = 0;
     bench_csv_reporter writer = {csv, version, 0};
-    bench_console console = {con, con, 0, 0, 0};
+    bench_console console = {.out = con, .err = con};
     bench_reporter reps[] = {{bench_csv_report, &writer}, {bench_console_report, &console}};
     bench_study s = {.plan = &plan, .probes = &probes, .reporters = reps, .nreporters = 2,
                      .run_id = "seam", .machine = "fake", .stop = &stop, .sys = &sys};

@@ -347,8 +347,8 @@ static int run_study(int argc, char **argv, bench_ranks *world)
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_sa);
-    bench_console console = {stdout, stderr, o.quiet, isatty(STDERR_FILENO),
-                             bench_console_columns(STDOUT_FILENO)};
+    bench_console console = {.out = stdout, .err = stderr, .quiet = o.quiet,
+                             .tty = isatty(STDERR_FILENO), .cols = bench_console_columns(STDOUT_FILENO)};
     bench_csv_reporter writer = {csv, csv_version, 0};
     const bench_reporter reporters[] = {{bench_csv_report, &writer},
                                         {bench_console_report, &console}};
@@ -387,7 +387,7 @@ static int run_study(int argc, char **argv, bench_ranks *world)
     if (bench_timings_read(path, BENCH_READ_STRICT, &done_rows, &err) != STENCIL_OK)
         fprintf(stderr, "stencilbench: %s\n", err.msg);
     else if (!o.quiet || !study.interrupted) {
-        bench_summary_print(stdout, done_rows.rows, done_rows.count);
+        bench_summary_print(stdout, done_rows.rows, done_rows.count, console.cols);
         bench_summary_context sc = {plan->target_noise, study.probe_swing, NAN, NAN};
         for (int t = 0; t < probes->nthreads; t++) { /* the thread count that moved most */
             double lo = INFINITY, hi = 0;

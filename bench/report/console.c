@@ -155,7 +155,7 @@ static void point_line(const bench_console *c, const bench_event *ev)
 stencil_status bench_console_report(void *ctx, const bench_event *ev, stencil_error *err)
 {
     (void)err;
-    const bench_console *c = ctx;
+    bench_console *c = ctx;
     if (c->quiet) { /* failures still reach stderr */
         if (ev->detail)
             fprintf(c->err, "stencilbench: %s\n", ev->detail);
@@ -176,8 +176,27 @@ stencil_status bench_console_report(void *ctx, const bench_event *ev, stencil_er
         if (c->tty)
             progress(c, ev);
         break;
-    case BENCH_EV_POINT_DONE:
     case BENCH_EV_POINT_SKIPPED:
+        if (ev->row && strncmp(ev->row->status, "skipped:unavailable", 19) == 0) {
+            /* a variant that cannot run here: said once, at its first point */
+            int said = 0;
+            for (int i = 0; i < c->nunavailable && !said; i++)
+                said = c->unavailable[i] == ev->point->variant;
+            if (said) {
+                clear_progress(c);
+                break;
+            }
+            if (c->nunavailable < BENCH_CONSOLE_MAX_UNAVAILABLE)
+                c->unavailable[c->nunavailable++] = ev->point->variant;
+            bench_event once = *ev;
+            char status[160];
+            snprintf(status, sizeof status, "%s; its other points too", ev->status);
+            once.status = status;
+            point_line(c, &once);
+            break;
+        }
+        /* fall through */
+    case BENCH_EV_POINT_DONE:
     case BENCH_EV_POINT_FAILED:
         point_line(c, ev);
         if (ev->detail) {

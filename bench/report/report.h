@@ -9,10 +9,15 @@
 
 /* The console: the column header, a progress bar on a terminal, a line per point, failures
  * on stderr. quiet prints nothing; tty draws the progress bar on stderr. */
+enum { BENCH_CONSOLE_MAX_UNAVAILABLE = 32 };
 typedef struct bench_console {
     FILE *out, *err;
     int quiet, tty;
     int cols; /* the terminal's width (bench_console_columns); 0: no limit */
+    /* the variants whose points were skipped as unavailable (their first point is printed,
+     * the others only counted in the end's "N skipped") */
+    const stencil_variant *unavailable[BENCH_CONSOLE_MAX_UNAVAILABLE];
+    int nunavailable;
 } bench_console;
 
 /* Point lines narrower than this many columns leave out tuning, memory, compute_s, GB/s and
@@ -24,6 +29,7 @@ int bench_console_columns(int fd);
 
 /* 1 when the console prints its narrow point lines. */
 int bench_console_compact(const bench_console *c);
+/* The console is its reporter's state: pass a bench_console, zeroed past cols. */
 stencil_status bench_console_report(void *console, const bench_event *ev, stencil_error *err);
 
 /* timings.csv: every row an event carries, written and flushed as it comes. */
@@ -34,10 +40,13 @@ typedef struct bench_csv_reporter {
 } bench_csv_reporter;
 stencil_status bench_csv_report(void *csv_reporter, const bench_event *ev, stencil_error *err);
 
-/* Prints, per variant: its best median rate over ok points, that point, its roofline
+/* Prints, per variant (in cols columns; 0: no limit): its best median rate over ok points, that point, its roofline
  * fraction, the speedup over naive on the same grid and steps, and the strong-scaling
  * efficiency rate(T) / (T rate(1)) at the largest thread count T on that grid and steps. */
-void bench_summary_print(FILE *f, const bench_row *rows, size_t count);
+void bench_summary_print(FILE *f, const bench_row *rows, size_t count, int cols);
+
+/* Below this many columns (cols > 0) the summary leaves out host memory and fits 80. */
+enum { BENCH_SUMMARY_WIDE = 114 };
 
 /* What a run's numbers need said beside them (NULL context: the defaults, no probe rounds). */
 typedef struct bench_summary_context {

@@ -13,8 +13,9 @@ static int same_grid_steps(const bench_row *a, const bench_row *b)
            strcmp(a->grid_source, b->grid_source) == 0 && a->timesteps == b->timesteps;
 }
 
-void bench_summary_print(FILE *f, const bench_row *rows, size_t count)
+void bench_summary_print(FILE *f, const bench_row *rows, size_t count, int cols)
 {
+    int compact = cols > 0 && cols < BENCH_SUMMARY_WIDE;
     bench_results all;
     stencil_error err;
     if (bench_results_build(rows, count, &all, &err) != STENCIL_OK) {
@@ -28,8 +29,12 @@ void bench_summary_print(FILE *f, const bench_row *rows, size_t count)
         if (all.p[i].n)
             pts[np++] = &all.p[i];
     fprintf(f, "\nSummary (medians over repetitions; best point per variant)\n");
-    fprintf(f, "%-14s %10s %9s %-22s %9s %9s %10s %s\n", "variant", "Gcell/s", "roofline",
-            "at grid/steps/threads", "memory", "vs naive", "scaling", "(efficiency at threads)");
+    if (compact)
+        fprintf(f, "%-14s %9s %5s %-22s %8s %s\n", "variant", "Gcell/s", "copy", "at grid/steps/threads",
+                "vs naive", "scaling@threads");
+    else
+        fprintf(f, "%-14s %10s %9s %-22s %9s %9s %10s %s\n", "variant", "Gcell/s", "roofline",
+                "at grid/steps/threads", "memory", "vs naive", "scaling", "(efficiency at threads)");
     for (size_t i = 0; i < np; i++) {
         int first = 1;
         for (size_t j = 0; j < i && first; j++)
@@ -78,8 +83,13 @@ void bench_summary_print(FILE *f, const bench_row *rows, size_t count)
         char roof[16] = "-";
         if (isfinite(best->stat[BENCH_M_ROOF].median))
             snprintf(roof, sizeof roof, "%.0f%%", 100.0 * best->stat[BENCH_M_ROOF].median);
-        fprintf(f, "%-14s %10.3f %9s %-22s %9s %9s %10s %s\n", b->variant, bench_result_rate(best) / 1e9, roof,
-                where, b->host_memory, speed, scale, at);
+        if (compact)
+            fprintf(f, "%-14s %9.3f %5s %-22s %8s %s%s%.0ld%s\n", b->variant,
+                    bench_result_rate(best) / 1e9, roof, where, speed, scale, tmax > 1 && r1 > 0 ? "@" : "",
+                    tmax > 1 && r1 > 0 ? tmax : 0L, tmax > 1 && r1 > 0 ? "t" : "");
+        else
+            fprintf(f, "%-14s %10.3f %9s %-22s %9s %9s %10s %s\n", b->variant,
+                    bench_result_rate(best) / 1e9, roof, where, b->host_memory, speed, scale, at);
     }
     if (np == 0)
         fprintf(f, "(no point finished with status ok)\n");
