@@ -28,6 +28,7 @@ typedef struct plot_ctx {
     int ncharts;
     const char *group; /* the group of the charts being made */
     size_t hidden;     /* points in no chart: a scheme or tuning other than their variant's usual */
+    const char *warnings; /* the run's warnings in words (noise, a busy machine), or NULL */
 } plot_ctx;
 
 /* The point settings a variant's charts hold fixed. */

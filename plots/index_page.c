@@ -177,9 +177,16 @@ stencil_status plot_index_write(plot_ctx *c, stencil_error *err)
         "table.machine,table.study{border-collapse:collapse}table.machine th,table.study th{text-align:left;"
         "padding:2px 1em 2px 0;vertical-align:top;white-space:nowrap}td{overflow-wrap:anywhere}figure{margin:2em 0}img{max-width:100%%;height:auto;border:1px solid #ddd}"
         "object.chart{max-width:100%%;border:1px solid #ddd}.howto{background:#f4f4f4;padding:.5em}"
-        "figcaption{margin-top:.4em}nav a{margin-right:1em}</style>\n</head><body>\n<h1>stencilbench run: ");
+        "figcaption{margin-top:.4em}nav a{margin-right:1em}.warn{background:#fff4e0;border-left:4px solid #e08000;padding:0 1em}"
+        ".warn pre{white-space:pre-wrap}</style>\n</head><body>\n<h1>stencilbench run: ");
     plot_buf_html(&h, c->run.m.label);
-    plot_buf_printf(&h, "</h1>\n<h2>Machine</h2>\n");
+    plot_buf_printf(&h, "</h1>\n");
+    if (c->warnings && *c->warnings) { /* where the reader looks first: figures to doubt */
+        plot_buf_printf(&h, "<div class=\"warn\"><h2>Warnings</h2>\n<pre>");
+        plot_buf_html(&h, c->warnings);
+        plot_buf_printf(&h, "</pre></div>\n");
+    }
+    plot_buf_printf(&h, "<h2>Machine</h2>\n");
     machine_table(c, &h);
     study_table(c, &h);
     plot_buf_printf(

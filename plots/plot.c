@@ -73,7 +73,7 @@ static stencil_status render_charts(plot_ctx *c, const plot_pref *prefs, int nv,
     return st;
 }
 
-stencil_status plot_render_run(const char *run_dir, stencil_error *err)
+stencil_status plot_render_run(const char *run_dir, const char *warnings, stencil_error *err)
 {
     plot_ctx *c = calloc(1, sizeof *c);
     const plot_point **buf = NULL;
@@ -83,6 +83,7 @@ stencil_status plot_render_run(const char *run_dir, stencil_error *err)
         plot_msg(err, "out of memory");
         return STENCIL_ERR_NOMEM;
     }
+    c->warnings = warnings;
     stencil_status st;
     int nv = 0;
     if ((st = plot_gnuplot_check(err)) != STENCIL_OK ||

@@ -14,10 +14,11 @@
 #include "variant.h"
 
 /* Renders every chart of RUN_DIR (timings.csv, machine.json) as PNG and SVG into
- * RUN_DIR/plots/, with an index.html that shows them all and the machine summary. Rows whose
+ * RUN_DIR/plots/, with an index.html that shows them all and the machine summary, and first
+ * the run's warnings when warnings is text (bench_summary_warnings; NULL for none). Rows whose
  * status is not ok are left out; a run with no ok rows still gets an index saying so.
  * `stencilbench run` calls this at the end of a study; `stencilbench plot` calls it again. */
-stencil_status plot_render_run(const char *run_dir, stencil_error *err);
+stencil_status plot_render_run(const char *run_dir, const char *warnings, stencil_error *err);
 
 /* Returns STENCIL_OK when gnuplot can be run, else STENCIL_ERR_UNAVAILABLE with a message
  * naming the package (gnuplot-nox). The program is $STENCILBENCH_GNUPLOT or gnuplot on PATH. */

@@ -80,5 +80,15 @@ checks=$((checks + 1))
 COLUMNS=200 "$sb" run --variant naive --grid 12 --steps 1 --reps 1 --out "$tmp/wide" --no-plots >"$tmp/wide.out" 2>&1
 grep -q 'compute_s' "$tmp/wide.out" || { fails=$((fails + 1)); echo "FAIL: wide point lines lost compute_s:"; cat "$tmp/wide.out"; }
 
+# plot: the summary's warnings (NOISY points of a committed fixture run) head the index page
+if command -v gnuplot >/dev/null; then
+    checks=$((checks + 1))
+    cp -r "$(dirname "$0")/golden/fixtures/run_a" "$tmp/noisy_run"
+    "$sb" plot "$tmp/noisy_run" >/dev/null 2>&1
+    grep -q '<h2>Warnings</h2>' "$tmp/noisy_run/plots/index.html" &&
+        grep -q 'points are NOISY' "$tmp/noisy_run/plots/index.html" ||
+        { fails=$((fails + 1)); echo "FAIL: plot's index page has no NOISY warning"; }
+fi
+
 echo "test_cli: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -250,7 +250,8 @@ static void check_log_axes(check_ctx *ctx, const char *run_dir, const char *name
 static void check_run(check_ctx *ctx, const char *run_dir, int min_charts)
 {
     stencil_error err = {{0}};
-    stencil_status st = plot_render_run(run_dir, &err);
+    /* the run's warnings head the page, escaped */
+    stencil_status st = plot_render_run(run_dir, "\nWarnings:\n- 3 of 9 points are NOISY <script>x</script>\n", &err);
     CHECK(ctx, st == STENCIL_OK, "plot_render_run(%s): %s", run_dir, err.msg);
     if (st != STENCIL_OK)
         return;
@@ -264,6 +265,11 @@ static void check_run(check_ctx *ctx, const char *run_dir, int min_charts)
     if (!html)
         return;
     CHECK(ctx, strstr(html, "<table class=\"machine\">") != NULL, "%s: no machine summary", path);
+    const char *warn = strstr(html, "<h2>Warnings</h2>");
+    CHECK(ctx, warn && warn < strstr(html, "<table class=\"machine\">") &&
+                   strstr(html, "3 of 9 points are NOISY &lt;script&gt;x&lt;/script&gt;") &&
+                   !strstr(html, "<script>x"),
+          "%s: the warnings are not first or not escaped", path);
     int charts = 0;
     for (const char *p = strstr(html, "<img src=\""); p; p = strstr(p + 1, "<img src=\"")) {
         const char *v = p + 10;
@@ -388,7 +394,7 @@ int main(int argc, char **argv)
 
     /* gnuplot missing: a message naming the package. */
     setenv("STENCILBENCH_GNUPLOT", "/nonexistent/gnuplot", 1);
-    stencil_status st = plot_render_run(dir, &err);
+    stencil_status st = plot_render_run(dir, NULL, &err);
     CHECK(&ctx, st == STENCIL_ERR_UNAVAILABLE && strstr(err.msg, "gnuplot-nox"),
           "gnuplot missing gave status %d: %s", (int)st, err.msg);
     unsetenv("STENCILBENCH_GNUPLOT");
@@ -407,10 +413,10 @@ int main(int argc, char **argv)
         fputs("schema_version,variant,device\n1,naive,cpu\n", f);
         fclose(f);
     }
-    st = plot_render_run(bad, &err);
+    st = plot_render_run(bad, NULL, &err);
     CHECK(&ctx, st == STENCIL_ERR_IO && strstr(err.msg, "has no 'nz' column"), "bad CSV: status %d: %s",
           (int)st, err.msg);
-    st = plot_render_run("no_such_run_dir", &err);
+    st = plot_render_run("no_such_run_dir", NULL, &err);
     CHECK(&ctx, st == STENCIL_ERR_IO && strstr(err.msg, "machine.json"), "missing run: %s", err.msg);
 
     /* A run whose rows all failed: an index that says so, with no broken references. */
@@ -422,7 +428,7 @@ int main(int argc, char **argv)
               f);
         fclose(f);
     }
-    st = plot_render_run(bad, &err);
+    st = plot_render_run(bad, NULL, &err);
     CHECK(&ctx, st == STENCIL_OK, "all-failed run: %s", err.msg);
     snprintf(path, sizeof path, "%s/plots/index.html", bad);
     int refs;

@@ -1,9 +1,11 @@
 /* stencilbench plot RUN_DIR: (re)render the charts of a run folder. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "plot.h"
 #include "cli/cli.h"
+#include "report/report.h"
 
 static void plot_usage(FILE *f)
 {
@@ -35,7 +37,9 @@ int bench_cmd_plot(int argc, char **argv)
     }
     const char *dir = argv[optind];
     stencil_error err = {{0}};
-    stencil_status st = plot_render_run(dir, &err);
+    char *warnings = bench_summary_warnings(dir, NULL);
+    stencil_status st = plot_render_run(dir, warnings, &err);
+    free(warnings);
     if (st != STENCIL_OK) {
         fprintf(stderr, "stencilbench plot: %s\n", err.msg);
         return st == STENCIL_ERR_IO || st == STENCIL_ERR_ARG ? BENCH_EXIT_USAGE : BENCH_EXIT_FAILED;

@@ -384,6 +384,7 @@ static int run_study(int argc, char **argv, bench_ranks *world)
         fprintf(stderr, "stencilbench: %s\n", err.msg);
 
     snprintf(path, sizeof path, "%s/timings.csv", dir);
+    char *warnings = NULL; /* the summary's warnings, for the charts' page too */
     if (bench_timings_read(path, BENCH_READ_STRICT, &done_rows, &err) != STENCIL_OK)
         fprintf(stderr, "stencilbench: %s\n", err.msg);
     else if (!o.quiet || !study.interrupted) {
@@ -400,6 +401,7 @@ static int run_study(int argc, char **argv, bench_ranks *world)
                 sc.probe_lo = lo, sc.probe_hi = hi;
         }
         bench_summary_notes(stdout, done_rows.rows, done_rows.count, &sc);
+        warnings = bench_summary_warnings(dir, &sc);
     }
     size_t failed = 0, skipped = 0, nrows = done_rows.count;
     for (size_t i = 0; i < nrows; i++) {
@@ -414,12 +416,13 @@ static int run_study(int argc, char **argv, bench_ranks *world)
                study.wall_s - study.measured_s, study.wall_s, probes->seconds);
     if (!study.interrupted && !o.no_plots) {
         /* The charts (plots/); a missing gnuplot or a failed chart does not fail the run. */
-        if (plot_gnuplot_check(&err) != STENCIL_OK || plot_render_run(dir, &err) != STENCIL_OK)
+        if (plot_gnuplot_check(&err) != STENCIL_OK || plot_render_run(dir, warnings, &err) != STENCIL_OK)
             fprintf(stderr, "stencilbench: no charts: %s (draw them later: stencilbench plot %s)\n",
                     err.msg, dir);
         else if (!o.quiet)
             printf("charts: %s/plots/index.html\n", dir);
     }
+    free(warnings);
     if (study.interrupted) {
         printf("stopped by Ctrl-C; continue with: stencilbench run --resume %s\n", dir);
         status = BENCH_EXIT_INTERRUPTED;

@@ -61,6 +61,10 @@ typedef struct bench_summary_context {
  * roofline fraction is over 100 % with the reasons in words (the grid fits in the caches,
  * which the out-of-cache copy does not see; a variant doing two timesteps per sweep moves
  * about half the bytes the model counts). Prints nothing when there is nothing to say. */
+/* The same notes as text for the charts' index page (malloc'ed; free it), from the run folder's
+ * timings.csv; NULL where it cannot be read or has nothing to say. */
+char *bench_summary_warnings(const char *run_dir, const bench_summary_context *ctx);
+
 void bench_summary_notes(FILE *f, const bench_row *rows, size_t count,
                          const bench_summary_context *ctx);
 

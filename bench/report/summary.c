@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,20 +141,26 @@ void bench_summary_notes(FILE *f, const bench_row *rows, size_t count,
         }
     }
     /* other processes' share over each point: its rows' largest (the last row covers the point) */
-    for (size_t i = 0; i < all.count; i++) {
-        double other = NAN, steal = NAN;
-        for (size_t j = 0; j < count; j++)
-            if (bench_result_same(&rows[j], all.p[i].row)) {
-                if (isfinite(rows[j].other_cpu) && !(rows[j].other_cpu <= other))
-                    other = rows[j].other_cpu;
-                if (isfinite(rows[j].steal) && !(rows[j].steal <= steal))
-                    steal = rows[j].steal;
-            }
-        if ((isfinite(other) && other > BENCH_BUSY_OTHER) || (isfinite(steal) && steal > BENCH_BUSY_STEAL))
-            busy++;
-        if (isfinite(other) && other > worst_other)
-            worst_other = other;
+    double *other = malloc((all.count ? all.count : 1) * 2 * sizeof *other), *steal = other + all.count;
+    for (size_t i = 0; other && i < 2 * all.count; i++)
+        other[i] = NAN;
+    for (size_t j = 0; other && j < count; j++) { /* each row into its point: O(n log n) */
+        size_t i = bench_results_find(&all, &rows[j]);
+        if (i == (size_t)-1)
+            continue;
+        if (isfinite(rows[j].other_cpu) && !(rows[j].other_cpu <= other[i]))
+            other[i] = rows[j].other_cpu;
+        if (isfinite(rows[j].steal) && !(rows[j].steal <= steal[i]))
+            steal[i] = rows[j].steal;
     }
+    for (size_t i = 0; other && i < all.count; i++) {
+        if ((isfinite(other[i]) && other[i] > BENCH_BUSY_OTHER) ||
+            (isfinite(steal[i]) && steal[i] > BENCH_BUSY_STEAL))
+            busy++;
+        if (isfinite(other[i]) && other[i] > worst_other)
+            worst_other = other[i];
+    }
+    free(other);
     int any = noisy || busy || (ctx && isfinite(ctx->probe_swing) && ctx->probe_swing > 1.2);
     if (any)
         fprintf(f, "\nWarnings:\n");
@@ -205,4 +212,28 @@ void bench_summary_notes(FILE *f, const bench_row *rows, size_t count,
         fprintf(f, "\n");
     }
     bench_results_free(&all);
+}
+
+char *bench_summary_warnings(const char *run_dir, const bench_summary_context *ctx)
+{
+    bench_timings t = {0};
+    stencil_error err;
+    char *text = NULL;
+    size_t len = 0;
+    if (bench_timings_read(run_dir, BENCH_READ_BY_NAME, &t, &err) == STENCIL_OK) {
+        FILE *f = open_memstream(&text, &len);
+        if (f) {
+            bench_summary_notes(f, t.rows, t.count, ctx);
+            fclose(f);
+        }
+    }
+    bench_timings_free(&t);
+    static const char head[] = "\nWarnings:\n"; /* the page has its own heading */
+    if (text && strncmp(text, head, sizeof head - 1) == 0)
+        memmove(text, text + sizeof head - 1, strlen(text + sizeof head - 1) + 1);
+    if (text && text[strspn(text, " \n")] == '\0') {
+        free(text);
+        text = NULL;
+    }
+    return text;
 }
