@@ -14,15 +14,6 @@ cd "$tmp" || exit 1
 
 . "$(dirname "${BASH_SOURCE[0]}")/cli_expect.sh"
 # check DESCRIPTION COMMAND...: the command must succeed.
-check() {
-    local what=$1
-    shift
-    checks=$((checks + 1))
-    if ! "$@"; then
-        fails=$((fails + 1))
-        echo "FAIL: $what"
-    fi
-}
 
 printf 'this is not netCDF\n' >text.nc
 head -c 3000 small.nc >truncated.nc

@@ -18,15 +18,7 @@ flags=("$@")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0 checks=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    checks=$((checks + 1))
-    if ! "$@"; then
-        fails=$((fails + 1))
-        echo "FAIL: $what"
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/cli_expect.sh"
 mpi() { # mpi N ARGS... : stencilbench run under N ranks, at most 120 s
     local n=$1
     shift

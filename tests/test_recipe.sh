@@ -11,15 +11,7 @@ recipe=results/reference/recipe.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0 checks=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    checks=$((checks + 1))
-    if ! "$@"; then
-        fails=$((fails + 1))
-        echo "FAIL: $what"
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/cli_expect.sh"
 ref=$tmp/box
 tiny=(--bin "$sb" --study cpu --cpu-variants naive,openmp --cpu-grids 12,9x10x11 --cpu-steps 2
       --cpu-threads 1,2 --cpu-reps 2 --machine TEST-BOX)

@@ -11,15 +11,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 . "$(dirname "${BASH_SOURCE[0]}")/cli_expect.sh"
-check() { # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    checks=$((checks + 1))
-    if ! "$@"; then
-        fails=$((fails + 1))
-        echo "FAIL: $what"
-    fi
-}
 point="--variant naive --grid 8 --steps 1 --reps 2 --warmup 0 --quiet --no-plots"
 
 expect 2 "--out: the folder's path holds a comma \(','\); its name is the run_id column" -- run $point --out "a,b"

@@ -15,15 +15,7 @@ src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0 checks=0
-check() {
-    local what=$1
-    shift
-    checks=$((checks + 1))
-    if ! "$@"; then
-        fails=$((fails + 1))
-        echo "FAIL: $what"
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/cli_expect.sh"
 expect() { # expect STATUS PATTERN -- ARGS...: stencilbench exits STATUS, printing PATTERN
     local want=$1 pattern=$2
     shift 3

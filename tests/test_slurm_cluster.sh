@@ -93,15 +93,7 @@ done
 [ -n "$up" ] || skip "Slurm did not come up here (node state '${state:-none}'): $(logs; tail -3 "$tmp"/*.out)"
 
 fails=0 checks=0
-check() {
-    local what=$1
-    shift
-    checks=$((checks + 1))
-    if ! "$@"; then
-        fails=$((fails + 1))
-        echo "FAIL: $what"
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/cli_expect.sh"
 
 run=$tmp/run
 out=$("$sb" slurm --config "$configs/ci.ini" --out "$run" --time 10 --submit 2>&1)

@@ -9,15 +9,7 @@ sb=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0 checks=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    checks=$((checks + 1))
-    if ! "$@"; then
-        fails=$((fails + 1))
-        echo "FAIL: $what"
-    fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/cli_expect.sh"
 
 header="schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source,ranks,halo_s,batch,cv,ci_rel,load_before,load_after,other_cpu,steal,cpu_mhz"
 
