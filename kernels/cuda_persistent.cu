@@ -3,8 +3,9 @@
  * (kernels/cuda_tile.cuh), then meet at a grid-wide barrier before the next timestep reads
  * what the last one wrote. It pays where a launch costs as much as a timestep: on the course
  * grid (50 x 222 x 241, both fields in L2) cuda_shared's graph of launches took about 12 us a
- * step on the H200. Loads go through L2 (__ldcg), never the read-only cache, since a block
- * reads cells other blocks wrote in this launch. Needs cooperative launch (every CUDA GPU of
+ * step on the H200. The tiles' loads are asynchronous copies (weak loads in CUDA's memory
+ * model), never the read-only cache, since a block reads cells other blocks wrote in this
+ * launch. Needs cooperative launch (every CUDA GPU of
  * compute capability 6.0 or later, not under MPS on older drivers). */
 #include <cooperative_groups.h>
 
@@ -26,7 +27,7 @@ __global__ void persistent_steps(float *buf0, float *buf1, const tile_args a, un
         const float *in = from ? buf1 : buf0;
         float *out = from ? buf0 : buf1;
         for (unsigned item = blockIdx.x; item < items; item += gridDim.x)
-            tile_sweep<A16, true>(in, out, a, item % tiles, item / tiles, sh);
+            tile_sweep<A16>(in, out, a, item % tiles, item / tiles, sh);
         if (t + 1 < steps)
             grid.sync();
     }

@@ -1,20 +1,19 @@
 /* One block's sweep of one x-y tile over a run of z planes (2.5-D z-streaming), the body of
  * cuda_shared (one launch a timestep) and of cuda_persistent (every timestep in one launch).
  *
- * The tile is blockDim.x * V cells wide (V = 4 cells a thread in x) and blockDim.y rows high;
- * each plane of it goes once into shared memory with a one-cell halo for the x and y
- * neighbours, while the z neighbours stay in registers, so a cell is read from global memory
- * about once instead of seven times. A16: rows are 16-byte aligned (nx % 4 == 0), so loads and
- * stores are float4; otherwise scalar, masked at the row's end. The next plane's loads are in
- * flight while the current one is computed; all-land vectors are not stored (both buffers
- * already hold them).
+ * The tile is blockDim.x * V cells wide (V = 4 cells a thread in x) and blockDim.y rows high.
+ * Each plane of it, with a one-cell halo in x and y, is copied once from global into a ring of
+ * shared-memory slots by asynchronous copies (cp.async) issued TILE_DEPTH planes ahead, so a
+ * cell is read from global memory about once instead of seven times and many bytes are in
+ * flight without holding registers (the version before kept the next plane in registers: 78
+ * registers a thread, 6 blocks an SM, 70 % of the copy at 512^3 on the H200). A16: rows are
+ * 16-byte aligned (nx % 4 == 0): 16-byte copies and float4 stores; otherwise 4-byte copies,
+ * masked at the row's end. All-land vectors are not stored (both buffers already hold them).
  *
- * Arithmetic (instructions, not memory, bounded the first version: about 69 a cell, so that
- * no-land grids reached 77 % of the copy on the H200): a thread whose cells are all inside the
- * box in x and whose cells and neighbours are all sea takes stencil_cell_sea6 (kernels/
- * stencil_cell.h: the plain sum and no division, about 14 instructions a cell); any other
- * thread (a coast, land, the box's x faces, |update| below 2^-125) takes stencil_cell per cell.
- * Both give naive's bits. */
+ * Arithmetic: a thread whose cells are all inside the box in x and whose cells and neighbours
+ * are all sea takes stencil_sea6_* (kernels/stencil_cell.h: the plain sum and no division,
+ * about 14 instructions a cell instead of about 40); any other thread (a coast, land, the
+ * box's x faces, |update| below 2^-125) takes stencil_cell per cell. Both give naive's bits. */
 #ifndef STENCIL_CUDA_TILE_CUH
 #define STENCIL_CUDA_TILE_CUH
 
@@ -23,35 +22,34 @@
 
 enum { TILE_V = 4 }; /* cells a thread in x */
 
-/* Loads: through the read-only cache (__ldg) when the kernel never writes what it reads
- * (cuda_shared), else cached in L2 only (__ldcg), which other blocks' writes before a grid
- * barrier reach (cuda_persistent: the non-coherent path may return stale lines there). */
-template <bool L2> __device__ __forceinline__ float tile_ld(const float *p)
+/* Asynchronous copies global -> shared (cp.async, compute capability 8.0 on): 16 bytes cached
+ * in L2 only, or 4 bytes; a thread commits one group a plane and waits for all but the newest
+ * n groups. They are weak loads in CUDA's memory model, so cells other blocks wrote before a
+ * grid barrier are seen (cuda_persistent), as the read-only cache's loads (__ldg) are not. */
+#if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
+__device__ __forceinline__ void tile_cp16(float *dst, const float *src)
 {
-    if constexpr (L2)
-        return __ldcg(p);
-    else
-        return __ldg(p);
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"((unsigned)__cvta_generic_to_shared(dst)),
+                 "l"(src)
+                 : "memory");
 }
-
-template <bool A16, bool L2>
-__device__ __forceinline__ void tile_load(float (&r)[TILE_V], const float *p, int lim)
+__device__ __forceinline__ void tile_cp4(float *dst, const float *src)
 {
-    if constexpr (A16) {
-        (void)lim;
-        const float4 *p4 = reinterpret_cast<const float4 *>(p);
-        float4 v;
-        if constexpr (L2)
-            v = __ldcg(p4);
-        else
-            v = __ldg(p4);
-        r[0] = v.x, r[1] = v.y, r[2] = v.z, r[3] = v.w;
-    } else {
-#pragma unroll
-        for (int i = 0; i < TILE_V; i++)
-            r[i] = i < lim ? tile_ld<L2>(p + i) : 0.0f;
-    }
+    asm volatile("cp.async.ca.shared.global [%0], [%1], 4;\n" ::"r"((unsigned)__cvta_generic_to_shared(dst)),
+                 "l"(src)
+                 : "memory");
 }
+__device__ __forceinline__ void tile_commit() { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
+template <int N> __device__ __forceinline__ void tile_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory"); }
+#else /* before compute capability 8.0: plain loads (L2-cached) and stores, nothing to wait for */
+__device__ __forceinline__ void tile_cp16(float *dst, const float *src)
+{
+    *reinterpret_cast<float4 *>(dst) = __ldcg(reinterpret_cast<const float4 *>(src));
+}
+__device__ __forceinline__ void tile_cp4(float *dst, const float *src) { *dst = __ldcg(src); }
+__device__ __forceinline__ void tile_commit() {}
+template <int N> __device__ __forceinline__ void tile_wait() {}
+#endif
 
 template <bool A16> __device__ __forceinline__ void tile_store(float *p, const float (&r)[TILE_V], int lim)
 {
@@ -75,12 +73,16 @@ struct tile_args {
     int insulated;
 };
 
-/* Shared memory a block needs: two plane buffers (one barrier a plane), each (by + 2) rows of
- * pitch = bx * V + 8 floats: 3 pad, left halo, the tile's cells (16-byte aligned), right halo,
- * pad. */
+/* The pipeline: plane p goes into slot p % TILE_RING of shared memory; while plane z is
+ * computed (from planes z-1, z, z+1), planes z+2 .. z+1+TILE_DEPTH are on their way. Slots in
+ * use at once: plane z-2 (another thread may still compute z-1) to z+1+TILE_DEPTH. */
+enum { TILE_DEPTH = 2, TILE_RING = TILE_DEPTH + 4 };
+
+/* Shared memory a block needs: TILE_RING plane slots, each (by + 2) rows of pitch = bx * V + 8
+ * floats: 3 pad, left halo, the tile's cells (16-byte aligned), right halo, pad. */
 static inline size_t tile_shared_bytes(int bx, int by)
 {
-    return 2 * (size_t)(by + 2) * (size_t)(bx * TILE_V + 8) * sizeof(float);
+    return TILE_RING * (size_t)(by + 2) * (size_t)(bx * TILE_V + 8) * sizeof(float);
 }
 
 /* Host: the launch shape of a tile kernel on s's problem, fn16 for 16-byte rows (nx % 4 ==
@@ -147,8 +149,8 @@ static inline tile_args tile_args_of(const stencil_cuda_state *s)
 
 /* Tile `tile` (x index tile % tiles_x, y index tile / tiles_x) over planes 1 + run * tile_z
  * onwards, from `in` to `out`. Only interior, not-NaN cells change. blockDim.x, blockDim.y >= 2;
- * every thread of the block calls it (it has barriers). L2: load as tile_ld says. */
-template <bool A16, bool L2>
+ * every thread of the block calls it (it has barriers). */
+template <bool A16>
 __device__ __forceinline__ void tile_sweep(const float *__restrict__ in, float *__restrict__ out,
                                            const tile_args &a, unsigned tile, unsigned run, float *sh)
 {
@@ -160,104 +162,90 @@ __device__ __forceinline__ void tile_sweep(const float *__restrict__ in, float *
     const int y = (int)(tile / (unsigned)a.tiles_x) * by + ty;
     const int x0 = x_tile + tx * V;
     const int z_begin = 1 + (int)run * a.tile_z;
-    const int z_end = min(z_begin + a.tile_z, nz - 1);
+    const int z_end = min(z_begin + a.tile_z, nz - 1); /* planes z_begin..z_end-1 computed */
     const size_t sz = (size_t)ny * (size_t)nx;
     const bool mine = x0 < nx && y < ny;
     const int lim = min(V, nx - x0); /* cells of this thread inside the row */
-    /* halo loads: row y-1 by ty == 0, row y+1 by ty == by-1, the cell left of the tile by
+    /* halo copies: row y-1 by ty == 0, row y+1 by ty == by-1, the cell left of the tile by
      * tx == 0, the one right of it by tx == bx-1 */
     const int dy = ty == 0 ? -1 : 1, dx = tx == 0 ? -1 : V;
     const bool ld_row = mine && ((ty == 0 && y >= 1) || (ty == by - 1 && y + 1 < ny));
     const bool ld_col = mine && ((tx == 0 && x_tile >= 1) || (tx == bx - 1 && x_tile + bx * V < nx));
     const bool compute = mine && y >= 1 && y <= ny - 2;
     const bool x_inner = x0 >= 1 && x0 + V <= nx - 1; /* all V cells updated in x */
-    const size_t off = mine ? (size_t)z_begin * sz + (size_t)y * (size_t)nx + (size_t)x0 : 0;
-    const float *p = in + off;
-    float *q = out + off;
+    const float *src = in + (mine ? (size_t)y * (size_t)nx + (size_t)x0 : 0);
+    float *dst = out + (mine ? (size_t)y * (size_t)nx + (size_t)x0 : 0);
+    const int me = (ty + 1) * pitch + 4 + tx * V; /* this thread's first cell in a slot */
 
-    float below[V], cur[V], above[V], nxt[V], hrow[V], hrow_n[V], hcol = 0.0f, hcol_n = 0.0f;
-#pragma unroll
-    for (int v = 0; v < V; v++)
-        below[v] = cur[v] = above[v] = nxt[v] = hrow[v] = hrow_n[v] = 0.0f;
-    if (mine) {
-        tile_load<A16, L2>(below, p - sz, lim);
-        tile_load<A16, L2>(cur, p, lim);
-        tile_load<A16, L2>(above, p + sz, lim);
-    }
-    if (ld_row)
-        tile_load<A16, L2>(hrow, p + (ptrdiff_t)dy * nx, lim);
-    if (ld_col)
-        hcol = tile_ld<L2>(p + dx);
-
-    __syncthreads(); /* the block's previous tile (cuda_persistent) has read its planes */
-#pragma unroll 2
-    for (int z = z_begin, b = 0; z < z_end; z++, b ^= 1) {
-        if (z + 1 < z_end) { /* plane z+1's halos and plane z+2's cells, in flight meanwhile */
-            const float *pn = p + sz;
-            if (mine)
-                tile_load<A16, L2>(nxt, pn + sz, lim);
-            if (ld_row)
-                tile_load<A16, L2>(hrow_n, pn + (ptrdiff_t)dy * nx, lim);
-            if (ld_col)
-                hcol_n = tile_ld<L2>(pn + dx);
-        }
-        float *row = sh + b * plane_sh + (ty + 1) * pitch + 4;
-        *reinterpret_cast<float4 *>(row + tx * V) = make_float4(cur[0], cur[1], cur[2], cur[3]);
-        if (ty == 0 || ty == by - 1)
-            *reinterpret_cast<float4 *>(row + dy * pitch + tx * V) =
-                make_float4(hrow[0], hrow[1], hrow[2], hrow[3]);
-        if (tx == 0 || tx == bx - 1)
-            row[tx * V + dx] = hcol;
-        __syncthreads();
-        if (compute) {
-            float xs[V + 2], ym[V], yp[V], res[V], upd[V];
-            xs[0] = row[tx * V - 1];
-            xs[V + 1] = row[tx * V + V];
-#pragma unroll
-            for (int v = 0; v < V; v++)
-                xs[v + 1] = cur[v];
-            const float4 fa = *reinterpret_cast<const float4 *>(row - pitch + tx * V);
-            const float4 fc = *reinterpret_cast<const float4 *>(row + pitch + tx * V);
-            ym[0] = fa.x, ym[1] = fa.y, ym[2] = fa.z, ym[3] = fa.w;
-            yp[0] = fc.x, yp[1] = fc.y, yp[2] = fc.z, yp[3] = fc.w;
-            bool fast = x_inner;
-#pragma unroll
-            for (int v = 0; v < V; v++) {
-                upd[v] = stencil_sea6_update(cur[v], below[v], above[v], ym[v], yp[v], xs[v],
-                                             xs[v + 2], a.k);
-                fast = fast && stencil_sea6_ok(upd[v]);
-            }
-            bool sea = true;
-            if (fast) {
-#pragma unroll
-                for (int v = 0; v < V; v++)
-                    res[v] = stencil_sea6_finish(cur[v], upd[v]);
+    /* Issues plane p's copies into its slot (nothing past z_end) and commits them as a group. */
+    auto issue = [&](int p) {
+        if (p <= z_end && mine) {
+            const float *g = src + (size_t)p * sz;
+            float *d = sh + (p % TILE_RING) * plane_sh + me;
+            if constexpr (A16) {
+                tile_cp16(d, g);
+                if (ld_row)
+                    tile_cp16(d + dy * pitch, g + (ptrdiff_t)dy * nx);
             } else {
-                sea = false;
-#pragma unroll
-                for (int v = 0; v < V; v++) {
-                    const float c = cur[v];
-                    const bool update = c == c && x0 + v >= 1 && x0 + v <= nx - 2;
-                    res[v] = update ? stencil_cell(c, below[v], above[v], ym[v], yp[v], xs[v],
-                                                   xs[v + 2], a.k, a.insulated)
-                                    : c;
-                    sea = sea || c == c;
-                }
+                for (int i = 0; i < lim; i++)
+                    tile_cp4(d + i, g + i);
+                if (ld_row)
+                    for (int i = 0; i < lim; i++)
+                        tile_cp4(d + dy * pitch + i, g + (ptrdiff_t)dy * nx + i);
             }
-            if (sea)
-                tile_store<A16>(q, res, lim);
+            if (ld_col)
+                tile_cp4(d + dx, g + dx);
         }
-        p += sz;
-        q += sz;
+        tile_commit();
+    };
+
+    __syncthreads(); /* the block's previous tile (cuda_persistent) has read its slots */
+    for (int p = z_begin - 1; p <= z_begin + TILE_DEPTH; p++)
+        issue(p);
+    for (int z = z_begin; z < z_end; z++) {
+        issue(z + 1 + TILE_DEPTH);
+        tile_wait<TILE_DEPTH>(); /* planes up to z + 1 have arrived (this thread's copies) */
+        __syncthreads();             /* ... and every thread's */
+        if (!compute)
+            continue;
+        const float *row = sh + (z % TILE_RING) * plane_sh + me;
+        const float4 fb = *reinterpret_cast<const float4 *>(sh + ((z - 1) % TILE_RING) * plane_sh + me);
+        const float4 fc = *reinterpret_cast<const float4 *>(row);
+        const float4 fa = *reinterpret_cast<const float4 *>(sh + ((z + 1) % TILE_RING) * plane_sh + me);
+        const float4 fm = *reinterpret_cast<const float4 *>(row - pitch);
+        const float4 fp = *reinterpret_cast<const float4 *>(row + pitch);
+        const float below[V] = {fb.x, fb.y, fb.z, fb.w}, cur[V] = {fc.x, fc.y, fc.z, fc.w};
+        const float above[V] = {fa.x, fa.y, fa.z, fa.w};
+        const float ym[V] = {fm.x, fm.y, fm.z, fm.w}, yp[V] = {fp.x, fp.y, fp.z, fp.w};
+        const float xs[V + 2] = {row[-1], fc.x, fc.y, fc.z, fc.w, row[V]};
+        float res[V], upd[V];
+        bool fast = x_inner;
 #pragma unroll
         for (int v = 0; v < V; v++) {
-            below[v] = cur[v];
-            cur[v] = above[v];
-            above[v] = nxt[v];
-            hrow[v] = hrow_n[v];
+            upd[v] = stencil_sea6_update(cur[v], below[v], above[v], ym[v], yp[v], xs[v], xs[v + 2], a.k);
+            fast = fast && stencil_sea6_ok(upd[v]);
         }
-        hcol = hcol_n;
+        bool sea = true;
+        if (fast) {
+#pragma unroll
+            for (int v = 0; v < V; v++)
+                res[v] = stencil_sea6_finish(cur[v], upd[v]);
+        } else {
+            sea = false;
+#pragma unroll
+            for (int v = 0; v < V; v++) {
+                const float c = cur[v];
+                const bool update = c == c && x0 + v >= 1 && x0 + v <= nx - 2;
+                res[v] = update ? stencil_cell(c, below[v], above[v], ym[v], yp[v], xs[v], xs[v + 2],
+                                               a.k, a.insulated)
+                                : c;
+                sea = sea || c == c;
+            }
+        }
+        if (sea)
+            tile_store<A16>(dst + (size_t)z * sz, res, lim);
     }
+    tile_wait<0>(); /* no copy still writes the slots when the next tile begins */
 }
 
 #endif

@@ -37,16 +37,16 @@ if want info; then
 fi
 if want course; then
     run_sb course 120 --variant cuda_shared,cuda_persistent --grid 50x222x241 --steps 100 --reps 9 --warmup 2 \
-        --tuning 'default|graph=-1|block_y=8|tile_z=8|block_y=8,tile_z=4|block_y=8,tile_z=8|block_x=64,block_y=4,tile_z=6'
+        --tuning "${COURSE_TUNINGS:-default|graph=-1|block_y=8|tile_z=8|block_y=8,tile_z=4|block_y=8,tile_z=8|block_x=64,block_y=4,tile_z=6}"
 fi
 if want b512; then
     run_sb b512 150 --variant cuda_shared,cuda_persistent --grid 512 --steps 10 --land-fraction 0 --reps 5 --warmup 1 \
-        --tuning 'default|block_y=8|block_x=64,block_y=4|block_x=16,block_y=8|block_y=8,tile_z=16'
+        --tuning "${B512_TUNINGS:-default|block_y=8|block_x=64,block_y=4|block_x=16,block_y=8|block_y=8,tile_z=16}"
     run_sb b512land 90 --variant cuda_naive,cuda_shared,cuda_persistent --grid 512 --steps 10 --land-fraction 0.5 --reps 5 --warmup 1
 fi
 if want b1024; then
-    run_sb b1024 150 --variant cuda_shared,cuda_persistent --grid 1024 --steps 6 --land-fraction 0 --reps 3 --warmup 1 \
-        --tuning 'default|block_y=8'
+    run_sb b1024 "${B1024_LIMIT:-150}" --variant cuda_shared,cuda_persistent --grid 1024 --steps 6 --land-fraction 0 --reps 3 --warmup 1 \
+        --tuning "${B1024_TUNINGS:-default|block_y=8}"
 fi
 if want san; then
     clean=0 runs=0
