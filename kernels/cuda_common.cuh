@@ -40,8 +40,7 @@ typedef struct stencil_cuda_state {
     int sweep;            /* most timesteps one launch advances (0 or 1: one; cuda_fused: more) */
     dim3 grid, block;     /* the variant's launch shape */
     size_t shared_bytes;
-    int tile_z, vec;      /* planes a run; cuda_shared, cuda_persistent: 4 = 16-byte rows, 1 = not */
-    unsigned coop_blocks; /* cuda_persistent: blocks of its cooperative grid */
+    int tile_z, vec;      /* cuda_shared: planes per block, cells per thread in x */
     cudaStream_t capture; /* private stream, used only to capture graphs */
     stencil_cuda_graph graphs[STENCIL_CUDA_GRAPHS];
     int next_graph;

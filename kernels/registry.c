@@ -17,8 +17,7 @@
 #define STENCIL_GPU_VARIANTS(X) \
     X(cuda_naive)               \
     X(cuda_shared)              \
-    X(cuda_fused)               \
-    X(cuda_persistent)
+    X(cuda_fused)
 #else
 #define STENCIL_GPU_VARIANTS(X)
 #endif

@@ -14,15 +14,15 @@ int bench_cmd_list(int argc, char **argv)
         fprintf(stderr, "stencilbench list: unexpected argument '%s' (list takes none)\n", argv[1]);
         return BENCH_EXIT_USAGE;
     }
-    printf("%-15s %-4s %-11s %-29s %s\n", "variant", "dev", "available", "tunings", "description");
+    printf("%-14s %-4s %-11s %-29s %s\n", "variant", "dev", "available", "tunings", "description");
     for (size_t i = 0; i < stencil_variant_count(); i++) {
         const stencil_variant *v = stencil_variant_at(i);
         char why[256] = "";
         int ok = v->available(why, sizeof why);
-        printf("%-15s %-4s %-11s %-29s %s\n", v->name, v->device == STENCIL_GPU ? "gpu" : "cpu",
+        printf("%-14s %-4s %-11s %-29s %s\n", v->name, v->device == STENCIL_GPU ? "gpu" : "cpu",
                ok ? "yes" : "no", *v->tunings ? v->tunings : "-", v->description);
         if (!ok)
-            printf("%-15s      why not: %s\n", "", why);
+            printf("%-14s      why not: %s\n", "", why);
     }
     return BENCH_EXIT_OK;
 }
