@@ -51,12 +51,19 @@ int plot_chart_match(const plot_point *p, const plot_pref *f, long threads, long
 {
     return strcmp(p->k.variant, f->variant) == 0 && strcmp(p->k.scheme, f->scheme) == 0 &&
            strcmp(p->k.tuning, f->tuning) == 0 && strcmp(p->k.host, host ? host : f->host) == 0 &&
-           (threads < 0 || p->k.threads == threads) && (steps < 0 || p->k.steps == steps);
+           (threads < 0 || p->k.threads == threads) && (steps < 0 || p->k.steps == steps) &&
+           (f->ranks < 0 || p->k.ranks == f->ranks);
 }
 
 int plot_chart_same_grid(const plot_point *a, const plot_point *b)
 {
     return a->cells == b->cells && a->k.nz == b->k.nz;
+}
+
+static int point_by_ranks(const void *a, const void *b)
+{
+    const plot_point *x = *(const plot_point *const *)a, *y = *(const plot_point *const *)b;
+    return (x->k.ranks > y->k.ranks) - (x->k.ranks < y->k.ranks);
 }
 
 static int point_by_steps(const void *a, const void *b)
@@ -78,6 +85,22 @@ static void make_pref(const plot_ctx *c, const char *variant, plot_pref *f, str_
     f->gpu = 0;
     f->max_threads = 0;
     f->steps = -1;
+    /* The rank count measured at the most points (ties: the most ranks), counted over the
+     * points sorted by ranks. */
+    f->ranks = -1;
+    size_t n = 0, best_n = 0;
+    for (size_t i = 0; i < c->run.np; i++)
+        if (plot_chart_match(&c->run.pts[i], f, -1, -1, NULL))
+            pbuf[n++] = &c->run.pts[i];
+    qsort(pbuf, n, sizeof *pbuf, point_by_ranks);
+    long ranks = 1;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && pbuf[j]->k.ranks == pbuf[i]->k.ranks; j++)
+            ;
+        if (j - i >= best_n)
+            best_n = j - i, ranks = pbuf[i]->k.ranks;
+    }
+    f->ranks = ranks;
     for (size_t i = 0; i < c->run.np; i++) {
         const plot_point *p = &c->run.pts[i];
         if (!plot_chart_match(p, f, -1, -1, NULL))
@@ -88,7 +111,7 @@ static void make_pref(const plot_ctx *c, const char *variant, plot_pref *f, str_
     }
     /* The timestep count measured on the most distinct grids at the most threads (ties: the
      * most steps), counted over the points sorted by steps and grid. */
-    size_t n = 0;
+    n = 0;
     for (size_t i = 0; i < c->run.np; i++)
         if (plot_chart_match(&c->run.pts[i], f, f->max_threads, -1, NULL))
             pbuf[n++] = &c->run.pts[i];
@@ -256,6 +279,14 @@ void plot_chart_machine(const plot_ctx *c, int cpu, int gpu, char *out, size_t l
         plot_fmt(out, len, "%s (%s%s%s)", c->run.m.label, a, *a && *b ? "; " : "", b);
     else
         plot_fmt(out, len, "%s", c->run.m.label);
+}
+
+const char *plot_chart_ranks_text(const plot_pref *f, char *buf, size_t len)
+{
+    if (f->ranks <= 1)
+        return "";
+    snprintf(buf, len, ", %ld ranks", f->ranks);
+    return buf;
 }
 
 void plot_chart_grid_label(const plot_key *k, char *out, size_t len)

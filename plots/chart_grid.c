@@ -253,10 +253,10 @@ stencil_status plot_chart_grid_variant(plot_ctx *c, const plot_pref *f, const pl
     }
     stencil_status st = STENCIL_OK;
     if (gs.n > 0) {
-        char machine[400], what[200];
+        char machine[400], what[200], rk[32];
         plot_chart_machine(c, !f->gpu, f->gpu, machine, sizeof machine);
-        snprintf(what, sizeof what, " (%ld step%s, %s%s%s)", f->steps, f->steps == 1 ? "" : "s", f->tuning,
-                 f->gpu ? ", " : "", f->gpu ? f->host : "");
+        snprintf(what, sizeof what, " (%ld step%s, %s%s%s%s)", f->steps, f->steps == 1 ? "" : "s", f->tuning,
+                 f->gpu ? ", " : "", f->gpu ? f->host : "", plot_chart_ranks_text(f, rk, sizeof rk));
         st = grid_charts(c, f->variant, &d, &gs, !f->gpu, f->gpu, 1, f->variant, machine, what, err);
     }
     plot_buf_free(&d);
@@ -277,12 +277,14 @@ stencil_status plot_chart_grid_all(plot_ctx *c, const plot_pref *prefs, int npre
         if (n == 0)
             continue;
         int s = gs.n++;
+        char rk[32];
         if (f->gpu)
-            snprintf(gs.titles[s], sizeof gs.titles[s], "%s (%ld step%s)", f->variant, f->steps,
-                     f->steps == 1 ? "" : "s");
+            snprintf(gs.titles[s], sizeof gs.titles[s], "%s%s (%ld step%s)", f->variant,
+                     plot_chart_ranks_text(f, rk, sizeof rk), f->steps, f->steps == 1 ? "" : "s");
         else
-            snprintf(gs.titles[s], sizeof gs.titles[s], "%s, %ld thread%s (%ld step%s)", f->variant,
-                     f->max_threads, f->max_threads > 1 ? "s" : "", f->steps, f->steps == 1 ? "" : "s");
+            snprintf(gs.titles[s], sizeof gs.titles[s], "%s, %ld thread%s%s (%ld step%s)", f->variant,
+                     f->max_threads, f->max_threads > 1 ? "s" : "", plot_chart_ranks_text(f, rk, sizeof rk),
+                     f->steps, f->steps == 1 ? "" : "s");
         gs.title[s] = gs.titles[s];
         double copy = NAN;
         for (size_t j = 0; j < n; j++)

@@ -44,10 +44,11 @@ stencil_status plot_chart_scaling(plot_ctx *c, const plot_pref *prefs, int npref
                 t0 = pts[0]->k.threads;
             if (pts[0]->k.threads != t0)
                 continue; /* one baseline per chart, so one ideal line */
-            char g_text[64];
+            char g_text[64], rk[32];
             plot_chart_grid_label(&g->k, g_text, sizeof g_text);
             if (all)
-                snprintf(tbuf[ns], sizeof tbuf[ns], "%s, %s", f->variant, g_text);
+                snprintf(tbuf[ns], sizeof tbuf[ns], "%s, %s%s", f->variant, g_text,
+                         plot_chart_ranks_text(f, rk, sizeof rk));
             else
                 snprintf(tbuf[ns], sizeof tbuf[ns], "%s", g_text);
             titles[ns] = tbuf[ns];
@@ -77,12 +78,12 @@ stencil_status plot_chart_scaling(plot_ctx *c, const plot_pref *prefs, int npref
     }
     stencil_status st = STENCIL_OK;
     if (ns > 0) {
-        char name[96], title[400], machine[400];
+        char name[96], title[400], machine[400], rk[32];
         plot_chart_machine(c, 1, 0, machine, sizeof machine);
         plot_chart_name(name, sizeof name, "scaling", all ? NULL : prefs[0].variant);
-        plot_fmt(title, sizeof title, "%s: strong scaling, compute time (%s)\n%s",
+        plot_fmt(title, sizeof title, "%s: strong scaling, compute time (%s%s)\n%s",
                  all ? "threaded variants" : prefs[0].variant, all ? "largest grid of each" : prefs[0].tuning,
-                 machine);
+                 all ? "" : plot_chart_ranks_text(&prefs[0], rk, sizeof rk), machine);
         plot_buf s = {0};
         plot_chart_gp_common(&s, name, title);
         plot_buf_gp_array_str(&s, "stitle", titles, ns);
@@ -136,14 +137,14 @@ stencil_status plot_chart_steps(plot_ctx *c, const plot_pref *prefs, int nprefs,
                         const plot_point *t = pts[a];
                         pts[a] = pts[b], pts[b] = t;
                     }
-            char g_text[64];
+            char g_text[64], rk[32];
             plot_chart_grid_label(&pts[0]->k, g_text, sizeof g_text);
             if (f->gpu)
-                snprintf(tbuf[ns], sizeof tbuf[ns], "%s%s%s, %s", all ? f->variant : "", all ? " " : "",
-                         hosts[h], g_text);
+                snprintf(tbuf[ns], sizeof tbuf[ns], "%s%s%s, %s%s", all ? f->variant : "", all ? " " : "",
+                         hosts[h], g_text, plot_chart_ranks_text(f, rk, sizeof rk));
             else
-                snprintf(tbuf[ns], sizeof tbuf[ns], "%s%s%ld thr, %s", all ? f->variant : "", all ? " " : "",
-                         f->max_threads, g_text);
+                snprintf(tbuf[ns], sizeof tbuf[ns], "%s%s%ld thr, %s%s", all ? f->variant : "", all ? " " : "",
+                         f->max_threads, g_text, plot_chart_ranks_text(f, rk, sizeof rk));
             any_gpu |= f->gpu;
             any_cpu |= !f->gpu;
             titles[ns] = tbuf[ns];

@@ -98,7 +98,8 @@ static void machine_table(const plot_ctx *c, plot_buf *h)
     if (c->hidden) {
         snprintf(v, sizeof v,
                  "%zu points not drawn: each variant's charts hold its most common scheme and "
-                 "tuning (default when measured) fixed; the others are in timings.csv",
+                 "tuning (default when measured) fixed, and one rank count outside the charts over "
+                 "ranks; the others are in timings.csv",
                  c->hidden);
         html_row(h, "not drawn", v);
     }

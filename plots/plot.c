@@ -1,10 +1,11 @@
 /* stencilbench plot: the charts of one run, from its timings.csv and machine.json only.
  *
- * The run data (run_data.h) groups the ok rows per point (variant, grid, threads, timesteps,
- * tuning, host memory, scheme), each with the median, min and max of its repetitions. Each
- * chart (chart.h: chart_grid.c, chart_scaling.c, chart_bars.c) writes its points to
- * plots/data/<chart>.dat and a script plots/data/<chart>.gp (settings, then the body of
- * plots/<kind>.gp, once for PNG and once for SVG); gnuplot draws; index_page.c shows them. */
+ * The run data (run_data.h) groups the ok rows per point (variant, grid, threads, ranks,
+ * timesteps, tuning, host memory, scheme), each with the median, min and max of its
+ * repetitions. Each chart (chart.h: chart_grid.c, chart_scaling.c, chart_ranks.c, chart_bars.c)
+ * writes its points to plots/data/<chart>.dat and a script plots/data/<chart>.gp (settings,
+ * then the body of plots/<kind>.gp, once for PNG and once for SVG); gnuplot draws;
+ * index_page.c shows them. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <stdio.h>
@@ -17,8 +18,8 @@
  * re-rendered folder holds no chart the index does not show. */
 static void remove_old(const char *dir, int data)
 {
-    static const char *const prefixes[] = {"rate_",    "step_time_", "roofline_",
-                                           "scaling_", "steps_",     "transfers_"};
+    static const char *const prefixes[] = {"rate_",  "step_time_", "roofline_", "scaling_",
+                                           "steps_", "transfers_", "ranks_"};
     static const char *const data_ext[] = {".dat", ".gp", ".gp.log"}, *const chart_ext[] = {".png", ".svg"};
     DIR *d = opendir(dir);
     if (!d)
@@ -50,7 +51,8 @@ static stencil_status render_charts(plot_ctx *c, const plot_pref *prefs, int nv,
         c->group = prefs[v].variant;
         if ((st = plot_chart_grid_variant(c, &prefs[v], buf, err)) == STENCIL_OK &&
             (st = plot_chart_scaling(c, &prefs[v], 1, 0, buf, err)) == STENCIL_OK &&
-            (st = plot_chart_steps(c, &prefs[v], 1, 0, buf, err)) == STENCIL_OK)
+            (st = plot_chart_steps(c, &prefs[v], 1, 0, buf, err)) == STENCIL_OK &&
+            (st = plot_chart_ranks(c, &prefs[v], buf, err)) == STENCIL_OK)
             st = plot_chart_bars(c, &prefs[v], 1, 0, buf, err);
     }
     /* The points no chart shows; a variant's points are neighbours, in prefs' order. */
@@ -58,7 +60,8 @@ static stencil_status render_charts(plot_ctx *c, const plot_pref *prefs, int nv,
         if (i > 0 && strcmp(c->run.pts[i].k.variant, c->run.pts[i - 1].k.variant) != 0)
             v++;
         c->hidden += strcmp(c->run.pts[i].k.scheme, prefs[v].scheme) != 0 ||
-                     strcmp(c->run.pts[i].k.tuning, prefs[v].tuning) != 0;
+                     strcmp(c->run.pts[i].k.tuning, prefs[v].tuning) != 0 ||
+                     (c->run.pts[i].k.ranks != prefs[v].ranks && !c->in_ranks_chart[i]);
     }
     c->group = "";
     if (st == STENCIL_OK && nv > 1 && (st = plot_chart_grid_all(c, prefs, nv, buf, err)) == STENCIL_OK &&
@@ -97,7 +100,8 @@ stencil_status plot_render_run(const char *run_dir, const char *warnings, stenci
     remove_old(data_dir, 1);
     buf = malloc((c->run.np ? c->run.np : 1) * sizeof *buf);
     prefs = malloc((c->run.np ? c->run.np : 1) * sizeof *prefs);
-    if (!buf || !prefs) {
+    c->in_ranks_chart = calloc(c->run.np ? c->run.np : 1, 1);
+    if (!buf || !prefs || !c->in_ranks_chart) {
         plot_msg(err, "out of memory");
         st = STENCIL_ERR_NOMEM;
         goto done;
@@ -106,6 +110,7 @@ stencil_status plot_render_run(const char *run_dir, const char *warnings, stenci
         (st = render_charts(c, prefs, nv, buf, err)) == STENCIL_OK)
         st = plot_index_write(c, err);
 done:
+    free(c->in_ranks_chart);
     free(prefs);
     free(buf);
     plot_run_data_free(&c->run);

@@ -87,6 +87,8 @@ static stencil_status read_machine(const char *run_dir, plot_run_data *d, stenci
                      type && strcmp(type, "data") == 0 ? "d" : "", hb);
         }
     }
+    const char *scaling = plot_json_str(cJSON_GetObjectItemCaseSensitive(j, "config"), "scaling");
+    d->weak = scaling && strcmp(scaling, "weak") == 0;
     if (cJSON_IsObject(gpu)) {
         const char *name = plot_json_str(gpu, "name");
         copy_field(d->m.gpu, sizeof d->m.gpu, name ? name : "GPU");
@@ -101,14 +103,14 @@ static int long_cmp(long x, long y)
 }
 
 /* The charts' order: a variant's points are neighbours, then host memory, tuning, scheme,
- * device, threads, timesteps and cells. */
+ * device, threads, timesteps, ranks and cells. */
 static int key_cmp(const plot_key *a, const plot_key *b)
 {
     int d;
     if ((d = strcmp(a->variant, b->variant)) || (d = strcmp(a->host, b->host)) ||
         (d = strcmp(a->tuning, b->tuning)) || (d = strcmp(a->scheme, b->scheme)) ||
         (d = strcmp(a->device, b->device)) || (d = long_cmp(a->threads, b->threads)) ||
-        (d = long_cmp(a->steps, b->steps)))
+        (d = long_cmp(a->steps, b->steps)) || (d = long_cmp(a->ranks, b->ranks)))
         return d;
     /* Cells as a double: the product of three longs can overflow. */
     double x = (double)a->nz * (double)a->ny * (double)a->nx,
@@ -170,6 +172,7 @@ static stencil_status read_points(const char *run_dir, plot_run_data *d, stencil
         snprintf(p->k.host, sizeof p->k.host, "%s", r->row->host_memory);
         p->k.nz = r->row->nz, p->k.ny = r->row->ny, p->k.nx = r->row->nx;
         p->k.threads = r->row->threads, p->k.steps = r->row->timesteps;
+        p->k.ranks = r->row->ranks > 0 ? r->row->ranks : 1;
         p->cells = (double)p->k.nz * (double)p->k.ny * (double)p->k.nx;
         p->reps = (int)r->n;
         for (int m = 0; m < PLOT_M_N; m++) {

@@ -12,7 +12,7 @@
 #include "variant.h"
 
 /* The metrics of a point, in timings.csv's columns h2d_s, compute_s, d2h_s, total_s,
- * cell_updates_per_s, roofline_fraction, copy_gbps (bench_metric's order). */
+ * cell_updates_per_s, roofline_fraction, copy_gbps, halo_s (bench_metric's order). */
 enum {
     PLOT_M_H2D = BENCH_M_H2D,
     PLOT_M_COMPUTE = BENCH_M_COMPUTE,
@@ -21,6 +21,7 @@ enum {
     PLOT_M_RATE = BENCH_M_RATE,
     PLOT_M_ROOF = BENCH_M_ROOF,
     PLOT_M_COPY = BENCH_M_COPY,
+    PLOT_M_HALO = BENCH_M_HALO,
     PLOT_M_N = BENCH_M_COUNT
 };
 enum { PLOT_MAX_CACHES = 8 };
@@ -28,7 +29,7 @@ enum { PLOT_MAX_CACHES = 8 };
 /* What makes rows repetitions of one point. */
 typedef struct plot_key {
     char variant[64], device[8], scheme[16], tuning[128], host[16];
-    long nz, ny, nx, threads, steps;
+    long nz, ny, nx, threads, steps, ranks; /* ranks: MPI processes (1 for other variants) */
 } plot_key;
 
 typedef struct plot_point {
@@ -56,6 +57,8 @@ typedef struct plot_run_data {
     plot_machine m;
     plot_point *pts; /* sorted by key: a variant's points are neighbours, variants alphabetical */
     size_t np;
+    int weak; /* machine.json's config says scaling = weak: an MPI point's grid is its block per
+               * rank times the rank grid (stencil_rank_dims) */
     size_t rows_ok; /* measured rows with status ok: the rows grouped */
     /* the rows left out: measured with status failed:*, skipped:* or another; published or
      * projected (not measured here) */

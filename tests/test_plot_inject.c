@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "plot.h"
+#include "plot_internal.h"
 #include "check.h"
 #include "nc_fixture.h"
 #include "plot_check.h"
@@ -154,12 +155,13 @@ static int write_netcdf(const char *path)
 static const char *const header =
     "schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,land_fraction,"
     "threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,cell_updates_per_s,"
-    "effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source\n";
+    "effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source,ranks,halo_s\n";
 
 /* Rows of a CPU variant (threads 1..max_threads) or a GPU variant (pinned and pageable): grids
- * 16^3, 24^3, 32^3, timesteps 1 and 4, 3 repetitions. */
+ * 16^3, 24^3, 32^3, timesteps 1 and 4, 3 repetitions, at `ranks` MPI ranks (halo_s when more
+ * than one). */
 static void rows(FILE *f, const char *machine, const char *variant, int gpu, const char *tuning,
-                 int max_threads)
+                 int max_threads, int ranks)
 {
     static const long grids[3] = {16, 24, 32};
     for (int g = 0; g < 3; g++)
@@ -168,29 +170,35 @@ static void rows(FILE *f, const char *machine, const char *variant, int gpu, con
                 for (int s = 1; s <= 4; s += 3)
                     for (int rep = 0; rep < 3; rep++) {
                         double n = (double)(grids[g] - 2) * (grids[g] - 2) * (grids[g] - 2);
-                        double rate = (gpu ? 5e10 : 1e9 * t) * (1.0 + 0.01 * rep), compute = n * s / rate;
+                        double rate = (gpu ? 5e10 : 1e9 * t) * ranks * (1.0 + 0.01 * rep), compute = n * s / rate;
                         double h2d = gpu ? n * 4 / (h ? 1e10 : 2e10) : 0, copy = gpu ? 1000.0 : 20.0 * t;
                         fprintf(
                             f,
-                            "1,inject,measured,%s,%s,%s,course,0.1,%ld,%ld,%ld,synthetic,0.5,%d,%s,%s,%d,%d,"
-                            "%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,0,ok,\n",
+                            "2,inject,measured,%s,%s,%s,course,0.1,%ld,%ld,%ld,synthetic,0.5,%d,%s,%s,%d,%d,"
+                            "%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,0,ok,,%d,%.9g\n",
                             machine, variant, gpu ? "gpu" : "cpu", grids[g], grids[g], grids[g], t, tuning,
                             gpu ? (h ? "pageable" : "pinned") : "none", s, rep, h2d, compute, h2d,
-                            2 * h2d + compute, rate, rate * 8e-9, copy, rate * 8e-9 / copy);
+                            2 * h2d + compute, rate, rate * 8e-9, copy, rate * 8e-9 / copy, ranks,
+                            ranks > 1 ? compute / 10 : 0.0);
                     }
 }
 
-static int write_timings(const char *path, const char *machine)
+/* ranks: the run's (not the reference's) two variants also at 2 ranks: charts over ranks. */
+static int write_timings(const char *path, const char *machine, int ranks)
 {
     FILE *f = fopen(path, "w");
     if (!f)
         return 0;
     fputs(header, f);
-    rows(f, machine, EVIL_VARIANT, 0, EVIL_TUNING, 2);
-    rows(f, machine, ESCAPE_VARIANT, 0, "default", 1);
-    rows(f, machine, "all", 0, "default", 1); /* its charts must not replace the comparing ones */
-    rows(f, machine, EVIL_GPU, 1, "default", 1);
-    rows(f, machine, "cuda_naive", 1, "default", 1);
+    rows(f, machine, EVIL_VARIANT, 0, EVIL_TUNING, 2, 1);
+    rows(f, machine, ESCAPE_VARIANT, 0, "default", 1, 1);
+    if (ranks) {
+        rows(f, machine, EVIL_VARIANT, 0, EVIL_TUNING, 2, 2);
+        rows(f, machine, ESCAPE_VARIANT, 0, "default", 1, 2);
+    }
+    rows(f, machine, "all", 0, "default", 1, 1); /* its charts must not replace the comparing ones */
+    rows(f, machine, EVIL_GPU, 1, "default", 1, 1);
+    rows(f, machine, "cuda_naive", 1, "default", 1, 1);
     return fclose(f) == 0;
 }
 
@@ -248,10 +256,10 @@ int main(int argc, char **argv)
               " \"config\": {\"x\": \"</table><script>\"}, \"dataset\": \"d`touch pwned_ds`<i>\"}\n"),
           "cannot write machine.json");
     CHECK(&ctx,
-          write_timings(ROOT "/run/timings.csv", "mach`touch${IFS}pwned_mcol`$(touch${IFS}pwned_mcol2)<b>"),
+          write_timings(ROOT "/run/timings.csv", "mach`touch${IFS}pwned_mcol`$(touch${IFS}pwned_mcol2)<b>", 1),
           "cannot write timings.csv");
     CHECK(&ctx,
-          write_timings(ROOT "/ref/timings.csv", "r`touch${IFS}pwned_ref`$(touch${IFS}pwned_ref2)<script>"),
+          write_timings(ROOT "/ref/timings.csv", "r`touch${IFS}pwned_ref`$(touch${IFS}pwned_ref2)<script>", 0),
           "cannot write the reference");
 
     /* viz: the file name, units and time long_name reach titles, labels and the pages. */
@@ -308,6 +316,13 @@ int main(int argc, char **argv)
     holds(&ctx, ROOT "/run/plots/rate_all.svg", "v`touch pwned_v`'\"&lt;script>, 2 threads", "the key");
     holds(&ctx, ROOT "/run/plots/transfers_all.svg", "g`touch pwned_g`$(touch pwned_g2)&lt;b>'",
           "a bar label");
+    /* The charts over MPI ranks: the variant's name in their titles, their files safely named. */
+    char stem[80], ranks_svg[256];
+    plot_safe_name(stem, sizeof stem, EVIL_VARIANT, 0);
+    snprintf(ranks_svg, sizeof ranks_svg, ROOT "/run/plots/ranks_scaling_%s.svg", stem);
+    holds(&ctx, ranks_svg, "v`touch pwned_v`'\"&lt;script>: strong scaling over MPI ranks", "the ranks chart's title");
+    CHECK(&ctx, count(index, "<img src=\"ranks_scaling_") == 2 && count(index, "<img src=\"ranks_time_") == 2,
+          "%s: want the charts over ranks of two variants", index);
 
     /* compare: the machine columns reach the key; a --chart name reaches the script. */
     const char *cmp_args[] = {"compare", ROOT "/run", ROOT "/ref", NULL};

@@ -70,6 +70,7 @@ static double metric(const bench_row *r, bench_metric m)
     case BENCH_M_TOTAL: return r->total_s;
     case BENCH_M_RATE: return r->cell_updates_per_s;
     case BENCH_M_ROOF: return r->roofline_fraction;
+    case BENCH_M_HALO: return r->halo_s;
     default: return r->copy_gbps;
     }
 }

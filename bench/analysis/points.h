@@ -17,11 +17,12 @@ typedef enum bench_metric {
     BENCH_M_RATE,
     BENCH_M_ROOF,
     BENCH_M_COPY,
+    BENCH_M_HALO, /* halo_s: MPI rows only */
     BENCH_M_COUNT
 } bench_metric;
 
 /* One point of a study: the repetitions that share provenance, variant, device, scheme,
- * grid, grid source, timesteps, threads, tuning and host memory. Only ok repetitions
+ * grid, grid source, timesteps, threads, ranks, tuning and host memory. Only ok repetitions
  * (bench_row_ok) contribute figures. */
 typedef struct bench_result {
     const bench_row *row;          /* the first row: the point's key fields */
