@@ -57,16 +57,21 @@ uptime
 step generate_course 60 "$sb" generate
 
 # The course grid (built-in dataset), 100 steps: model's default variant (snapshots every 10
-# steps, and every 100: one chunk), cuda_naive (as fast as cuda_shared there), a CPU model for
-# validation; run on the same field, 10 and 100 steps, pinned, 9 repetitions.
+# steps, and every 100: one chunk), cuda_naive (as fast as cuda_shared there), cuda_persistent
+# (one launch a chunk) where built, a CPU model for validation; run on the same field, 10 and
+# 100 steps, pinned, 9 repetitions.
+gpus=cuda_shared,cuda_naive
+"$sb" list 2>&1 | grep -q cuda_persistent && gpus=$gpus,cuda_persistent
 step model_course 60 "$sb" model --steps 100 --output "$tmp/course_default.nc"
 step model_course_1chunk 60 "$sb" model --steps 100 --save-every 100 --output "$tmp/course_1chunk.nc"
-step model_course_naive 60 "$sb" model --variant cuda_naive --steps 100 --output "$tmp/course_naive.nc"
+for v in ${gpus//,/ }; do
+    step model_course_$v 60 "$sb" model --variant $v --steps 100 --output "$tmp/course_$v.nc"
+done
 step model_course_cpu 60 "$sb" model --variant openmp_fused --steps 100 --output "$tmp/course_cpu.nc"
-step run_course 90 "$sb" run --variant cuda_shared,cuda_naive --grid dataset --steps 10,100 --reps 9 \
+step run_course 90 "$sb" run --variant $gpus --grid dataset --steps 10,100 --reps 9 \
     --host-memory pinned --quiet --no-plots --out "$dir/runs/course"
-validate course "$tmp/course_default.nc" "$tmp/course_cpu.nc"
-validate course_naive "$tmp/course_naive.nc" "$tmp/course_cpu.nc"
+validate course_default "$tmp/course_default.nc" "$tmp/course_cpu.nc"
+for v in ${gpus//,/ }; do validate course_$v "$tmp/course_$v.nc" "$tmp/course_cpu.nc"; done
 
 if [ -z "${SKIP512:-}" ]; then
     # 512^3: the same synthetic ocean as run --grid 512 (half land), 20 steps, one snapshot
@@ -82,7 +87,7 @@ fi
 
 echo
 echo "== per step (us) and transfers: model (compute only, after its warm-up) against run (median)"
-for f in model_course model_course_1chunk model_course_naive model_512; do
+for f in model_course model_course_1chunk $(for v in ${gpus//,/ }; do echo model_course_$v; done) model_512; do
     [ -f "$dir/$f.log" ] || continue
     awk -v f="$f" '/model completed in/ {printf "%-20s %-12s %8.2f us per step\n", f, $1, $(NF-1) * 1e6}
                    / transfers: / {sub(/^[^ ]+ transfers: /, ""); print "    " $0}
