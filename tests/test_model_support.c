@@ -99,6 +99,11 @@ static void check_plan(check_ctx *c)
     CHECK(c, plan_is(15, 10, (const long[]){0, 10, 5}, 3), "15 steps every 10");
     CHECK(c, plan_is(7, 10, (const long[]){0, 7}, 2), "7 steps every 10");
     CHECK(c, plan_is(10, 10, (const long[]){0, 10}, 2), "10 steps every 10");
+    /* runs cut to BENCH_MODEL_WARMUP_MAX (1000) steps; a remainder is shorter than a chunk */
+    CHECK(c, plan_is(100000000, 100000000, (const long[]){0, 1000}, 2), "1e8 steps in one chunk");
+    CHECK(c, plan_is(10000, 3000, (const long[]){0, 1000, 1000, 1000, 0, 1000, 1000}, 7), "10000 steps every 3000");
+    CHECK(c, plan_is(2500, 2000, (const long[]){0, 1000, 500}, 3), "2500 steps every 2000");
+    CHECK(c, plan_is(17500, 5000, (const long[]){0, 1000, 1000, 1000, 0, 1000, 1000}, 7), "17500 steps every 5000");
     long lens[BENCH_MODEL_WARMUP_RUNS];
     CHECK(c, bench_model_warmup_plan(0, 10, lens) == 0 && bench_model_warmup_plan(5, 0, lens) == 0,
           "no steps or no interval: no warm-up");

@@ -8,16 +8,17 @@ int bench_model_warmup_plan(long steps, long every, long lens[BENCH_MODEL_WARMUP
     if (steps < 1 || every < 1)
         return 0;
     const long full = steps / every, rest = steps % every;
+    const long chunk = every < BENCH_MODEL_WARMUP_MAX ? every : BENCH_MODEL_WARMUP_MAX;
     int n = 0;
     lens[n++] = 0;
     for (long i = 0; i < full && i < 2; i++)
-        lens[n++] = every;
+        lens[n++] = chunk;
     if (rest > 0)
-        lens[n++] = rest;
+        lens[n++] = rest < chunk ? rest : chunk;
     if (rest > 0 && full > 2) { /* it ran from the first buffer; now from chunk 1's */
         lens[n++] = 0;
-        lens[n++] = every;
-        lens[n++] = rest;
+        lens[n++] = chunk;
+        lens[n++] = rest < chunk ? rest : chunk;
     }
     return n;
 }

@@ -13,7 +13,7 @@
 
 #include "variant.h"
 
-enum { BENCH_MODEL_WARMUP_RUNS = 7 };
+enum { BENCH_MODEL_WARMUP_RUNS = 7, BENCH_MODEL_WARMUP_MAX = 1000 };
 
 /* The warm-up's stages, in order, into lens; returns how many (0 when steps < 1 or every < 1):
  * a length n > 0 is a run of n steps, 0 an upload (which makes the first buffer current again).
@@ -22,7 +22,9 @@ enum { BENCH_MODEL_WARMUP_RUNS = 7 };
  * first chunks (two at most) and then the remainder, if any, which two chunks leave starting
  * from the first buffer; where the remainder follows more than two chunks it can start from
  * either, and the warm-up adds an upload, one chunk and the remainder again. At most the run's
- * steps plus the remainder. */
+ * steps plus the remainder; a run of more than BENCH_MODEL_WARMUP_MAX steps is cut to that many
+ * (what a variant does once is then a small share of each chunk, and a model of many steps
+ * between snapshots does not run twice as long). */
 int bench_model_warmup_plan(long steps, long every, long lens[BENCH_MODEL_WARMUP_RUNS]);
 
 /* Untimed: the uploads (of input) and runs of bench_model_warmup_plan, then download(out). The
