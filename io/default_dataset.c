@@ -13,8 +13,13 @@
 #include "synthetic.h"
 #include "writer.h"
 
-static stencil_status describe(io_writer *w, stencil_error *err)
+static stencil_status describe(io_writer *w, size_t nz, size_t ny, size_t nx, stencil_error *err)
 {
+    char comment[256] = "";
+    if (nz != IO_DEFAULT_NZ || ny != IO_DEFAULT_NY || nx != IO_DEFAULT_NX)
+        snprintf(comment, sizeof comment, "Synthetic data on a %zu x %zu x %zu (depth, latitude, "
+                 "longitude) grid, one time; values are made up, ocean-like, with NaN land and sea "
+                 "floor. Do not use as ocean data.", nz, ny, nx);
     static const char *const text[][3] = {
         {NULL, "Conventions", "CF-1.8"},
         {NULL, "title", "stencilbench synthetic ocean: sea water potential temperature (SYNTHETIC, not observations)"},
@@ -40,7 +45,8 @@ static stencil_status describe(io_writer *w, stencil_error *err)
     };
     stencil_status st = STENCIL_OK;
     for (size_t i = 0; i < sizeof text / sizeof text[0] && st == STENCIL_OK; i++)
-        st = io_writer_text(w, text[i][0], text[i][1], text[i][2], err);
+        st = io_writer_text(w, text[i][0], text[i][1],
+                            comment[0] && strcmp(text[i][1], "comment") == 0 ? comment : text[i][2], err);
     if (st == STENCIL_OK)
         st = io_writer_int(w, NULL, "synthetic_seed", IO_DEFAULT_SEED, err);
     if (st == STENCIL_OK)
@@ -48,18 +54,53 @@ static stencil_status describe(io_writer *w, stencil_error *err)
     return st;
 }
 
+static stencil_status write_synthetic(const char *path, size_t nz, size_t ny, size_t nx, size_t nt,
+                                      double *time, double *depth, double *lat, double *lon,
+                                      int threads, stencil_error *err);
+
 stencil_status io_write_default_dataset(const char *path, int threads, stencil_error *err)
 {
-    const size_t nt = IO_DEFAULT_NT, nz = IO_DEFAULT_NZ, ny = IO_DEFAULT_NY, nx = IO_DEFAULT_NX;
-    double time[IO_DEFAULT_NT], depth[IO_DEFAULT_NZ], lat[IO_DEFAULT_NY], lon[IO_DEFAULT_NX];
+    return io_write_synthetic_dataset(path, IO_DEFAULT_NZ, IO_DEFAULT_NY, IO_DEFAULT_NX, threads, err);
+}
+
+stencil_status io_write_synthetic_dataset(const char *path, size_t nz, size_t ny, size_t nx,
+                                          int threads, stencil_error *err)
+{
+    const int course = nz == IO_DEFAULT_NZ && ny == IO_DEFAULT_NY && nx == IO_DEFAULT_NX;
+    const size_t nt = course ? IO_DEFAULT_NT : 1;
+    if (nz < 1 || ny < 1 || nx < 1)
+        return stencil_fail(err, STENCIL_ERR_ARG, "grid %zux%zux%zu: every size must be 1 or more",
+                            nz, ny, nx);
+    /* 1/12 degree, closer where the latitudes would pass 89.9 N or the longitudes go round */
+    double dlat = IO_DEFAULT_DEG, dlon = IO_DEFAULT_DEG;
+    if (ny > 1 && IO_DEFAULT_LAT0 + dlat * (double)(ny - 1) > 89.9)
+        dlat = (89.9 - IO_DEFAULT_LAT0) / (double)(ny - 1);
+    if (dlon * (double)nx > 360.0)
+        dlon = 360.0 / (double)nx;
+    double time[IO_DEFAULT_NT];
+    double *depth = malloc(nz * sizeof *depth), *lat = malloc(ny * sizeof *lat),
+           *lon = malloc(nx * sizeof *lon);
+    if (!depth || !lat || !lon) {
+        free(depth), free(lat), free(lon);
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for the coordinates");
+    }
     for (size_t t = 0; t < nt; t++)
         time[t] = IO_DEFAULT_HOURS_STEP * (double)t;
     for (size_t z = 0; z < nz; z++)
-        depth[z] = io_glo12_depths[z];
+        depth[z] = io_synthetic_depth(z, nz);
     for (size_t y = 0; y < ny; y++)
-        lat[y] = IO_DEFAULT_LAT0 + IO_DEFAULT_DEG * (double)y;
+        lat[y] = IO_DEFAULT_LAT0 + dlat * (double)y;
     for (size_t x = 0; x < nx; x++)
-        lon[x] = IO_DEFAULT_LON0 + IO_DEFAULT_DEG * (double)x;
+        lon[x] = IO_DEFAULT_LON0 + dlon * (double)x;
+    stencil_status st = write_synthetic(path, nz, ny, nx, nt, time, depth, lat, lon, threads, err);
+    free(depth), free(lat), free(lon);
+    return st;
+}
+
+static stencil_status write_synthetic(const char *path, size_t nz, size_t ny, size_t nx, size_t nt,
+                                      double *time, double *depth, double *lat, double *lon,
+                                      int threads, stencil_error *err)
+{
     io_axis axes[IO_AXES] = {
         {"time", "hours since 2024-01-01 00:00:00", nt, time, NC_DOUBLE, -1},
         {"depth", "m", nz, depth, NC_FLOAT, -1},
@@ -72,11 +113,11 @@ stencil_status io_write_default_dataset(const char *path, int threads, stencil_e
         return sized;
     float *field = malloc(bytes);
     if (!field)
-        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for the default dataset");
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for a %zux%zux%zu field", nz, ny, nx);
     io_writer *w = NULL;
     stencil_status st = io_writer_create(path, axes, "thetao", NULL, &w, err);
     if (st == STENCIL_OK)
-        st = describe(w, err);
+        st = describe(w, nz, ny, nx, err);
     for (size_t t = 0; t < nt && st == STENCIL_OK; t++) {
         io_ocean_spec spec = io_ocean_default(nz, ny, nx);
         spec.hours = time[t];

@@ -25,6 +25,13 @@
  * generates in parallel; the bits do not depend on it. */
 stencil_status io_write_default_dataset(const char *path, int threads, stencil_error *err);
 
+/* The same synthetic ocean on any nz x ny x nx grid (stencilbench generate --grid): the default
+ * dataset when the shape is the course's (50 x 222 x 241, time 5), else one time, depths
+ * interpolated between the GLO12 levels, latitudes and longitudes 1/12 degree apart from the
+ * same origin (closer where they would pass 89.9 N or 360 degrees). */
+stencil_status io_write_synthetic_dataset(const char *path, size_t nz, size_t ny, size_t nx,
+                                          int threads, stencil_error *err);
+
 /* Puts the cache file's path in buf. With create != 0 it also makes the folder and writes
  * the file when it is not there yet (printing nothing). STENCIL_ERR_IO when no location can
  * be found (no HOME) or written. */

@@ -115,6 +115,16 @@ check "interrupted model leaves no partial file" test -z "$(ls ./interrupted.nc.
 expect 0 "wrote gen.nc: synthetic thetao \(time 5, depth 50, latitude 222, longitude 241\)" -- generate gen.nc
 check "generate is deterministic" cmp -s <("$sb" summary gen.nc | tail -n +2) <("$sb" summary "$tmp/cache/synthetic_ocean_v1.nc" | tail -n +2)
 expect 0 "wrote $tmp/cache/synthetic_ocean_v1.nc" -- generate
+# generate --grid: the same ocean on another grid, one time, a model input (issue 15 item 4)
+expect 0 "wrote grid.nc: synthetic thetao \(time 1, depth 6, latitude 7, longitude 8\)" -- generate --grid 6x7x8 grid.nc
+expect 0 "^shape: \(1, 6, 7, 8\)$" -- summary grid.nc
+expect 0 "naive model completed" -- model --variant naive --steps 2 --input grid.nc --output grid_out.nc
+expect 0 "wrote cube.nc: synthetic thetao \(time 1, depth 5, latitude 5, longitude 5\)" -- generate --grid 5 cube.nc
+expect 0 "^shape: \(1, 5, 5, 5\)$" -- summary cube.nc
+check "generate --grid 50x222x241 is the default dataset" cmp -s <("$sb" summary gen.nc | tail -n +2) <("$sb" generate --grid 50x222x241 course_grid.nc >/dev/null && "$sb" summary course_grid.nc | tail -n +2)
+expect 2 "--grid 7 needs a FILE.nc to write" -- generate --grid 7
+expect 2 "^stencilbench generate: --grid: grid '7x' is malformed" -- generate --grid 7x grid2.nc
+check "a bad --grid writes nothing" test ! -e grid2.nc
 
 # the course's flag names (issue 13): aliases where the command takes the same thing, else one line
 expect 0 "naive model completed" -- model --variant naive --num_timesteps 3 --data_file small.nc --output course.nc

@@ -181,14 +181,31 @@ int main(int argc, char **argv)
     snprintf(cmd, sizeof cmd, "'%s' model --input '%s' --output '%s' --steps 2 --threads 2", argv[1],
              in, out);
     FILE *p = popen(cmd, "r");
-    char line[512] = "", want_line[256];
+    char line[512] = "", want_line[256], transfers[1024] = "", warm[1024] = "";
     if (p) {
         if (!fgets(line, sizeof line, p))
             line[0] = '\0';
-        char rest[512];
-        while (fgets(rest, sizeof rest, p))
-            ;
+        char rest[1024];
+        while (fgets(rest, sizeof rest, p)) {
+            if (strstr(rest, " transfers: "))
+                snprintf(transfers, sizeof transfers, "%s", rest);
+            if (strstr(rest, "untimed warm-up"))
+                snprintf(warm, sizeof warm, "%s", rest);
+        }
         CHECK(&c, pclose(p) == 0, "%s failed", cmd);
+    }
+    /* A GPU variant says its transfers' rates and host memory, and its warm-up (2 steps here:
+     * one chunk); a CPU variant neither. */
+    if (fastest && fastest->device == STENCIL_GPU) {
+        CHECK(&c, strstr(transfers, " transfers: host->device ") && strstr(transfers, " GB/s), device->host ") &&
+                      strstr(transfers, "for 1 download of ") &&
+                      (strstr(transfers, "), pinned host memory (2 x ") ||
+                       strstr(transfers, "), pageable host memory (no pinned memory: ")),
+                  "GPU transfer line '%s'", transfers);
+        CHECK(&c, strstr(warm, "(timed after an untimed warm-up of 2 steps in this run's chunk lengths") == warm,
+              "GPU warm-up line '%s'", warm);
+    } else {
+        CHECK(&c, transfers[0] == '\0' && warm[0] == '\0', "a CPU variant printed '%s' '%s'", transfers, warm);
     }
     CHECK(&c, fastest != NULL, "no fastest variant");
     snprintf(want_line, sizeof want_line, "%s model completed in ", fastest ? fastest->name : "?");

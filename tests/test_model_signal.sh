@@ -55,7 +55,7 @@ check "SIGINT at the final write: says the file is complete" grep -q "interrupte
 check "SIGINT at the final write: no temporary file" no_tmp
 check "SIGINT at the final write: b.nc is complete" "$sb" summary b.nc
 
-stop_at "tbreak io_write_default_dataset;run;signal SIGINT" model --variant naive --steps 3 --output c.nc
+stop_at "tbreak io_synthetic_ocean;run;signal SIGINT" model --variant naive --steps 3 --output c.nc
 check "SIGINT while the default dataset is generated: exit 130" exited_130
 check "SIGINT while the default dataset is generated: says so" grep -q "interrupted before the first step; c.nc was not written" "$tmp/gdb.out"
 check "SIGINT while the default dataset is generated: no temporary file" no_tmp

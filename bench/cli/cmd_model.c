@@ -15,8 +15,11 @@
 #include "field_check.h"
 #include "writer.h"
 #include "cli/cli.h"
+#include "cli/model_support.h"
+#include "gpu/gpu.h"
 #include "harness/measure.h"
 #include "harness/probe.h"
+#include "harness/timer.h"
 #include "stencilbench_version.h"
 
 static void model_usage(FILE *f)
@@ -30,7 +33,11 @@ static void model_usage(FILE *f)
             "physical time step, so it is not a CF time axis), fill cells kept as fill.\n"
             "Prints, like the course:\n"
             "  <variant> model completed in X seconds. Average time per timestep: Y seconds.\n"
-            "(compute time; GPU variants report host<->device transfers on their own line).\n\n"
+            "(compute time; GPU variants report host<->device transfers on their own line).\n"
+            "GPU variants are timed, as stencilbench run times them, after an untimed warm-up\n"
+            "(one upload, the chunk lengths of the run, one download: kernels loaded, CUDA\n"
+            "graphs captured), and move the field through pinned (page-locked) host memory,\n"
+            "or pageable memory with a note where pinned memory cannot be had.\n\n"
             "  --variant V      a registered variant (default: the fastest available: a GPU\n"
             "                   variant if one can run, then the highest expected-speed rank)\n"
             "  --steps N        timesteps (default: 100)\n"
@@ -182,6 +189,7 @@ static int parse_args(int argc, char **argv, model_args *a)
 
 typedef struct model_times {
     double h2d, compute, d2h;
+    long warm_steps; /* GPU variants: timesteps of the untimed warm-up */
 } model_times;
 
 /* The one global: set by SIGINT or SIGTERM, read between chunks of steps. */
@@ -193,9 +201,9 @@ static void on_stop_signal(int sig)
     model_stop = 1;
 }
 
-/* prepare, upload, then run in chunks of save_every steps, downloading and writing a
- * snapshot after each; only upload, run and download are timed. A stop signal ends the loop
- * after the current chunk with *interrupted set. */
+/* prepare, (GPU variants: an untimed warm-up,) upload, then run in chunks of save_every steps,
+ * downloading and writing a snapshot after each; only upload, run and download are timed. A
+ * stop signal ends the loop after the current chunk with *interrupted set. */
 static stencil_status run_model(const model_args *a, const stencil_problem *problem,
                                 const float *input, float *out, io_writer *w, model_times *tm,
                                 long *steps_done, stencil_error *err)
@@ -204,6 +212,8 @@ static stencil_status run_model(const model_args *a, const stencil_problem *prob
     void *state = NULL;
     const int progress = isatty(STDERR_FILENO);
     stencil_status st = v->prepare(problem, &state, err);
+    if (st == STENCIL_OK && v->device == STENCIL_GPU)
+        st = bench_model_warm_up(v, state, input, out, a->steps, a->save_every, &tm->warm_steps, err);
     if (st == STENCIL_OK)
         st = bench_time_stage(v, state, BENCH_STAGE_UPLOAD, input, out, 0, &tm->h2d, err);
     size_t snap = 1; /* snapshot 0 is the input, written by the caller */
@@ -228,6 +238,47 @@ static stencil_status run_model(const model_args *a, const stencil_problem *prob
         fprintf(stderr, "\r%60s\r", "");
     v->release(state);
     return st;
+}
+
+/* The input and output fields: for a GPU variant in pinned host memory (*pinned = 1, *pin_s
+ * the seconds cudaMallocHost took), so that every copy runs at the link's speed; where pinned
+ * memory cannot be had, pageable, with why in memory and a note on stderr. CPU variants:
+ * pageable. Free both with bench_host_free(p, *pinned). */
+static stencil_status model_fields(size_t bytes, int gpu, float **field, float **out, int *pinned,
+                                   double *pin_s, char *memory, size_t memory_len,
+                                   stencil_error *err)
+{
+    void *f = NULL, *o = NULL;
+    *pinned = 0;
+    *pin_s = 0;
+    snprintf(memory, memory_len, "pageable host memory");
+    if (gpu) {
+        stencil_error perr = {{0}};
+        double t0 = bench_now();
+        if (bench_host_alloc(bytes, 1, &f, &perr) == STENCIL_OK &&
+            bench_host_alloc(bytes, 1, &o, &perr) == STENCIL_OK) {
+            *pin_s = bench_now() - t0;
+            *pinned = 1;
+            snprintf(memory, memory_len, "pinned host memory (2 x %.1f MiB, allocated in %.3g "
+                     "seconds, untimed)", (double)bytes / 1048576.0, *pin_s);
+            *field = f;
+            *out = o;
+            return STENCIL_OK;
+        }
+        bench_host_free(f, 1);
+        snprintf(memory, memory_len, "pageable host memory (no pinned memory: %.300s)", perr.msg);
+        fprintf(stderr, "stencilbench model: note: %s: transfers will be slower\n", memory);
+    }
+    *field = malloc(bytes);
+    *out = malloc(bytes);
+    if (!*field || !*out) {
+        free(*field);
+        free(*out);
+        *field = *out = NULL;
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for two fields of %.1f MiB",
+                            (double)bytes / 1048576.0);
+    }
+    return STENCIL_OK;
 }
 
 static int model_main(int argc, char **argv)
@@ -263,6 +314,9 @@ static int model_main(int argc, char **argv)
     io_dataset ds;
     io_writer *w = NULL;
     float *field = NULL, *out = NULL;
+    int pinned = 0;
+    double pin_s = 0;
+    char memory[512];
     status = BENCH_EXIT_USAGE;
     if (model_stop) { /* while the default dataset was generated */
         fprintf(stderr, "stencilbench model: interrupted before the first step; %s was not "
@@ -285,11 +339,8 @@ static int model_main(int argc, char **argv)
     size_t cells, bytes;
     if (io_size_field(ds.nz, ds.ny, ds.nx, sizeof(float), &cells, &bytes, input, &err) != STENCIL_OK)
         goto fail;
-    field = malloc(bytes);
-    out = malloc(bytes);
-    if (!field || !out) {
-        stencil_fail(&err, STENCIL_ERR_NOMEM, "out of memory for two %zux%zux%zu fields", ds.nz,
-                     ds.ny, ds.nx);
+    if (model_fields(bytes, a.v->device == STENCIL_GPU, &field, &out, &pinned, &pin_s, memory,
+                     sizeof memory, &err) != STENCIL_OK) {
         status = BENCH_EXIT_FAILED;
         goto fail;
     }
@@ -333,7 +384,7 @@ static int model_main(int argc, char **argv)
     stencil_problem problem = {ds.nz, ds.ny, ds.nx, (float)a.k, a.scheme,
                                a.v->uses_threads ? (int)a.threads : 1, {0},
                                bench_largest_cache_bytes(), 0, NULL};
-    model_times tm = {0, 0, 0};
+    model_times tm = {0, 0, 0, 0};
     long completed = 0;
     st = run_model(&a, &problem, field, out, w, &tm, &completed, &err);
     if (st == STENCIL_OK && (completed < a.steps || model_stop)) {
@@ -362,10 +413,14 @@ static int model_main(int argc, char **argv)
            "grow with the steps squared: compare cell updates per second, below, never seconds)\n",
            a.steps, ds.nz, ds.ny, ds.nx, ds.nz > 2 ? ds.nz - 2 : 0, ds.ny > 2 ? ds.ny - 2 : 0, ds.nx,
            course, ours > 0 ? course / ours : 0.0, ours);
-    if (a.v->device == STENCIL_GPU)
-        printf("%s transfers: host->device %.6g seconds, device->host %.6g seconds (%zu "
-               "download%s, pageable host memory).\n", a.v->name, tm.h2d, tm.d2h, snapshots - 1,
-               snapshots == 2 ? "" : "s");
+    if (a.v->device == STENCIL_GPU) {
+        char line[1024];
+        bench_model_transfer_line(line, sizeof line, a.v->name, tm.h2d, tm.d2h, snapshots - 1,
+                                  bytes, memory);
+        printf("%s\n(timed after an untimed warm-up of %ld steps in this run's chunk lengths, "
+               "with an upload and a download, as stencilbench run warms up)\n", line,
+               tm.warm_steps);
+    }
     printf("grid %zux%zux%zu (%.1f %% fill), %ld steps, scheme %s, k=%g: %.3g cell updates per "
            "second\n", ds.nz, ds.ny, ds.nx, 100.0 * (double)fills / (double)cells, a.steps,
            stencil_scheme_name(a.scheme), a.k,
@@ -383,8 +438,8 @@ fail:
     fprintf(stderr, "stencilbench model: %s\n", err.msg);
     io_writer_abort(w);
 done:
-    free(field);
-    free(out);
+    bench_host_free(field, pinned);
+    bench_host_free(out, pinned);
     io_dataset_close(&ds);
     return status;
 }

@@ -1,0 +1,45 @@
+/* stencilbench model's pieces that need no device and no file (bench/cli/model_support.c):
+ * the untimed warm-up of a GPU variant and the transfer line it prints.
+ *
+ * The model runs `steps` timesteps in chunks of `every` (a snapshot after each; the last chunk
+ * holds the remainder). `stencilbench run` times only after a warm-up pass, so what a GPU
+ * variant does once (load its kernels, capture the CUDA graph of each chunk length from each of
+ * its two buffers) is not in its compute time; the model warms up the same way, running each
+ * chunk length the run will use from both buffers, so its time per step is run's. */
+#ifndef BENCH_MODEL_SUPPORT_H
+#define BENCH_MODEL_SUPPORT_H
+
+#include <stddef.h>
+
+#include "variant.h"
+
+enum { BENCH_MODEL_WARMUP_RUNS = 7, BENCH_MODEL_WARMUP_MAX = 1000 };
+
+/* The warm-up's stages, in order, into lens; returns how many (0 when steps < 1 or every < 1):
+ * a length n > 0 is a run of n steps, 0 an upload (which makes the first buffer current again).
+ * The run's chunk k starts from the buffer its k chunks before it left current: chunks 0 and 1
+ * start from both buffers a chunk can start from, so the warm-up uploads and runs the run's
+ * first chunks (two at most) and then the remainder, if any, which two chunks leave starting
+ * from the first buffer; where the remainder follows more than two chunks it can start from
+ * either, and the warm-up adds an upload, one chunk and the remainder again. At most the run's
+ * steps plus the remainder; a run of more than BENCH_MODEL_WARMUP_MAX steps is cut to that many
+ * (what a variant does once is then a small share of each chunk, and a model of many steps
+ * between snapshots does not run twice as long). */
+int bench_model_warmup_plan(long steps, long every, long lens[BENCH_MODEL_WARMUP_RUNS]);
+
+/* Untimed: the uploads (of input) and runs of bench_model_warmup_plan, then download(out). The
+ * caller uploads again before its timed run (that resets the state). *warm_steps gets the timesteps run.
+ * GPU variants return before their work completes; the timed stages after it wait for it. */
+stencil_status bench_model_warm_up(const stencil_variant *v, void *state, const float *input,
+                                   float *out, long steps, long every, long *warm_steps,
+                                   stencil_error *err);
+
+/* The GPU transfer line: "<variant> transfers: host->device X seconds (G GB/s), device->host
+ * Y seconds for N downloads of M MiB (G GB/s), <memory>." GB/s are 1e9 bytes per second over
+ * field_bytes per copy, "- GB/s" where a time is 0; memory says which host memory was used
+ * ("pinned host memory", or "pageable host memory (why)"). Returns snprintf's count. */
+int bench_model_transfer_line(char *buf, size_t len, const char *variant, double h2d_s,
+                              double d2h_s, size_t downloads, size_t field_bytes,
+                              const char *memory);
+
+#endif
