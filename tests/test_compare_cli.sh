@@ -56,8 +56,8 @@ expect 2 "no point in common" -- compare "$tmp/base" "$tmp/other" --gate
 expect 2 "nosuch: No such file" -- compare "$tmp/base" "$tmp/nosuch" --gate
 printf 'a,b\n1,2\n' >"$tmp/bad.csv"
 expect 2 "no 'schema_version' column" -- compare "$tmp/base" "$tmp/bad.csv" --gate
-sed 's/^1,/4,/' "$tmp/base/timings.csv" | sed '1s/^4,/1,/' >"$tmp/v4.csv"
-expect 2 "this stencilbench reads versions 1 to 3" -- compare "$tmp/base" "$tmp/v4.csv" --gate
+sed 's/^1,/5,/' "$tmp/base/timings.csv" | sed '1s/^5,/1,/' >"$tmp/v5.csv"
+expect 2 "this stencilbench reads versions 1 to 4" -- compare "$tmp/base" "$tmp/v5.csv" --gate
 head -1 "$tmp/base/timings.csv" >"$tmp/empty.csv"
 expect 2 "no rows after the header" -- compare "$tmp/base" "$tmp/empty.csv" --gate
 sed '2s/,34,66,66,/,inf,66,66,/' "$tmp/base/timings.csv" >"$tmp/inf.csv"

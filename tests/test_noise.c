@@ -245,7 +245,7 @@ static void test_study_seam(check_ctx *c)
           "%s (%zu rows)", err.msg, t.count);
     for (size_t i = 0; i < t.count; i++) {
         const bench_row *r = &t.rows[i];
-        CHECK(c, r->schema_version == 3 && r->load_before == 7.9 && r->load_after == 7.9 &&
+        CHECK(c, r->schema_version == 4 && r->load_before == 7.9 && r->load_after == 7.9 &&
                   fabs(r->cpu_mhz - 2200) < 1e-6 && fabs(r->other_cpu - 1.0) < 1e-9 &&
                   r->steal == 0 && r->batch == 1,
               "row %zu: load %g/%g mhz %g other %g steal %g batch %ld", i, r->load_before,

@@ -66,7 +66,7 @@ check "merged: naive and tiled at 16^3 and 20^3" \
     test "$(cut -d, -f5,9 "$tmp/r/timings.csv" | sort -u | grep -c '^\(naive\|tiled\),\(16\|20\)$')" -eq 4
 r_id=$(basename "$tmp/r")
 check "merged: the run's id on every row" test "$(awk -F, -v id="$r_id" 'NR > 1 && $2 != id' "$tmp/r/timings.csv" | wc -l)" -eq 0
-check "merged: schema version 3 header" grep -q '^schema_version,.*,ranks,halo_s,batch,cv,ci_rel,load_before,load_after,other_cpu,steal,cpu_mhz$' "$tmp/r/timings.csv"
+check "merged: schema version 4 header" grep -q '^schema_version,.*,ranks,halo_s,batch,cv,ci_rel,load_before,load_after,other_cpu,steal,cpu_mhz,gpu_sm_mhz_before,.*,gpu_throttle_after$' "$tmp/r/timings.csv"
 check "merged: one node record" test "$(grep -c '"hostname"' "$tmp/r/machine.json")" -eq 2
 check "merged: both tasks' runs listed" grep -A3 '"merged_from"' "$tmp/r/machine.json" | grep -q task-1
 check "the merged run compares with itself" "$sb" compare "$tmp/r" "$tmp/r" >/dev/null

@@ -11,27 +11,29 @@ trap 'rm -rf "$tmp"' EXIT
 fails=0 checks=0
 . "$(dirname "${BASH_SOURCE[0]}")/cli_expect.sh"
 
-header="schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source,ranks,halo_s,batch,cv,ci_rel,load_before,load_after,other_cpu,steal,cpu_mhz"
+header="schema_version,run_id,provenance,machine,variant,device,scheme,k,nz,ny,nx,grid_source,land_fraction,threads,tuning,host_memory,timesteps,rep,h2d_s,compute_s,d2h_s,total_s,cell_updates_per_s,effective_gbps,copy_gbps,roofline_fraction,max_abs_err,status,source,ranks,halo_s,batch,cv,ci_rel,load_before,load_after,other_cpu,steal,cpu_mhz,gpu_sm_mhz_before,gpu_mem_mhz_before,gpu_temp_c_before,gpu_power_w_before,gpu_throttle_before,gpu_sm_mhz_after,gpu_mem_mhz_after,gpu_temp_c_after,gpu_power_w_after,gpu_throttle_after"
 
-# schema_ok CSV: every line has 39 fields of the schema's types (version 3).
+# schema_ok CSV: every line has 49 fields of the schema's types (version 4); the GPU state's
+# are empty on CPU rows and on GPU rows that did not run (this test's machine has no GPU).
 schema_ok() {
     awk -F, -v header="$header" '
         NR == 1 { if ($0 != header) { print "bad header: " $0; bad = 1 }; next }
         {
-            if (NF != 39) { print NR ": " NF " fields"; bad = 1; next }
+            if (NF != 49) { print NR ": " NF " fields"; bad = 1; next }
             int_re = "^[0-9]+$"; num_re = "^(-?[0-9.]+([eE][-+]?[0-9]+)?)?$"
-            if ($1 != "3" || $3 != "measured" || ($6 != "cpu" && $6 != "gpu")) { print NR ": version/provenance/device"; bad = 1 }
+            if ($1 != "4" || $3 != "measured" || ($6 != "cpu" && $6 != "gpu")) { print NR ": version/provenance/device"; bad = 1 }
             if ($7 != "course" && $7 != "insulated") { print NR ": scheme " $7; bad = 1 }
             split("9 10 11 14 17 30", ints, " ")
             if ($32 !~ "^[0-9]*$") { print NR ": batch " $32; bad = 1 }
             for (i in ints) if ($(ints[i]) !~ int_re) { print NR ": field " ints[i] " not an int: " $(ints[i]); bad = 1 }
             if ($18 !~ "^[0-9]*$") { print NR ": rep " $18; bad = 1 }
-            split("8 13 19 20 21 22 23 24 25 26 27 31 33 34 35 36 37 38 39", nums, " ")
+            split("8 13 19 20 21 22 23 24 25 26 27 31 33 34 35 36 37 38 39 40 41 42 43 45 46 47 48", nums, " ")
             for (i in nums) if ($(nums[i]) !~ num_re) { print NR ": field " nums[i] " not a number: " $(nums[i]); bad = 1 }
             if ($12 != "synthetic" && $12 != "dataset") { print NR ": grid_source " $12; bad = 1 }
             if ($16 != "none" && $16 != "pinned" && $16 != "pageable") { print NR ": host_memory " $16; bad = 1 }
             if ($28 !~ /^(ok|failed:.+|skipped:.+)$/) { print NR ": status " $28; bad = 1 }
             if ($28 == "ok" && ($18 == "" || $20 == "" || $23 == "")) { print NR ": ok row without timings"; bad = 1 }
+            for (i = 40; i <= 49; i++) if ($i != "" && ($6 == "cpu" || $18 == "")) { print NR ": GPU state on a row not measured on a GPU: field " i " " $i; bad = 1 }
         }
         END { exit bad }' "$1"
 }
@@ -79,6 +81,8 @@ if git -C "$src" rev-parse HEAD > /dev/null 2>&1; then
 fi
 if command -v python3 >/dev/null; then
     check "machine.json is JSON" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/a/machine.json"
+    check "machine.json: no GPU here, state.gpu null" python3 -c \
+        "import json,sys; d=json.load(open(sys.argv[1])); assert 'gpu' in d['state'] and d['state']['gpu'] is None" "$tmp/a/machine.json"
 fi
 if command -v "${STENCILBENCH_GNUPLOT:-gnuplot}" >/dev/null; then
     check "charts drawn at the end" test -s "$tmp/a/plots/index.html"

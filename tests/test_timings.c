@@ -130,7 +130,7 @@ static void reader_checks(check_ctx *c)
     refuses(c, "1,r,measured,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,1e99,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "'timesteps'");
     refuses(c, "1,r,measured,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,nan,,0.001,1e9,8,16,0.5,0,ok,", "'compute_s'");
     refuses(c, "1,r,guessed,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "'provenance'");
-    refuses(c, "4,r,measured,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "versions 1 to 3");
+    refuses(c, "5,r,measured,m,openmp,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "versions 1 to 4");
     /* a version 1 file reads with ranks 1 and no halo time, no noise figures; a version 2
      * file carries them */
     CHECK(c, read_text(text, BENCH_READ_STRICT, &t, &err) == STENCIL_OK && t.count == 1 &&
@@ -153,8 +153,24 @@ static void reader_checks(check_ctx *c)
     CHECK(c, read_text(v2, BENCH_READ_STRICT, &t, &err) == STENCIL_OK && t.count == 1 &&
                  t.rows[0].ranks == 4 && t.rows[0].halo_s == 0.25 && t.rows[0].schema_version == 3 &&
                  t.rows[0].batch == 3 && t.rows[0].ci_rel == 0.05 && t.rows[0].other_cpu == 0.3 &&
-                 t.rows[0].cpu_mhz == 2500,
-          "v3 ranks, halo_s, noise: %s", err.msg);
+                 t.rows[0].cpu_mhz == 2500 && isnan(t.rows[0].gpu_sm_mhz_before) &&
+                 !*t.rows[0].gpu_throttle_after,
+          "v3 ranks, halo_s, noise, GPU state unknown: %s", err.msg);
+    bench_timings_free(&t);
+    /* version 4 adds the GPU's state */
+    snprintf(v2, sizeof v2, "%.*s,ranks,halo_s,batch,cv,ci_rel,load_before,load_after,other_cpu,"
+             "steal,cpu_mhz,gpu_sm_mhz_before,gpu_mem_mhz_before,gpu_temp_c_before,gpu_power_w_before,"
+             "gpu_throttle_before,gpu_sm_mhz_after,gpu_mem_mhz_after,gpu_temp_c_after,gpu_power_w_after,"
+             "gpu_throttle_after\n4%s,1,,1,0.1,0.05,1.5,1.6,0.3,0,2500,1980,3201,40,120.5,none,1755,3201,"
+             "84,699,sw_power_cap|hw_slowdown\n", (int)strlen(header) - 1, header, good + 1);
+    CHECK(c, bench_csv_header_version(v2) == 4, "v4 header");
+    CHECK(c, read_text(v2, BENCH_READ_STRICT, &t, &err) == STENCIL_OK && t.count == 1 &&
+                 t.rows[0].schema_version == 4 && t.rows[0].cpu_mhz == 2500 &&
+                 t.rows[0].gpu_sm_mhz_before == 1980 && t.rows[0].gpu_power_w_before == 120.5 &&
+                 strcmp(t.rows[0].gpu_throttle_before, "none") == 0 && t.rows[0].gpu_sm_mhz_after == 1755 &&
+                 t.rows[0].gpu_temp_c_after == 84 &&
+                 strcmp(t.rows[0].gpu_throttle_after, "sw_power_cap|hw_slowdown") == 0,
+          "v4 GPU state: %s", err.msg);
     bench_timings_free(&t);
     refuses(c, "1,r,measured,m,openmp,tpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "'device'");
     refuses(c, "1,r,measured,m,,cpu,course,0.1,10,12,14,synthetic,0.5,2,default,none,10,0,,0.001,,0.001,1e9,8,16,0.5,0,ok,", "'variant'");

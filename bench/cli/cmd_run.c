@@ -25,6 +25,7 @@
 #include "report/report.h"
 #include "harness/study.h"
 #include "harness/measure.h"
+#include "harness/gpustate.h"
 #include "harness/sysstate.h"
 #include "harness/timer.h"
 
@@ -135,6 +136,22 @@ done:
 
 static int run_study(int argc, char **argv, bench_ranks *world);
 
+/* One line on the GPU's state as the sweep starts, or why it is not known. */
+static void print_gpu_state(const bench_gpu_facts *f, const bench_gpu_snap *s)
+{
+    if (!f->nvml) {
+        printf("GPU state: unknown (%s): clocks, temperature, power and throttling are not "
+               "recorded\n", f->why);
+        return;
+    }
+    char words[160];
+    bench_gpu_reasons_text(s->reasons, words, sizeof words);
+    printf("GPU state (NVML, driver %s): %s: SM %.0f of %.0f MHz, memory %.0f MHz, %.0f C, "
+           "%.0f of %.0f W, throttle %s\n", *f->driver ? f->driver : "?", f->name, s->sm_mhz,
+           f->max_sm_mhz, s->mem_mhz, s->temp_c, s->power_w, f->power_limit_w,
+           *words ? words : "unknown");
+}
+
 int bench_cmd_run(int argc, char **argv)
 {
     bench_ranks world;
@@ -181,6 +198,9 @@ static int run_study(int argc, char **argv, bench_ranks *world)
     int *first_rep = NULL;
     bench_timings done_rows = {0};
     cJSON *cfg_json = NULL;
+    bench_gpu_mon *gpu_mon = NULL; /* NVML, when the study has a GPU */
+    bench_gpu_facts gpu_facts;
+    bench_gpu_snap gpu_before, gpu_after;
     char dir[1024], path[1100], run_id[256], host[256] = "", started[64], finished[64];
 
     io_config_defaults(config);
@@ -329,11 +349,22 @@ static int run_study(int argc, char **argv, bench_ranks *world)
             printf("; no GPU: %s", probes->gpu_why);
         printf("\n");
     }
+    if (probes->have_gpu) {
+        /* CUDA's device by its PCI bus id; NVML's index only where CUDA's ordinals are its */
+        gpu_mon = bench_gpu_mon_open(NULL, probes->gpu.pci_bus_id,
+                                     getenv("CUDA_VISIBLE_DEVICES") ? -1 : probes->gpu.device,
+                                     &gpu_facts);
+        bench_gpu_sample(gpu_mon, &gpu_before);
+        if (!o.quiet)
+            print_gpu_state(&gpu_facts, &gpu_before);
+    }
     plan->expect_noisy = busy; /* a busy machine: repetitions will run to their caps */
     bench_run_calibrate(plan, probes, o.quiet);
     cfg_json = bench_run_config_json(&plan->resolved);
     bench_record_info info = {run_id, host, started, NULL, plan->dataset, 0, resumed, -1.0, -1.0,
-                              &before, NULL, NAN, NAN, 0, NULL, NULL, NAN};
+                              &before, NULL, NAN, NAN, 0, NULL, NULL, NAN,
+                              probes->have_gpu ? &gpu_facts : NULL,
+                              probes->have_gpu ? &gpu_before : NULL, NULL};
     snprintf(path, sizeof path, "%s/machine.json", dir);
     if (bench_machine_json_write(path, &info, &topo, probes, cfg_json, &err) != STENCIL_OK) {
         fprintf(stderr, "stencilbench: %s\n", err.msg);
@@ -355,7 +386,8 @@ static int run_study(int argc, char **argv, bench_ranks *world)
     bench_study study = {.plan = plan, .probes = probes, .reporters = reporters, .nreporters = 2,
                          .run_id = run_id, .machine = host, .stop = &stop_requested,
                          .first_rep = first_rep, .ranks = world->active ? world : NULL,
-                         .reprobe = !world->active}; /* MPI: the start's probe only */
+                         .reprobe = !world->active, /* MPI: the start's probe only */
+                         .gpu = gpu_mon};
     bench_sys_snap sweep_a, sweep_b;
     bench_sys_sample(NULL, &sweep_a);
     stencil_status st = bench_study_run(&study, &err);
@@ -363,6 +395,10 @@ static int run_study(int argc, char **argv, bench_ranks *world)
     bench_sys_facts_read(NULL, &after);
     bench_sys_between(&sweep_a, &sweep_b, &info.sweep_other_cpu, &info.sweep_steal);
     info.state_after = &after;
+    if (probes->have_gpu) {
+        bench_gpu_sample(gpu_mon, &gpu_after);
+        info.gpu_after = &gpu_after;
+    }
     info.nprobe_rounds = study.nprobe_rounds;
     info.probe_rounds = (const double (*)[BENCH_MAX_THREAD_COUNTS])study.probe_rounds;
     info.probe_round_s = study.probe_round_s;
@@ -446,6 +482,7 @@ done:
     if (lock >= 0)
         close(lock);
     cJSON_Delete(cfg_json);
+    bench_gpu_mon_close(gpu_mon);
     bench_timings_free(&done_rows);
     free(first_rep);
     bench_plan_free(plan);

@@ -189,6 +189,41 @@ static cJSON *state_json(const bench_sys_facts *f)
     return o;
 }
 
+static cJSON *gpu_snap_json(const bench_gpu_snap *s)
+{
+    if (!s)
+        return cJSON_CreateNull();
+    char words[160];
+    bench_gpu_reasons_text(s->reasons, words, sizeof words);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "sm_mhz", real_or_null(s->sm_mhz));
+    cJSON_AddItemToObject(o, "mem_mhz", real_or_null(s->mem_mhz));
+    cJSON_AddItemToObject(o, "temp_c", real_or_null(s->temp_c));
+    cJSON_AddItemToObject(o, "power_w", real_or_null(s->power_w));
+    cJSON_AddItemToObject(o, "throttle", string_or_null(words));
+    return o;
+}
+
+/* state.gpu: NVML's facts and readings, null where it said nothing */
+static cJSON *gpu_state_json(const bench_record_info *info)
+{
+    const bench_gpu_facts *f = info->gpu_facts;
+    if (!f)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "nvml", f->nvml);
+    cJSON_AddItemToObject(o, "why", string_or_null(f->nvml ? "" : f->why));
+    cJSON_AddItemToObject(o, "matched_by", string_or_null(f->matched_by));
+    cJSON_AddItemToObject(o, "name", string_or_null(f->name));
+    cJSON_AddItemToObject(o, "driver_version", string_or_null(f->driver));
+    cJSON_AddItemToObject(o, "max_sm_mhz", real_or_null(f->max_sm_mhz));
+    cJSON_AddItemToObject(o, "max_mem_mhz", real_or_null(f->max_mem_mhz));
+    cJSON_AddItemToObject(o, "power_limit_w", real_or_null(f->power_limit_w));
+    cJSON_AddItemToObject(o, "before", gpu_snap_json(info->gpu_before));
+    cJSON_AddItemToObject(o, "after", gpu_snap_json(info->gpu_after));
+    return o;
+}
+
 static const char *const omp_vars[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES",
                                        "OMP_SCHEDULE",    "OMP_DYNAMIC",   "OMP_WAIT_POLICY",
                                        "OMP_STACKSIZE",   "GOMP_CPU_AFFINITY"};
@@ -304,8 +339,7 @@ stencil_status bench_machine_json_write(const char *path, const bench_record_inf
     cJSON_AddItemToObject(state, "after", state_json(info->state_after));
     cJSON_AddItemToObject(state, "sweep_other_cpu", real_or_null(info->sweep_other_cpu));
     cJSON_AddItemToObject(state, "sweep_steal", real_or_null(info->sweep_steal));
-    cJSON_AddStringToObject(state, "gpu", "not read: this build does not query NVML (GPU clocks, "
-                            "temperature, power and throttle reasons are unknown)");
+    cJSON_AddItemToObject(state, "gpu", gpu_state_json(info));
 
     cJSON *cfg = config_json ? cJSON_Duplicate((const cJSON *)config_json, 1) : cJSON_CreateNull();
     cJSON_AddItemToObject(o, "config", cfg);

@@ -7,6 +7,7 @@
 
 #include "variant.h"
 #include "gpu/gpu.h"
+#include "harness/gpustate.h"
 #include "harness/sysstate.h"
 
 enum { BENCH_MAX_CACHES = 16, BENCH_MAX_THREAD_COUNTS = 64 };
@@ -71,6 +72,10 @@ typedef struct bench_record_info {
     const double (*probe_rounds)[BENCH_MAX_THREAD_COUNTS];
     const double *probe_round_s;
     double probe_swing;
+    /* The GPU's state from NVML (NULL facts: no GPU in the run): what NVML said about the
+     * device, and readings before the sweep and after it (NULL: not taken) */
+    const bench_gpu_facts *gpu_facts;
+    const bench_gpu_snap *gpu_before, *gpu_after;
 } bench_record_info;
 
 stencil_status bench_machine_json_write(const char *path, const bench_record_info *info,

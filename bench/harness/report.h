@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "harness/gpustate.h"
 #include "harness/plan.h"
 #include "harness/probe.h"
 #include "timings/timings.h"
@@ -40,6 +41,9 @@ typedef struct bench_event {
      * processes' and steal's shares of all CPUs (NAN: unknown) */
     double cv, ci_rel, other_cpu, steal;
     int stop, batch;
+    /* GPU points (NULL otherwise): what NVML's readings over the point say (throttling, a
+     * falling SM clock); all unknown where NVML was not read */
+    const bench_gpu_watch *gpu;
     /* progress: seconds since the study started, and the plan's estimates of the work done
      * (the current point counted by its repetitions) and of all the work to do */
     double elapsed_s, est_done_s, est_total_s;

@@ -43,6 +43,8 @@ typedef struct run_state {
     bench_probes probes_now;     /* the latest copy figures (re-measured before each grid) */
     bench_sys_snap at_start;
     double point_t0, load_before, other_cpu, steal;
+    bench_gpu_snap gpu_before; /* GPU points: NVML at the point's start */
+    bench_gpu_watch gpu;
     bench_noise noise;
     bench_stop stop_reason;
     int batch, first_rep;
@@ -106,7 +108,8 @@ static bench_event point_event(const run_state *rs, bench_event_kind kind, const
                       .nrep = rs->nrep, .compute_s = rs->compute, .h2d_s = rs->h2d,
                       .d2h_s = rs->d2h, .max_abs_err = rs->max_err, .copy_gbps = rs->row.copy_gbps,
                       .cv = rs->noise.cv, .ci_rel = rs->noise.ci_rel, .other_cpu = rs->other_cpu,
-                      .steal = rs->steal, .stop = (int)rs->stop_reason, .batch = rs->batch};
+                      .steal = rs->steal, .stop = (int)rs->stop_reason, .batch = rs->batch,
+                      .gpu = rs->p && rs->p->variant->device == STENCIL_GPU ? &rs->gpu : NULL};
     return ev;
 }
 
@@ -160,7 +163,14 @@ static int on_rep(void *ctx, int rep, const bench_rep *times, const float *out)
     bench_row *r = &rs->row;
     bench_rep slowest = *times, *t = &slowest;
     bench_point_ranks_times(&rs->pr, t); /* an MPI point: the slowest rank's */
+    bench_gpu_snap gpu_now; /* first: the GPU is still warm from the repetition */
+    if (p->variant->device == STENCIL_GPU) {
+        bench_gpu_sample(rs->s->gpu, &gpu_now);
+        bench_gpu_watch_after(&rs->gpu, &gpu_now);
+    }
     base_row(rs, p, r);
+    if (p->variant->device == STENCIL_GPU)
+        bench_gpu_row_set(r, &rs->gpu_before, &gpu_now);
     r->rep = rep;
     bench_row_set_times(r, t->h2d_s, t->compute_s, t->d2h_s, p->variant->bytes_per_cell);
     r->halo_s = t->halo_s;
@@ -313,6 +323,7 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
     rs->nrep = 0;
     rs->batch = 0;
     rs->other_cpu = rs->steal = NAN;
+    bench_gpu_watch_reset(&rs->gpu);
     rs->stop_reason = BENCH_GO_ON;
     bench_noise_of(NULL, 0, &rs->noise);
     rs->max_err = 0;
@@ -429,6 +440,10 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
     }
     bench_sys_sample(s->sys, &rs->at_start);
     rs->load_before = rs->at_start.load1;
+    if (v->device == STENCIL_GPU) {
+        bench_gpu_sample(s->gpu, &rs->gpu_before);
+        bench_gpu_watch_before(&rs->gpu, &rs->gpu_before);
+    }
     rs->point_t0 = bench_now();
     /* MPI variants run exactly reps, unbatched: the other ranks (bench_study_serve) do */
     st = bench_measure_batched(v, &problem, in, p->steps, plan->warmup, first,

@@ -13,6 +13,7 @@
 #include "harness/plan.h"
 #include "harness/ranks.h"
 #include "harness/report.h"
+#include "harness/gpustate.h"
 #include "harness/sysstate.h"
 
 enum { BENCH_MAX_PROBE_ROUNDS = 64 };
@@ -33,6 +34,8 @@ typedef struct bench_study {
     int *first_rep;
     /* Where machine state is read (NULL: this machine); tests inject readings through it. */
     const bench_sys *sys;
+    /* NVML (harness/gpustate.h): the GPU's state around every GPU point; NULL: not read */
+    const bench_gpu_mon *gpu;
     /* 1: measure the CPU copy again before every grid after the first and after the last
      * point; rows take the latest copy figure. probes holds the first round. */
     int reprobe;

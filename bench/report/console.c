@@ -80,6 +80,21 @@ int bench_console_columns(int fd)
     return 0;
 }
 
+/* A GPU point held down for power or temperature, or whose SM clock fell, after the note. */
+static void gpu_note(const bench_gpu_watch *w, char *note, size_t cap, size_t used)
+{
+    if (!w || used >= cap)
+        return;
+    if (bench_gpu_watch_throttled(w)) {
+        char words[160];
+        bench_gpu_reasons_text(w->throttled, words, sizeof words);
+        used += (size_t)snprintf(note + used, cap - used, "  GPU THROTTLED: %s", words);
+    }
+    if (used < cap && bench_gpu_watch_dropped(w))
+        snprintf(note + used, cap - used, "  GPU SM clock fell %.0f%% (%.0f -> %.0f MHz)",
+                 100 * w->drop, w->drop_from, w->drop_to);
+}
+
 static void point_line(const bench_console *c, const bench_event *ev)
 {
     const bench_point *p = ev->point;
@@ -95,7 +110,7 @@ static void point_line(const bench_console *c, const bench_event *ev)
     double rate = bench_cell_updates(p->nz, p->ny, p->nx, p->steps) / med;
     double gbps = rate * p->variant->bytes_per_cell / 1e9;
     /* the point's noise and the machine beside it, after its status */
-    char note[160] = "";
+    char note[360] = "";
     if (n && ev->kind == BENCH_EV_POINT_DONE) {
         size_t used = 0;
         if (bench_noisy(ev->ci_rel, ev->plan->target_noise))
@@ -108,8 +123,9 @@ static void point_line(const bench_console *c, const bench_event *ev)
         }
         if (used < sizeof note && ((isfinite(ev->other_cpu) && ev->other_cpu > BENCH_BUSY_OTHER) ||
                                    (isfinite(ev->steal) && ev->steal > BENCH_BUSY_STEAL)))
-            snprintf(note + used, sizeof note - used, "  busy: other processes %.0f%% of the CPUs%s",
+            used += (size_t)snprintf(note + used, sizeof note - used, "  busy: other processes %.0f%% of the CPUs%s",
                      100 * ev->other_cpu, isfinite(ev->steal) && ev->steal > BENCH_BUSY_STEAL ? ", steal" : "");
+        gpu_note(ev->gpu, note, sizeof note, used);
     }
     if (bench_console_compact(c)) {
         /* a narrow terminal: the figures that matter on one line, the rest on the next */

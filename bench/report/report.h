@@ -57,7 +57,8 @@ typedef struct bench_summary_context {
 
 /* After the table: NOISY points (the 95 % CI of their median rate wider than the target,
  * over all their repetitions), points measured while other processes or the hypervisor took
- * the CPUs (v3 rows), a copy probe that moved during the run, and each best point whose
+ * the CPUs (v3 rows), GPU points throttled for power or temperature or whose SM clock fell
+ * by more than 10 % (v4 rows), a copy probe that moved during the run, and each best point whose
  * roofline fraction is over 100 % with the reasons in words (the grid fits in the caches,
  * which the out-of-cache copy does not see; a variant doing two timesteps per sweep moves
  * about half the bytes the model counts). Prints nothing when there is nothing to say. */

@@ -110,6 +110,51 @@ static int steps_per_sweep(const char *variant)
     return strstr(v->description, "temporal blocking") || strstr(v->description, "steps_per_sweep");
 }
 
+typedef struct gpu_counts {
+    size_t points, throttled, dropped; /* GPU points with readings; of them, flagged */
+    long long reasons;                 /* the power/thermal reasons seen */
+    bench_gpu_watch worst;             /* the point whose SM clock fell most */
+} gpu_counts;
+
+/* The GPU points' readings (v4 rows, in file order within each point) through the watch the
+ * run used: points throttled for power or temperature, points whose SM clock fell. */
+static void gpu_points(const bench_row *rows, size_t count, const bench_results *all, gpu_counts *g)
+{
+    memset(g, 0, sizeof *g);
+    bench_gpu_watch_reset(&g->worst);
+    bench_gpu_watch *w = malloc((all->count ? all->count : 1) * sizeof *w);
+    char *seen = calloc(all->count ? all->count : 1, 1);
+    for (size_t i = 0; w && seen && i < all->count; i++)
+        bench_gpu_watch_reset(&w[i]);
+    for (size_t j = 0; w && seen && j < count; j++) {
+        size_t i = bench_results_find(all, &rows[j]);
+        if (i == (size_t)-1 || strcmp(rows[j].device, "gpu") != 0)
+            continue;
+        bench_gpu_snap before, after;
+        bench_gpu_row_get(&rows[j], &before, &after);
+        if (!isfinite(before.sm_mhz) && !isfinite(after.sm_mhz) && before.reasons < 0 &&
+            after.reasons < 0)
+            continue; /* NVML said nothing */
+        if (!seen[i]) {
+            seen[i] = 1;
+            g->points++;
+        }
+        bench_gpu_watch_before(&w[i], &before);
+        bench_gpu_watch_after(&w[i], &after);
+    }
+    for (size_t i = 0; w && seen && i < all->count; i++) {
+        g->throttled += bench_gpu_watch_throttled(&w[i]);
+        g->reasons |= w[i].throttled;
+        if (bench_gpu_watch_dropped(&w[i])) {
+            g->dropped++;
+            if (w[i].drop > g->worst.drop)
+                g->worst = w[i];
+        }
+    }
+    free(w);
+    free(seen);
+}
+
 void bench_summary_notes(FILE *f, const bench_row *rows, size_t count,
                          const bench_summary_context *ctx)
 {
@@ -161,7 +206,10 @@ void bench_summary_notes(FILE *f, const bench_row *rows, size_t count,
             worst_other = other[i];
     }
     free(other);
-    int any = noisy || busy || (ctx && isfinite(ctx->probe_swing) && ctx->probe_swing > 1.2);
+    gpu_counts gpu;
+    gpu_points(rows, count, &all, &gpu);
+    int any = noisy || busy || gpu.throttled || gpu.dropped ||
+              (ctx && isfinite(ctx->probe_swing) && ctx->probe_swing > 1.2);
     if (any)
         fprintf(f, "\nWarnings:\n");
     if (noisy)
@@ -172,6 +220,19 @@ void bench_summary_notes(FILE *f, const bench_row *rows, size_t count,
         fprintf(f, "- other processes took up to %.0f %% of the CPUs during %zu points: those rates "
                 "are lower and noisier than this machine can do; rerun on a quiet machine to trust them\n",
                 100 * worst_other, busy);
+    if (gpu.throttled) {
+        char words[160];
+        bench_gpu_reasons_text(gpu.reasons, words, sizeof words);
+        fprintf(f, "- the GPU was throttled for power or temperature (%s) during %zu of %zu GPU "
+                "points: their rates are below what this GPU does at full clock; let it cool, "
+                "check its power limit (nvidia-smi -q -d PERFORMANCE) and rerun them\n",
+                words, gpu.throttled, gpu.points);
+    }
+    if (gpu.dropped)
+        fprintf(f, "- the GPU's SM clock fell by more than %.0f %% within %zu of %zu GPU points "
+                "(at most %.0f %%, %.0f -> %.0f MHz): repetitions after the fall ran slower than "
+                "the ones before it\n", 100 * BENCH_GPU_CLOCK_DROP, gpu.dropped, gpu.points,
+                100 * gpu.worst.drop, gpu.worst.drop_from, gpu.worst.drop_to);
     if (ctx && isfinite(ctx->probe_swing) && ctx->probe_swing > 1.2)
         fprintf(f, "- the copy probe moved between %.1f and %.1f GB/s during the run (x%.2f): the "
                 "machine's bandwidth changed under the study, and roofline fractions with it\n",

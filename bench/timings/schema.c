@@ -9,6 +9,8 @@
 #define REAL_COL(n) {#n, BENCH_COL_REAL, offsetof(bench_row, n), 0, 0, "", 1}
 #define INT_COL3(n) {#n, BENCH_COL_INT, offsetof(bench_row, n), 0, 0, "", 3}
 #define REAL_COL3(n) {#n, BENCH_COL_REAL, offsetof(bench_row, n), 0, 0, "", 3}
+#define REAL_COL4(n) {#n, BENCH_COL_REAL, offsetof(bench_row, n), 0, 0, "", 4}
+#define TEXT_COL4(n) {#n, BENCH_COL_TEXT, offsetof(bench_row, n), sizeof(((bench_row *)0)->n), 0, "", 4}
 #define TEXT_COL(n, req, fb) {#n, BENCH_COL_TEXT, offsetof(bench_row, n), sizeof(((bench_row *)0)->n), req, fb, 1}
 
 /* The order is the file's order: results/SCHEMA.md lists the same columns (tests check). A
@@ -55,6 +57,17 @@ static const bench_column columns[] = {
     REAL_COL3(other_cpu),
     REAL_COL3(steal),
     REAL_COL3(cpu_mhz),
+    /* v4: the GPU's state from NVML, at the point's start and after the repetition (issue 12) */
+    REAL_COL4(gpu_sm_mhz_before),
+    REAL_COL4(gpu_mem_mhz_before),
+    REAL_COL4(gpu_temp_c_before),
+    REAL_COL4(gpu_power_w_before),
+    TEXT_COL4(gpu_throttle_before),
+    REAL_COL4(gpu_sm_mhz_after),
+    REAL_COL4(gpu_mem_mhz_after),
+    REAL_COL4(gpu_temp_c_after),
+    REAL_COL4(gpu_power_w_after),
+    TEXT_COL4(gpu_throttle_after),
 };
 
 const bench_column *bench_columns(size_t *count)

@@ -1,4 +1,4 @@
-/* timings.csv (results/SCHEMA.md, schema versions 1 to 3) as code: the one row type, the column
+/* timings.csv (results/SCHEMA.md, schema versions 1 to 4) as code: the one row type, the column
  * table that the header, the writer and the reader all come from, and the rate formulas.
  * Below the measuring engine and every reader (run summary, compare, gate, plots). */
 #ifndef BENCH_TIMINGS_H
@@ -15,7 +15,7 @@ extern "C" {
 
 /* The version this build writes to new files; it reads every version from 1 to it, and appends
  * to a file (--resume) in that file's version. */
-#define BENCH_CSV_SCHEMA_VERSION 3
+#define BENCH_CSV_SCHEMA_VERSION 4
 
 typedef enum bench_provenance {
     BENCH_MEASURED = 0,
@@ -42,6 +42,10 @@ typedef struct bench_row {
     /* v3: the point's noise and the machine's state (SCHEMA.md) */
     long batch;
     double cv, ci_rel, load_before, load_after, other_cpu, steal, cpu_mhz;
+    /* v4: the GPU's state (NVML) at the point's start and after this repetition, GPU rows */
+    double gpu_sm_mhz_before, gpu_mem_mhz_before, gpu_temp_c_before, gpu_power_w_before;
+    double gpu_sm_mhz_after, gpu_mem_mhz_after, gpu_temp_c_after, gpu_power_w_after;
+    char gpu_throttle_before[160], gpu_throttle_after[160];
 } bench_row;
 
 typedef enum bench_column_kind {
@@ -124,7 +128,7 @@ typedef enum bench_read_mode {
  * caller, or holding rows already: files pool). Every line is checked: its field count, each
  * number (integers must be integers, no inf or nan), text within its field's capacity,
  * schema_version 1 to BENCH_CSV_SCHEMA_VERSION, the same on every line, nz, ny, nx >= 1. Returns STENCIL_ERR_IO (cannot read), STENCIL_ERR_ARG
- * (not schema v1: the message names the file, line and column), STENCIL_ERR_NOMEM. */
+ * (not this schema: the message names the file, line and column), STENCIL_ERR_NOMEM. */
 stencil_status bench_timings_read(const char *path, bench_read_mode mode, bench_timings *t,
                                   stencil_error *err);
 
