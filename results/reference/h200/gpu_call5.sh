@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# (Ran at commit c1396d7; its kernels and cuda_persistent were reverted in d5a0c16: README.md here.)
 # Issue 15 on the H200, session 3 (2026-11-29): the tile kernels after the division-free
 # all-sea path (kernels/cuda_tile.cuh, stencil_sea6_* in kernels/stencil_cell.h) and the new
 # cuda_persistent (every timestep in one cooperative launch). Build and bundle here:

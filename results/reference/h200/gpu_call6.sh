@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# (Ran at commit e65dfe9; its kernels and cuda_persistent were reverted in d5a0c16: README.md here.)
 # Issue 15 on the H200, session 3, second call (2026-11-29): the tile kernels with the
 # cp.async ring (kernels/cuda_tile.cuh) after gpu_call5.sh found the register version at 70 %
 # (no land, 512^3) and cuda_persistent slower than cuda_shared's graph on the course grid.
