@@ -4,8 +4,9 @@
 # data with the new side's rates scaled down by each planted slowdown give the detection rate.
 # usage: ci/gate_calibration.sh [TRIALS] [ROUNDS] [THRESHOLD_PCT] [PLANTS...]
 #   defaults: 20 trials, 5 rounds (A B pairs), threshold 5, plants 3 5 7 10 15 20
-# Prints one line per trial and a summary table; WORKDIR (default a temporary folder) keeps
-# the runs.
+# Prints one line per trial (with the 1-minute load average before and after it) and a summary
+# table; WORKDIR (default a temporary folder) keeps the runs and each trial's pooled rows
+# (trial-N/base, trial-N/new) for gating again with another rule.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 trials=${1:-20} rounds=${2:-5} threshold=${3:-5}
@@ -25,10 +26,12 @@ declare -A fail_trials slower_points
 points_total=0 aa_fail=0 aa_slower=0 aa_faster=0 aa_unsure=0 aa_noisy=0
 for t in $(seq 1 "$trials"); do
     rm -rf "$work/runs" "$work/base" "$work/new"
+    load0=$(cut -d' ' -f1 /proc/loadavg)
     set +e
     "$here/ci/perf_gate.sh" --same --rounds "$rounds" --threshold "$threshold" --workdir "$work" >"$work/trial-$t.log" 2>&1
     st=$?
     set -e
+    load1=$(cut -d' ' -f1 /proc/loadavg)
     [ $st -le 1 ] || { echo "trial $t: perf_gate.sh exit $st; see $work/trial-$t.log" >&2; exit 3; }
     rm -rf "$work/trial-$t"
     mkdir -p "$work/trial-$t"
@@ -43,7 +46,7 @@ for t in $(seq 1 "$trials"); do
     points_total=$((points_total + n))
     aa_slower=$((aa_slower + s)) aa_faster=$((aa_faster + f)) aa_unsure=$((aa_unsure + u))
     [ $st = 1 ] && aa_fail=$((aa_fail + 1))
-    line="trial $t: A/A exit $st ($summary)"
+    line="trial $t: load $load0 -> $load1; A/A exit $st ($summary)"
     sb="$work/new-build/stencilbench"
     for p in "${plants[@]}"; do
         mkdir -p "$work/planted"

@@ -78,7 +78,7 @@ for i in $(seq 1 "$rounds"); do
         sb=$base_sb
         [ "$side" = new ] && sb=$new_sb
         echo "perf_gate: round $i/$rounds: $side"
-        (cd "$here" && "$sb" run --config "$config" --out "$workdir/runs/$side-$i" --quiet >"$workdir/runs/$side-$i.log" 2>&1) ||
+        (cd "$here" && "$sb" run --config "$config" --out "$workdir/runs/$side-$i" --quiet --no-plots >"$workdir/runs/$side-$i.log" 2>&1) ||
             { echo "perf_gate.sh: the $side study failed (round $i); see $workdir/runs/$side-$i.log" >&2; tail -20 "$workdir/runs/$side-$i.log" >&2; exit 3; }
     done
 done

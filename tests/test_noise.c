@@ -15,6 +15,7 @@
 #include "check.h"
 #include "analysis/gate.h"
 #include "analysis/noise.h"
+#include "analysis/points.h"
 #include "harness/study.h"
 #include "harness/sysstate.h"
 #include "report/report.h"
@@ -167,7 +168,7 @@ static void spread(double *x, int n, double centre, double rel, int shift)
 static void test_gate_noisy(check_ctx *c)
 {
     stencil_error err = {{0}};
-    bench_gate_options opt = {0.05, 0.05, 0.025};
+    bench_gate_options opt = {0.05, 0.05, 0.025, 0};
     bench_gate_point g;
     double base[25], fresh[25];
     /* quiet (+-1 %): a planted 10 % slowdown is SLOWER */
@@ -190,6 +191,78 @@ static void test_gate_noisy(check_ctx *c)
     bench_gate_decide(base, 25, fresh, 25, NULL, 0, NULL, 0, &opt, &g, &err);
     CHECK(c, g.verdict == BENCH_SLOWER, "max_noise 0: %s", bench_verdict_name(g.verdict));
     CHECK(c, strcmp(bench_verdict_name(BENCH_NOISY), "NOISY") == 0, "name");
+}
+
+/* 4 runs x 5 repetitions of one point, each run with its copy probe and a rate around rate. */
+static void runs_of(bench_row *rows, const char *side, double rate, double probe, int shift)
+{
+    for (int i = 0; i < 20; i++) {
+        bench_row *r = &rows[i];
+        bench_row_init(r);
+        snprintf(r->run_id, sizeof r->run_id, "%s-%d", side, i / 5 + 1);
+        snprintf(r->variant, sizeof r->variant, "openmp");
+        snprintf(r->device, sizeof r->device, "cpu");
+        snprintf(r->status, sizeof r->status, "ok");
+        r->nz = r->ny = r->nx = 48;
+        r->timesteps = 10;
+        r->threads = 1;
+        r->rep = i % 5;
+        r->copy_gbps = probe;
+        r->cell_updates_per_s = rate * (1.0 + 0.01 * (double)(((i * 7 + shift) % 11) - 5) / 5.0);
+        r->compute_s = 1e6 / r->cell_updates_per_s;
+    }
+}
+
+static bench_verdict gate_rows(bench_row *b, bench_row *f, int per_probe, double *ratio)
+{
+    stencil_error err = {{0}};
+    bench_gate_options opt = {0.05, 0.05, 0.025, per_probe};
+    if (per_probe && bench_gate_per_probe(b, 20, f, 20, &err) != STENCIL_OK)
+        return BENCH_UNSURE;
+    bench_results pb, pf;
+    bench_results_build(b, 20, &pb, &err);
+    bench_results_build(f, 20, &pf, &err);
+    bench_gate_point g;
+    bench_gate_decide(pb.p[0].rates, pb.p[0].n, pf.p[0].rates, pf.p[0].n, pb.p[0].run_medians,
+                      pb.p[0].nruns, pf.p[0].run_medians, pf.p[0].nruns, &opt, &g, &err);
+    *ratio = g.ratio;
+    bench_results_free(&pb);
+    bench_results_free(&pf);
+    return g.verdict;
+}
+
+/* The gate over each run's own copy probe (issue 12 item 5): the new side ran while the
+ * machine was 10 % slower, which its probe measured too; a real 10 % slowdown is still caught. */
+static void test_gate_per_probe(check_ctx *c)
+{
+    bench_row b[20], f[20];
+    double ratio;
+    runs_of(b, "base", 1e9, 20.0, 0);
+    runs_of(f, "new", 0.9e9, 18.0, 3);
+    bench_verdict v = gate_rows(b, f, 0, &ratio);
+    CHECK(c, v == BENCH_SLOWER, "by rates the slower machine looks SLOWER: %s", bench_verdict_name(v));
+    v = gate_rows(b, f, 1, &ratio);
+    CHECK(c, v == BENCH_SAME && fabs(ratio - 1.0) < 0.01, "over the probe: %s %.3fx",
+          bench_verdict_name(v), ratio);
+    CHECK(c, fabs(b[0].cell_updates_per_s * b[0].compute_s - 1e6) < 1e-3 && b[0].cell_updates_per_s < 0.96e9,
+          "rate scaled by 19/20 and compute_s inversely: %g %g", b[0].cell_updates_per_s, b[0].compute_s);
+    runs_of(b, "base", 1e9, 20.0, 0); /* a real slowdown on the same machine */
+    runs_of(f, "new", 0.9e9, 20.0, 3);
+    v = gate_rows(b, f, 1, &ratio);
+    CHECK(c, v == BENCH_SLOWER && fabs(ratio - 0.9) < 0.01, "a real slowdown: %s %.3fx",
+          bench_verdict_name(v), ratio);
+    /* the reference is per device and thread count; a row without a probe keeps its rate */
+    runs_of(b, "base", 1e9, 20.0, 0);
+    runs_of(f, "new", 1e9, 40.0, 3);
+    for (int i = 0; i < 20; i++)
+        f[i].threads = 2;
+    f[0].copy_gbps = NAN;
+    stencil_error err = {{0}};
+    double before = f[0].cell_updates_per_s, b1 = b[1].cell_updates_per_s, f1 = f[1].cell_updates_per_s;
+    bench_gate_per_probe(b, 20, f, 20, &err);
+    CHECK(c, f[0].cell_updates_per_s == before && b[1].cell_updates_per_s == b1 &&
+                 f[1].cell_updates_per_s == f1,
+          "own medians per thread count; no probe, no change");
 }
 
 /* A study on the seam's busy machine: its rows carry the made-up load, clock and others'
@@ -312,6 +385,7 @@ int main(void)
     test_seam(&c);
     test_silent_machine(&c);
     test_gate_noisy(&c);
+    test_gate_per_probe(&c);
     test_study_seam(&c);
     test_v1_file(&c);
     char cmd[400];

@@ -84,7 +84,7 @@ static void sample(double *out, int n, double centre, int shift)
 static void test_gate(check_ctx *c)
 {
     stencil_error err = {{0}};
-    bench_gate_options opt = {0.05, 0.05, 0};
+    bench_gate_options opt = {0.05, 0.05, 0, 0};
     bench_gate_point g;
     double base[10], fresh[10];
     sample(base, 10, 1e9, 0);

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/gate.h"
@@ -70,5 +71,55 @@ stencil_status bench_gate_decide(const double *base, size_t nb, const double *fr
         out->verdict = BENCH_UNSURE;
         out->why = "beyond the threshold but not significant (noisy)";
     }
+    return STENCIL_OK;
+}
+
+static int has_probe(const bench_row *r) { return isfinite(r->copy_gbps) && r->copy_gbps > 0; }
+
+static int same_probe_kind(const bench_row *r, const bench_row *q)
+{
+    return r->threads == q->threads && strcmp(r->device, q->device) == 0;
+}
+
+stencil_status bench_gate_per_probe(bench_row *a, size_t na, bench_row *b, size_t nb,
+                                    stencil_error *err)
+{
+    size_t n = na + nb;
+    double *copies = malloc((n ? n : 1) * sizeof *copies), *ref = malloc((n ? n : 1) * sizeof *ref);
+    if (!copies || !ref) {
+        free(copies);
+        free(ref);
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory scaling %zu rows by their probe", n);
+    }
+    /* the median probe per (device, threads), computed once per kind, for every row */
+    for (size_t i = 0; i < n; i++)
+        ref[i] = NAN;
+    for (size_t i = 0; i < n; i++) {
+        const bench_row *r = i < na ? &a[i] : &b[i - na];
+        if (!has_probe(r) || !isnan(ref[i]))
+            continue;
+        size_t m = 0;
+        for (size_t j = i; j < n; j++) {
+            const bench_row *q = j < na ? &a[j] : &b[j - na];
+            if (has_probe(q) && same_probe_kind(r, q))
+                copies[m++] = q->copy_gbps;
+        }
+        double med = bench_median(copies, m);
+        for (size_t j = i; j < n; j++) {
+            const bench_row *q = j < na ? &a[j] : &b[j - na];
+            if (has_probe(q) && same_probe_kind(r, q))
+                ref[j] = med;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        bench_row *r = i < na ? &a[i] : &b[i - na];
+        if (!has_probe(r) || !(ref[i] > 0))
+            continue;
+        double f = ref[i] / r->copy_gbps;
+        r->cell_updates_per_s *= f;
+        r->compute_s /= f;
+    }
+    free(copies);
+    free(ref);
     return STENCIL_OK;
 }

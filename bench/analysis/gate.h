@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "analysis/stats.h"
+#include "timings/timings.h"
 
 typedef enum bench_verdict {
     BENCH_SAME = 0,
@@ -23,6 +24,8 @@ typedef struct bench_gate_options {
     /* The largest relative half-width of the 95 % confidence interval of a side's median
      * (analysis/noise.h) the gate judges; above it the point is NOISY. 0: not checked. */
     double max_noise;
+    /* 1: judge each repetition's rate over its run's copy probe (bench_gate_per_probe) */
+    int per_probe;
 } bench_gate_options;
 
 typedef struct bench_gate_point {
@@ -53,5 +56,15 @@ stencil_status bench_gate_decide(const double *base, size_t nb, const double *fr
                                  const double *base_runs, size_t nbr, const double *fresh_runs,
                                  size_t nfr, const bench_gate_options *opt,
                                  bench_gate_point *out, stencil_error *err);
+
+/* Rates measured against the machine of their moment: each row's cell_updates_per_s (and
+ * compute_s, inversely) scaled by ref / copy_gbps, where copy_gbps is the copy probe of the
+ * row's run (measured in the same process, again before each grid) and ref the median probe
+ * of the rows of both sets with the same device and thread count, so a side that ran while
+ * the machine was slower is corrected by its own probe and rates keep their units. Rows
+ * without a probe (copy_gbps not finite or <= 0) are left as they are. Returns
+ * STENCIL_ERR_NOMEM on allocation failure (nothing changed). */
+stencil_status bench_gate_per_probe(bench_row *a, size_t na, bench_row *b, size_t nb,
+                                    stencil_error *err);
 
 #endif

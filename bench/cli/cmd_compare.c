@@ -45,6 +45,9 @@ static void compare_usage(FILE *f)
             "  --alpha A        significance level (default 0.05)\n"
             "  --max-noise PCT  NOISY above this 95 %% CI half-width of a side's median rate, in %%\n"
             "                   of it (default: half the threshold; 0: not checked)\n"
+            "  --per-probe      judge rates over the copy probe their own run measured (each\n"
+            "                   row's copy_gbps): a side that ran while the machine was slower\n"
+            "                   is corrected by its probe\n"
             "  --project ROOT   (re)write the projected and published reference folders under\n"
             "                   ROOT from ROOT/sources and the measured folders in ROOT\n\n"
             "Exit status: 0 done (gate: nothing slower), 1 gate found a SLOWER point or the chart\n"
@@ -61,8 +64,9 @@ int bench_cmd_compare(int argc, char **argv)
         {"no-chart", no_argument, 0, 'n'},      {"exact", no_argument, 0, 'e'},
         {"detail", no_argument, 0, 'd'},        {"machines", required_argument, 0, 'm'},
         {"help", no_argument, 0, 'h'},          {"max-noise", required_argument, 0, 'N'},
+        {"per-probe", no_argument, 0, 'P'},
         {0, 0, 0, 0}};
-    int gate = 0, no_chart = 0, exact = 0, detail = 0, ch;
+    int gate = 0, no_chart = 0, exact = 0, detail = 0, per_probe = 0, ch;
     const char *machines = NULL;
     double threshold = 5.0, alpha = 0.05, max_noise = -1.0;
     bench_project_options po = {0};
@@ -72,6 +76,7 @@ int bench_cmd_compare(int argc, char **argv)
         int ok = 1;
         switch (ch) {
         case 'g': gate = 1; break;
+        case 'P': per_probe = 1; break;
         case 't': ok = bench_cli_double("--threshold", optarg, 0.0, 100.0, &threshold); break;
         case 'a': ok = bench_cli_double("--alpha", optarg, 1e-9, 0.5, &alpha); break;
         case 'N': ok = bench_cli_double("--max-noise", optarg, 0.0, 100.0, &max_noise); break;
@@ -119,7 +124,8 @@ int bench_cmd_compare(int argc, char **argv)
     }
     if (gate) {
         bench_gate_options go = {threshold / 100.0, alpha,
-                                 max_noise >= 0 ? max_noise / 100.0 : threshold / 200.0};
+                                 max_noise >= 0 ? max_noise / 100.0 : threshold / 200.0,
+                                 per_probe};
         return bench_compare_gate(argv[optind], argv[optind + 1], &go);
     }
     return bench_compare_reference(argv[optind], argv[optind + 1], chart_path, no_chart, !exact,

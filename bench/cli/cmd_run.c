@@ -358,8 +358,7 @@ static int run_study(int argc, char **argv, bench_ranks *world)
         if (!o.quiet)
             print_gpu_state(&gpu_facts, &gpu_before);
     }
-    plan->expect_noisy = busy; /* a busy machine: repetitions will run to their caps */
-    bench_run_calibrate(plan, probes, o.quiet);
+    bench_run_calibrate(plan, probes, busy, o.quiet); /* busy: repetitions to their caps */
     cfg_json = bench_run_config_json(&plan->resolved);
     bench_record_info info = {run_id, host, started, NULL, plan->dataset, 0, resumed, -1.0, -1.0,
                               &before, NULL, NAN, NAN, 0, NULL, NULL, NAN,

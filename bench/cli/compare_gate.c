@@ -22,6 +22,20 @@ int bench_compare_gate(const char *base_path, const char *new_path, const bench_
         compare_side_free(&fresh);
         return BENCH_EXIT_USAGE;
     }
+    if (opt->per_probe) { /* the rates over their runs' probes, then the points again */
+        bench_best_free(&base.best);
+        bench_best_free(&fresh.best);
+        bench_results_free(&base.pts);
+        bench_results_free(&fresh.pts);
+        if (bench_gate_per_probe(base.t.rows, base.t.count, fresh.t.rows, fresh.t.count, &err) != STENCIL_OK ||
+            bench_results_build(base.t.rows, base.t.count, &base.pts, &err) != STENCIL_OK ||
+            bench_results_build(fresh.t.rows, fresh.t.count, &fresh.pts, &err) != STENCIL_OK) {
+            fprintf(stderr, "stencilbench compare --gate: %s\n", err.msg);
+            compare_side_free(&base);
+            compare_side_free(&fresh);
+            return BENCH_EXIT_FAILED;
+        }
+    }
     size_t nb = base.pts.count, nf = fresh.pts.count, common = 0, counts[5] = {0};
     int *matched_new = calloc(nf ? nf : 1, sizeof *matched_new);
     double *ratios = malloc((nb ? nb : 1) * sizeof *ratios);
@@ -38,6 +52,9 @@ int bench_compare_gate(const char *base_path, const char *new_path, const bench_
            "p: repetitions' p (~: normal approximation), /runs' p where 4+ runs a side pool;\n"
            "NOISY: a side's median rate uncertain by more than +-%g %% (95 %% CI), not judged\n\n",
            opt->alpha, opt->threshold * 100.0, opt->max_noise * 100.0);
+    if (opt->per_probe)
+        printf("--per-probe: each repetition's rate scaled by the median copy probe over its "
+               "run's (copy_gbps)\n\n");
     printf("%-44s %10s %10s %8s %7s %15s  %s\n", "point", "base/s", "new/s", "new/base", "reps",
            "p", "verdict");
     int status = BENCH_EXIT_OK;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "analysis/noise.h"
+#include "analysis/stats.h"
 #include "config.h"
 #include "plot.h"
 #include "cli/cli.h"
@@ -160,42 +161,84 @@ int bench_run_machine_check(bench_sys_facts *facts)
     return busy;
 }
 
-/* Scales the plan's estimates to this machine now: naive on a small grid (its rate against
- * the rate the estimates assume, and its noise) and the 1-thread copy probe. */
-void bench_run_calibrate(bench_plan *plan, const bench_probes *probes, int quiet)
+typedef struct calib_times {
+    double t[16], rep_s[16]; /* compute per pass; the repetition's batch of passes */
+    int n;
+} calib_times;
+
+static int calib_rep(void *ctx, int rep, const bench_rep *times, const float *out)
 {
-    enum { N = 34, STEPS = 4, REPS = 7 };
-    const stencil_variant *naive = stencil_variant_find("naive");
+    (void)rep;
+    (void)out;
+    calib_times *c = ctx;
+    if (c->n < 16) {
+        c->rep_s[c->n] = (times->batch > 0 ? times->batch : 1) *
+                         (times->h2d_s + times->compute_s + times->d2h_s);
+        c->t[c->n++] = times->compute_s;
+    }
+    return 1;
+}
+
+/* Times the plan's estimates on this machine now (bench_plan_calibrate does the arithmetic):
+ * every CPU variant of the plan at each of its thread counts on a small in-cache grid (its
+ * rate and noise), the copy probe per thread count, and whether the machine is busy. */
+void bench_run_calibrate(bench_plan *plan, const bench_probes *probes, int busy, int quiet)
+{
+    enum { N = 48, STEPS = 2, REPS = 5 };
+    bench_calibration cal;
+    memset(&cal, 0, sizeof cal);
+    cal.busy = busy;
+    cal.probe_s = probes->seconds;
+    for (int i = 0; i < plan->nthread_counts && i < BENCH_MAX_THREAD_COUNTS; i++)
+        for (int j = 0; j < probes->nthreads; j++)
+            if (probes->thread_counts[j] == plan->thread_counts[i])
+                cal.copy_gbps[i] = probes->cpu_copy_gbps[j];
     float *in = malloc(N * N * N * sizeof(float)), *out = malloc(N * N * N * sizeof(float));
-    bench_rep rep[REPS];
     stencil_error err;
-    stencil_problem pr = {N, N, N, plan->k, plan->scheme, 1, {0}, 0, 1, NULL};
     double t0 = bench_now();
-    if (naive && in && out) {
-        for (size_t i = 0; i < (size_t)N * N * N; i++)
-            in[i] = 10.0f + (float)(i % 7);
-        if (bench_measure(naive, &pr, in, STEPS, 1, REPS, rep, out, &err) == STENCIL_OK) {
-            double t[REPS];
-            for (int r = 0; r < REPS; r++)
-                t[r] = rep[r].compute_s;
-            bench_noise nz;
-            bench_noise_of(t, REPS, &nz);
-            double rate = bench_cell_updates(N, N, N, STEPS) / nz.median;
-            if (rate > 0 && isfinite(rate))
-                plan->rate_scale = fmin(fmax(rate / 4e8, 0.05), 20.0); /* plan.c assumes 4e8 */
-            plan->expect_noisy |= bench_noisy(nz.ci_rel, plan->target_noise);
+    for (size_t i = 0; in && out && i < (size_t)N * N * N; i++)
+        in[i] = 10.0f + (float)(i % 7);
+    for (size_t i = 0; in && out && i < plan->count; i++) {
+        const bench_point *p = &plan->points[i];
+        const stencil_variant *v = p->variant;
+        int seen = 0;
+        for (int k = 0; k < cal.nunavailable; k++)
+            seen |= cal.unavailable[k] == v;
+        for (int k = 0; k < cal.nkernel; k++)
+            seen |= cal.kernel[k].variant == v && cal.kernel[k].threads == p->threads;
+        if (seen)
+            continue;
+        char why[256];
+        if (!v->available(why, sizeof why)) {
+            if (cal.nunavailable < BENCH_MAX_CALIBRATED)
+                cal.unavailable[cal.nunavailable++] = v;
+            continue;
         }
+        if (v->device != STENCIL_CPU || v->uses_ranks || cal.nkernel >= BENCH_MAX_CALIBRATED)
+            continue; /* the fixed rates: a GPU's launch floor; MPI needs its ranks */
+        stencil_problem pr = {N, N, N, plan->k, plan->scheme, p->threads, {0}, 0, 1, NULL};
+        calib_times ct;
+        memset(&ct, 0, sizeof ct);
+        if (bench_measure_batched(v, &pr, in, STEPS, 1, 0, REPS, plan->min_time_s, calib_rep, &ct,
+                                  out, &err) != STENCIL_OK || ct.n < 2)
+            continue;
+        bench_noise nz;
+        bench_noise_of(ct.t, (size_t)ct.n, &nz);
+        double rate = bench_cell_updates(N, N, N, STEPS) / nz.median;
+        if (rate > 0 && isfinite(rate))
+            cal.kernel[cal.nkernel++] = (bench_kernel_rate){v, p->threads, rate, nz.ci_rel, ct.n,
+                                                            bench_median(ct.rep_s, (size_t)ct.n)};
     }
     free(in);
     free(out);
-    if (probes->nthreads && probes->cpu_copy_gbps[0] > 0) /* plan.c's costs fit ~19 GB/s */
-        plan->copy_scale = fmin(fmax(probes->cpu_copy_gbps[0] / 19.0, 0.05), 20.0);
+    bench_plan_calibrate(plan, &cal);
     if (!quiet) {
-        double est = bench_plan_estimate_s(plan) + 0.5 * plan->nthread_counts;
-        printf("estimated time %.0f s (calibrated here in %.2f s: naive %.2fx and copy %.2fx the "
-               "rates estimates assume%s)\n", est, bench_now() - t0, plan->rate_scale,
-               plan->copy_scale, plan->expect_noisy ? "; busy or noisy now, so repetitions "
-               "will run to --max-reps or --point-time" : "");
+        double est = bench_plan_estimate_s(plan);
+        printf("estimated time %.0f s (calibrated here in %.2f s: %d kernel%s timed on %d^3, "
+               "naive %.2fx and copy %.2fx the rates the fixed estimates assume%s)\n", est,
+               bench_now() - t0, cal.nkernel, cal.nkernel == 1 ? "" : "s", N, plan->rate_scale,
+               plan->copy_scale, busy ? "; the machine is busy, so repetitions will run to "
+               "--max-reps or --point-time" : "");
     }
 }
 

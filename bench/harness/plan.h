@@ -40,6 +40,29 @@ typedef struct bench_point {
     int steps;
 } bench_point;
 
+/* What a run measures on this machine in its first second, for its estimates
+ * (bench_plan_calibrate; stencilbench run measures it, tests inject it). */
+enum { BENCH_MAX_CALIBRATED = 64 };
+typedef struct bench_kernel_rate {
+    const stencil_variant *variant;
+    int threads;
+    double rate;   /* cell updates per second on a small grid (in cache), as timed now */
+    double ci_rel; /* its repetitions' noise: the median's 95 % CI half-width, relative */
+    int reps;      /* the repetitions that ci_rel comes from */
+    double rep_s;  /* a repetition batched to min_time as it lasted (median; 0 unknown): on a
+                    * busy machine far longer, when the pass that set the batch ran alone */
+} bench_kernel_rate;
+
+typedef struct bench_calibration {
+    bench_kernel_rate kernel[BENCH_MAX_CALIBRATED]; /* CPU variants x thread counts */
+    int nkernel;
+    const stencil_variant *unavailable[BENCH_MAX_CALIBRATED]; /* skipped here: no time */
+    int nunavailable;
+    double copy_gbps[BENCH_MAX_THREAD_COUNTS]; /* the copy probe per plan->thread_counts[i] */
+    double probe_s; /* one round of the copy probe (the study repeats it at each grid) */
+    int busy;       /* other processes hold the CPUs: repetitions will run to their caps */
+} bench_calibration;
+
 typedef struct bench_plan {
     bench_point *points;
     size_t count;
@@ -51,6 +74,7 @@ typedef struct bench_plan {
     /* Estimates: measured rate / assumed rate, from a calibration on this machine (1: none) */
     double rate_scale, copy_scale;
     int expect_noisy;           /* the calibration was noisy: estimate max_reps or point_time */
+    bench_calibration cal;      /* measured on this machine (cal.nkernel 0: not calibrated) */
     size_t llc_bytes;           /* all last-level caches (hwloc; 0 unknown): a grid beyond them
                                  * is estimated at the copy's calibration, not the kernel's */
     stencil_scheme scheme;
@@ -81,10 +105,21 @@ const char *bench_host_memory_name(bench_host_memory m);
 double bench_point_host_bytes(const bench_point *p);
 double bench_point_device_bytes(const bench_point *p);
 
-/* A rough time in seconds for a point's warm-up and repetitions (fixed rates per kind of
- * variant, not measured), and for the whole plan including naive references. */
+/* A time in seconds for a point's warm-up and repetitions, and for the whole plan including
+ * naive references, inputs and the copy probe's rounds. Without a calibration, fixed rates
+ * per kind of variant scaled by rate_scale and copy_scale; with one (plan->cal), each CPU
+ * variant at each thread count runs at its measured rate, bounded out of cache by the copy
+ * probe of its thread count (bytes_per_cell per update); a variant unavailable here costs
+ * nothing; the repetitions are those the measured noise needs to reach target_noise
+ * (n_cal (ci_rel / target)^2, within reps..max_reps), or the caps when the machine is busy;
+ * a point stops starting repetitions after point_time. */
 double bench_point_estimate_s(const bench_plan *plan, const bench_point *p);
 double bench_plan_estimate_s(const bench_plan *plan);
+
+/* Makes cal the plan's calibration: rate_scale (naive on 1 thread against the rate the fixed
+ * estimates assume) and copy_scale (the first thread count's copy against ~19 GB/s) for
+ * variants it did not time, and expect_noisy from cal->busy. */
+void bench_plan_calibrate(bench_plan *plan, const bench_calibration *cal);
 
 /* Whether two points share a naive reference (grid and steps; scheme and k are per plan). */
 int bench_point_same_reference(const bench_point *a, const bench_point *b);

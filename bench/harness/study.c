@@ -38,7 +38,7 @@ typedef struct run_state {
     size_t bad_cells;
     char first_bad[512];
     /* progress */
-    double t0, est_total, est_before, est_point;
+    double t0, est_total, est_before, est_point, est_scale;
     /* the point's noise and the machine over it */
     bench_probes probes_now;     /* the latest copy figures (re-measured before each grid) */
     bench_sys_snap at_start;
@@ -498,9 +498,15 @@ stencil_status bench_study_run(bench_study *s, stencil_error *err)
     s->probe_round_s[0] = 0.0;
     for (int t = 0; t < s->probes->nthreads; t++)
         s->probe_rounds[0][t] = s->probes->cpu_copy_gbps[t];
+    /* the points' estimates carry the plan's other costs (references, inputs, probes) in
+     * proportion, so that the first ETA is the plan's estimate and the bar ends at 100 % */
+    double points_s = 0.0;
+    for (size_t i = 0; i < plan->count; i++)
+        points_s += bench_point_estimate_s(plan, &plan->points[i]);
+    rs->est_scale = points_s > 0 ? fmax(bench_plan_estimate_s(plan) / points_s, 1.0) : 1.0;
     for (size_t i = 0; i < plan->count; i++)
         if (!point_done(s, i))
-            rs->est_total += bench_point_estimate_s(plan, &plan->points[i]);
+            rs->est_total += rs->est_scale * bench_point_estimate_s(plan, &plan->points[i]);
     bench_event ev = {.kind = BENCH_EV_STUDY_START, .rep = -1};
     stencil_status st = emit(rs, &ev, err);
     for (size_t i = 0; i < plan->count && st == STENCIL_OK; i++) {
@@ -510,7 +516,7 @@ stencil_status bench_study_run(bench_study *s, stencil_error *err)
             s->interrupted = 1;
             break;
         }
-        rs->est_point = bench_point_estimate_s(plan, &plan->points[i]);
+        rs->est_point = rs->est_scale * bench_point_estimate_s(plan, &plan->points[i]);
         st = run_point(rs, i, err);
         rs->est_before += rs->est_point;
         if (*s->stop) {

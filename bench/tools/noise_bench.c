@@ -122,7 +122,7 @@ static int run_trials(const stencil_variant *v, const stencil_problem *pr, const
 static void verdicts(const char *what, const trial *base, const trial *fresh, int trials,
                      int shift, double scale)
 {
-    bench_gate_options opt = {0.05, 0.05, 0.025};
+    bench_gate_options opt = {0.05, 0.05, 0.025, 0};
     size_t counts[5] = {0};
     for (int k = 0; k + shift < trials; k++) {
         const trial *b = &base[k], *f = &fresh[k + shift];
