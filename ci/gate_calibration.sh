@@ -6,7 +6,8 @@
 #   defaults: 20 trials, 5 rounds (A B pairs), threshold 5, plants 3 5 7 10 15 20
 # Prints one line per trial (with the 1-minute load average before and after it) and a summary
 # table; WORKDIR (default a temporary folder) keeps the runs and each trial's pooled rows
-# (trial-N/base, trial-N/new) for gating again with another rule.
+# (trial-N/base, trial-N/new) for gating again with another rule; CONFIG (default
+# configs/ci.ini) the study each run measures.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 trials=${1:-20} rounds=${2:-5} threshold=${3:-5}
@@ -14,6 +15,7 @@ shift $(($# < 3 ? $# : 3))
 plants=("$@")
 [ ${#plants[@]} -gt 0 ] || plants=(3 5 7 10 15 20)
 work=${WORKDIR:-$(mktemp -d "${TMPDIR:-/tmp}/gate_cal.XXXXXX")}
+config=${CONFIG:-configs/ci.ini}
 mkdir -p "$work"
 scale() { # IN OUT PCT
     awk -F, -v OFS=, -v f="$(awk -v p="$3" 'BEGIN { print 1 - p / 100 }')" '
@@ -28,7 +30,7 @@ for t in $(seq 1 "$trials"); do
     rm -rf "$work/runs" "$work/base" "$work/new"
     load0=$(cut -d' ' -f1 /proc/loadavg)
     set +e
-    "$here/ci/perf_gate.sh" --same --rounds "$rounds" --threshold "$threshold" --workdir "$work" >"$work/trial-$t.log" 2>&1
+    "$here/ci/perf_gate.sh" --same --config "$config" --rounds "$rounds" --threshold "$threshold" --workdir "$work" >"$work/trial-$t.log" 2>&1
     st=$?
     set -e
     load1=$(cut -d' ' -f1 /proc/loadavg)
@@ -63,7 +65,7 @@ for t in $(seq 1 "$trials"); do
     echo "$line"
 done
 echo
-echo "gate calibration: $trials trials x $rounds rounds (A B pairs) of $(basename "$(ls -d "$here"/configs/ci.ini)"), threshold $threshold %, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "gate calibration: $trials trials x $rounds rounds (A B pairs) of $config, threshold $threshold %, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "A/A: $aa_fail of $trials trials failed the gate; points: $aa_slower SLOWER, $aa_faster FASTER, $aa_unsure UNSURE, $aa_noisy NOISY of $points_total"
 for p in "${plants[@]}"; do
     echo "planted -$p %: gate failed in ${fail_trials[$p]:-0} of $trials trials; ${slower_points[$p]:-0} of $points_total points SLOWER"

@@ -16,10 +16,12 @@
 #   --same           A/A: both sides run the current build (measures false positives)
 #   --plant PCT      testing hook: scale the NEW side's measured rates down by PCT % after the
 #                    runs (a synthetic slowdown on real noise, to measure what the gate catches)
+#   --per-probe      judge each repetition's rate over its run's copy probe (compare --per-probe)
 # Environment: CMAKE_ARGS extra configure flags (e.g. -DSTENCILBENCH_CUDA=OFF); JOBS (nproc).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 base_rev=${PERF_BASE:-} rounds=5 threshold=5 config=configs/ci.ini workdir="" same=0 plant=0
+gate_flags=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --base) base_rev=$2; shift 2 ;;
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
     --workdir) workdir=$2; shift 2 ;;
     --same) same=1; shift ;;
     --plant) plant=$2; shift 2 ;;
+    --per-probe) gate_flags+=(--per-probe); shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "perf_gate.sh: unknown option '$1' (--help lists them)" >&2; exit 2 ;;
     esac
@@ -105,7 +108,7 @@ if [ "$plant" != 0 ]; then # testing hook: a synthetic slowdown of PCT % on the 
 fi
 echo
 set +e
-"$new_sb" compare "$workdir/base" "$workdir/new" --gate --threshold "$threshold"
+"$new_sb" compare "$workdir/base" "$workdir/new" --gate --threshold "$threshold" ${gate_flags[@]+"${gate_flags[@]}"}
 status=$?
 set -e
 echo "perf_gate: pooled rows in $workdir/base and $workdir/new; exit $status"

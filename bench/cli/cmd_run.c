@@ -358,7 +358,7 @@ static int run_study(int argc, char **argv, bench_ranks *world)
         if (!o.quiet)
             print_gpu_state(&gpu_facts, &gpu_before);
     }
-    bench_run_calibrate(plan, probes, busy, o.quiet); /* busy: repetitions to their caps */
+    double first_estimate = bench_run_calibrate(plan, probes, busy, o.quiet); /* busy: caps */
     cfg_json = bench_run_config_json(&plan->resolved);
     bench_record_info info = {run_id, host, started, NULL, plan->dataset, 0, resumed, -1.0, -1.0,
                               &before, NULL, NAN, NAN, 0, NULL, NULL, NAN,
@@ -449,6 +449,9 @@ static int run_study(int argc, char **argv, bench_ranks *world)
         printf("harness overhead: %.1f s of the sweep's %.1f s outside timed stages (inputs, "
                "references, validation, warm-up, allocation); probes %.1f s\n",
                study.wall_s - study.measured_s, study.wall_s, probes->seconds);
+    if (!o.quiet && study.wall_s > 0 && !study.interrupted)
+        printf("time: the sweep took %.0f s; estimated at the start: %.0f s\n", study.wall_s,
+               first_estimate);
     if (!study.interrupted && !o.no_plots) {
         /* The charts (plots/); a missing gnuplot or a failed chart does not fail the run. */
         if (plot_gnuplot_check(&err) != STENCIL_OK || plot_render_run(dir, warnings, &err) != STENCIL_OK)

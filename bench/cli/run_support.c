@@ -180,11 +180,11 @@ static int calib_rep(void *ctx, int rep, const bench_rep *times, const float *ou
 }
 
 /* Times the plan's estimates on this machine now (bench_plan_calibrate does the arithmetic):
- * every CPU variant of the plan at each of its thread counts on a small in-cache grid (its
+ * every CPU variant of the plan at each of its thread counts on a grid in cache (its
  * rate and noise), the copy probe per thread count, and whether the machine is busy. */
-void bench_run_calibrate(bench_plan *plan, const bench_probes *probes, int busy, int quiet)
+double bench_run_calibrate(bench_plan *plan, const bench_probes *probes, int busy, int quiet)
 {
-    enum { N = 48, STEPS = 2, REPS = 5 };
+    enum { N = 96, STEPS = 2, REPS = 5 }; /* in L3, rows long enough to be like the study's */
     bench_calibration cal;
     memset(&cal, 0, sizeof cal);
     cal.busy = busy;
@@ -232,14 +232,15 @@ void bench_run_calibrate(bench_plan *plan, const bench_probes *probes, int busy,
     free(in);
     free(out);
     bench_plan_calibrate(plan, &cal);
+    double est = bench_plan_estimate_s(plan);
     if (!quiet) {
-        double est = bench_plan_estimate_s(plan);
         printf("estimated time %.0f s (calibrated here in %.2f s: %d kernel%s timed on %d^3, "
                "naive %.2fx and copy %.2fx the rates the fixed estimates assume%s)\n", est,
                bench_now() - t0, cal.nkernel, cal.nkernel == 1 ? "" : "s", N, plan->rate_scale,
                plan->copy_scale, busy ? "; the machine is busy, so repetitions will run to "
                "--max-reps or --point-time" : "");
     }
+    return est;
 }
 
 /* Reads RUN_DIR/machine.json's started_utc and resumed count (best effort). */

@@ -26,8 +26,9 @@ void bench_run_utc_now(char *buf, size_t len, const char *fmt);
 cJSON *bench_run_config_json(const io_study_config *c);
 void bench_run_print_plan(const bench_plan *plan);
 int bench_run_machine_check(bench_sys_facts *facts);
-/* Measures this machine now for the plan's estimates and prints the estimated time. */
-void bench_run_calibrate(bench_plan *plan, const bench_probes *probes, int busy, int quiet);
+/* Measures this machine now for the plan's estimates, prints the estimated time (unless
+ * quiet) and returns it in seconds. */
+double bench_run_calibrate(bench_plan *plan, const bench_probes *probes, int busy, int quiet);
 void bench_run_previous_record(const char *dir, char *started, size_t len, int *resumed);
 int bench_run_parse_options(int argc, char **argv, run_options *o);
 
