@@ -34,7 +34,7 @@ void bench_summary_print(FILE *f, const bench_row *rows, size_t count, int cols)
         fprintf(f, "%-14s %9s %5s %-22s %8s %s\n", "variant", "Gcell/s", "copy", "at grid/steps/threads",
                 "vs naive", "scaling@threads");
     else
-        fprintf(f, "%-14s %10s %9s %-22s %9s %9s %10s %s\n", "variant", "Gcell/s", "roofline",
+        fprintf(f, "%-14s %10s %9s %-22s %9s %9s %10s %s\n", "variant", "Gcell/s", "of copy",
                 "at grid/steps/threads", "memory", "vs naive", "scaling", "(efficiency at threads)");
     for (size_t i = 0; i < np; i++) {
         int first = 1;
@@ -235,7 +235,7 @@ void bench_summary_notes(FILE *f, const bench_row *rows, size_t count,
                 100 * gpu.worst.drop, gpu.worst.drop_from, gpu.worst.drop_to);
     if (ctx && isfinite(ctx->probe_swing) && ctx->probe_swing > 1.2)
         fprintf(f, "- the copy probe moved between %.1f and %.1f GB/s during the run (x%.2f): the "
-                "machine's bandwidth changed under the study, and roofline fractions with it\n",
+                "machine's bandwidth changed under the study, and the fractions of it with it\n",
                 ctx->probe_lo, ctx->probe_hi, ctx->probe_swing);
     /* best point per variant above 100 % of the copy */
     int header = 0;
@@ -255,7 +255,7 @@ void bench_summary_notes(FILE *f, const bench_row *rows, size_t count,
         const bench_row *b = best->row;
         double mib = 2.0 * (double)b->nz * (double)b->ny * (double)b->nx * 4.0 / 1048576.0;
         if (!header++)
-            fprintf(f, "\nAbove 100 %% of the copy bandwidth (the roofline counts 8 B per cell update "
+            fprintf(f, "\nAbove 100 %% of the copy bandwidth (the fraction counts 8 B per cell update "
                     "against a copy measured far out of cache):\n");
         fprintf(f, "- %s at %ldx%ldx%ld: %.0f %%: its two fields take %.1f MiB, which %s; the copy "
                 "probe's arrays are out of cache", b->variant, b->nz, b->ny, b->nx,
