@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Session 4, call 12 (issue 15): the new cuda_ring (planes copied into a shared-memory ring by
+# cp.async, the division-free all-sea path, 40 registers) against cuda_shared at 512^3 and 1024^3
+# without land, 512^3 half land, the course grid; compute-sanitizer on cuda_ring; test_cuda
+# (every CUDA variant against naive). In two parts so that each stays under a call's limit:
+#   source .device/env.sh && STEPS=info,b512,land,course,san,summary bash results/reference/h200/call12.sh "$OUT"
+#   source .device/env.sh && STEPS=b1024,summary,test bash results/reference/h200/call12.sh "$OUT"
+set -u -o pipefail
+OUT=${1:?usage: call12.sh OUT}
+mkdir -p "$OUT/runs"
+exec > >(tee -a "$OUT/log.txt") 2>&1
+STEPS=${STEPS:-info,b512,land,b1024,course,san,summary,test}
+command -v test_cuda >/dev/null || STEPS=${STEPS/,test/}
+want() { [[ ",$STEPS," == *",$1,"* ]]; }
+stamp() { date -u +%H:%M:%SZ; }
+run_sb() { # name limit args...
+    local name=$1 limit=$2 rc; shift 2
+    echo "== $name ($(stamp), load $(cut -d' ' -f1 /proc/loadavg)): run $*"
+    timeout -s KILL "$limit" stencilbench run --quiet --no-plots --host-memory pinned --target-noise 0 \
+        --out "$OUT/runs/$name" "$@" >"$OUT/runs/$name.log" 2>&1
+    rc=$?; echo "rc=$rc"; grep -E "FAIL|fail|error" "$OUT/runs/$name.log" | head -5
+}
+echo "call12: start $(date -u); load $(cut -d' ' -f1-3 /proc/loadavg)"
+if want info; then
+    nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,clocks.mem,temperature.gpu --format=csv,noheader
+    lscpu | grep -E 'Model name|^CPU\(s\)'; stencilbench --version
+fi
+want b512 && run_sb b512s 60 --variant cuda_shared --grid 512 --steps 10 --land-fraction 0 --reps 5 --warmup 1
+want b512 && run_sb b512 150 --variant cuda_ring --grid 512 --steps 10 --land-fraction 0 --reps 5 --warmup 1 \
+    --tuning "${B512:-default|tile_z=8|tile_z=16|tile_z=64|block_x=64,block_y=2|block_x=16,block_y=8|block_x=128,block_y=1|block_x=32,block_y=2}"
+want land && run_sb land 90 --variant cuda_naive,cuda_shared,cuda_ring --grid 512 --steps 10 --land-fraction 0.5 --reps 5 --warmup 1 \
+    --tuning "${LAND:-default}"
+want b1024 && run_sb b1024 150 --variant cuda_shared,cuda_ring --grid 1024 --steps 2 --land-fraction 0 --reps 3 --warmup 1 \
+    --tuning "${B1024:-default|tile_z=16}"
+want course && run_sb courses 60 --variant cuda_shared --grid 50x222x241 --steps 100 --reps 5 --warmup 1
+want course && run_sb course 120 --variant cuda_ring --grid 50x222x241 --steps 100 --reps 5 --warmup 1 \
+    --tuning "${COURSE:-default|tile_z=2|tile_z=4|block_x=64,block_y=2,tile_z=4}"
+if want san; then
+    clean=0 runs=0
+    for tool in memcheck racecheck; do
+        for g in 13x17x20 13x17x19 9x12x40; do
+            runs=$((runs + 1))
+            echo "-- $tool $g" >>"$OUT/sanitizer.log"
+            timeout -s KILL 60 compute-sanitizer --tool $tool --error-exitcode 9 stencilbench run --variant cuda_ring \
+                --grid $g --steps 7 --reps 1 --warmup 0 --target-noise 0 --land-fraction 0.3 \
+                --tuning 'default|block_x=8,block_y=3,tile_z=2|block_x=3,block_y=1,tile_z=3|block_x=5,block_y=7,tile_z=1' --quiet --no-plots \
+                --out "$OUT/runs/san_${tool}_$g" >>"$OUT/sanitizer.log" 2>&1
+            rc=$?; echo "rc=$rc" >>"$OUT/sanitizer.log"; [ $rc = 0 ] && clean=$((clean + 1))
+            echo "$tool $g: rc=$rc ($(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$OUT/sanitizer.log" | tail -n 1))"
+        done
+    done
+    echo "sanitizer runs clean: $clean of $runs"
+fi
+if want summary; then
+python3 - "$OUT"/runs/*/timings.csv <<'PY' || echo "summary: python3 failed"
+import csv, statistics, sys
+pts = {}
+for f in sys.argv[1:]:
+    if "/san_" in f: continue
+    for r in csv.DictReader(open(f)):
+        key = (f'{r["nz"]}x{r["ny"]}x{r["nx"]}', r.get("land_fraction", ""), r["timesteps"], r["variant"], r["tuning"])
+        pts.setdefault(key, []).append(r)
+for key in sorted(pts):
+    rs = [r for r in pts[key] if r["status"] == "ok"]
+    if not rs:
+        print(key, "NOT OK:", pts[key][0]["status"][:200]); continue
+    rate = [float(r["cell_updates_per_s"]) for r in rs]
+    copy = statistics.median(float(r["copy_gbps"]) for r in rs)
+    us = statistics.median(float(r["compute_s"]) for r in rs) / int(key[2]) * 1e6
+    m = statistics.median(rate)
+    err = max(float(r.get("max_abs_err") or 0) for r in rs)
+    print(f"{key[0]:>11} land {key[1]:>4} {key[3]:12} {m/1e9:7.1f} G/s [{min(rate)/1e9:.1f}-{max(rate)/1e9:.1f}] n={len(rs):2} "
+          f"{m*8/1e9/copy*100:5.1f}% of copy {copy:.0f} GB/s {us:8.2f} us/step err {err:g}  {key[4]}")
+PY
+fi
+tar czf "$OUT/runs.tgz" -C "$OUT" runs && rm -rf "$OUT/runs"
+if want test; then
+    echo "== test_cuda ($(stamp))"
+    ( time timeout -s KILL "${TEST_LIMIT:-300}" test_cuda ) >"$OUT/test_cuda.log" 2>&1
+    echo "rc=$?"; grep -E 'check failed|FAIL' "$OUT/test_cuda.log" | head -20; tail -n 6 "$OUT/test_cuda.log"
+fi
+echo "call12: done $(date -u)"
