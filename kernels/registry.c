@@ -17,7 +17,6 @@
 #define STENCIL_GPU_VARIANTS(X) \
     X(cuda_naive)               \
     X(cuda_shared)              \
-    X(cuda_ring)                \
     X(cuda_fused)
 #else
 #define STENCIL_GPU_VARIANTS(X)
