@@ -136,6 +136,22 @@ int main(void)
     got[9] = -INFINITY;
     CHECK(&c, !bench_validate(in, ref, got, NZ, NY, NX, 1, &v), "mismatched infinities passed");
 
+    /* overflowed: sea cells of the input that are inf or NaN in naive's field; land cells that
+     * stay NaN are not counted */
+    memcpy(got, ref, sizeof got);
+    CHECK(&c, bench_validate(in, ref, got, NZ, NY, NX, 1, &v) && v.overflowed == 1,
+          "one infinite cell: overflowed %zu", v.overflowed);
+    float in2[N];
+    memcpy(in2, ref, sizeof in2);
+    in2[9] = 2.0f;
+    in2[8] = 1.0f;
+    ref[8] = got[8] = NAN; /* a sea cell naive turned into NaN */
+    CHECK(&c, bench_validate(in2, ref, got, NZ, NY, NX, 1, &v) && v.overflowed == 2,
+          "inf and NaN from sea cells: overflowed %zu", v.overflowed);
+    memcpy(in2, ref, sizeof in2);
+    CHECK(&c, bench_validate(in2, ref, got, NZ, NY, NX, 1, &v) && v.overflowed == 1,
+          "NaN land counted as overflowed: %zu", v.overflowed);
+
     check_field_against_scan(&c);
     check_huge_value(&c);
     return check_finish(&c, "test_validate");

@@ -184,11 +184,16 @@ static int on_rep(void *ctx, int rep, const bench_rep *times, const float *out)
     if (val.ok) {
         snprintf(r->status, sizeof r->status, "ok");
     } else {
+        char why[200] = "";
+        if (val.overflowed)
+            snprintf(why, sizeof why, " (naive's own field overflowed: %zu sea cells are inf or NaN "
+                     "after %d steps; values near FLT_MAX, see README 'Numerically unstable runs')",
+                     val.overflowed, p->steps);
         snprintf(r->status, sizeof r->status, "failed:validation: %zu cells differ from naive "
-                 "(tolerance %.3g); first %.200s", val.bad_cells, val.tolerance, val.first_bad);
+                 "(tolerance %.3g)%s; first %.200s", val.bad_cells, val.tolerance, why, val.first_bad);
         bench_csv_clean(r->status);
         if (!rs->bad_cells)
-            snprintf(rs->first_bad, sizeof rs->first_bad, "%s", val.first_bad);
+            snprintf(rs->first_bad, sizeof rs->first_bad, "%s%s", val.first_bad, why);
         rs->bad_cells = val.bad_cells;
     }
     if (isfinite(val.max_abs_err) && val.max_abs_err > rs->max_err)
