@@ -127,6 +127,9 @@ void stencil_tuning_format(const stencil_tuning *t, const char *allowed, char *b
 
 const char *stencil_scheme_name(stencil_scheme scheme);
 stencil_status stencil_scheme_parse(const char *text, stencil_scheme *out, stencil_error *err);
+/* 1, with why, when the scheme's update can amplify a field at this k (the course scheme above
+ * k = 2/7, where cells at coasts can grow without bound); 0 when it cannot. */
+int stencil_scheme_unstable(stencil_scheme scheme, double k, char *why, size_t why_len);
 
 #ifdef __cplusplus
 }

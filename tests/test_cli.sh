@@ -29,6 +29,16 @@ expect 2 "--k abc: the diffusion coefficient must be in" -- run --k abc
 expect 2 "--steps -3: '-3' is not a whole number" -- run --steps -3
 expect 2 "--threads 0: '0' is not a whole number from 1" -- run --threads 0
 expect 2 "unknown scheme 'hot'" -- run --scheme hot
+expect 0 "warning: k=0.5 with the course scheme is not stable above k = 2/7: .* 2.5 a step" -- run --k 0.5 --dry-run
+expect 0 "warning: k=1 with the course scheme is not stable" -- model --k 1 --steps 2 --variant naive --output "$tmp/k1.nc"
+for stable in "--k 0.28" "--k 1 --scheme insulated"; do # no warning where the scheme is stable
+    checks=$((checks + 1))
+    # shellcheck disable=SC2086
+    if "$sb" run $stable --dry-run 2>&1 | grep -q "not stable"; then
+        fails=$((fails + 1))
+        echo "FAIL: stencilbench run $stable --dry-run warned of instability"
+    fi
+done
 expect 2 "tuning knob 'tile_q' is not taken" -- run --variant tiled --tuning tile_q=3
 expect 2 "tuning tile_y=0: use a whole number" -- run --variant tiled --tuning tile_y=0
 expect 2 "unrecognized option|usage: stencilbench run" -- run --bogus

@@ -289,7 +289,10 @@ static int model_main(int argc, char **argv)
     if (status >= 0)
         return status;
     stencil_error err = {{0}};
-    char why[256] = "";
+    char why[400] = "";
+    if (stencil_scheme_unstable(a.scheme, a.k, why, sizeof why))
+        fprintf(stderr, "stencilbench model: warning: %s\n", why);
+    why[0] = '\0';
     if (!a.v && !(a.v = stencil_variant_fastest())) {
         fprintf(stderr, "stencilbench model: no variant can run here (stencilbench list says why)\n");
         return BENCH_EXIT_USAGE;

@@ -234,6 +234,9 @@ static int run_study(int argc, char **argv, bench_ranks *world)
     send_plan(&gates, 0, &plan->resolved);
     if (!o.quiet || o.dry_run)
         fputs(plan->notes, stdout);
+    char unstable[400];
+    if (stencil_scheme_unstable(plan->scheme, plan->k, unstable, sizeof unstable))
+        fprintf(stderr, "stencilbench: warning: %s\n", unstable);
     if (o.dry_run) {
         gates.start_sent = 1; /* the other ranks stop after the plan too */
         bench_run_print_plan(plan);
