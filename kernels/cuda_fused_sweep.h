@@ -143,18 +143,34 @@ FUSED_DEV void fused_body(const fused_args &a, const fused_thread &th, float *sh
                     unsigned code = 15u;
                     if (de[j] >= 1 && inner[j] && pt >= 1 && pt <= a.nz - 2 && c == c) {
                         const float ym = b[-ex], yp = b[ex], xm = b[-1], xp = b[1];
-                        v = stencil_cell(c, zm, zp, ym, yp, xm, xp, a.k, a.insulated);
-                        code = (unsigned)((zm == zm) + (zp == zp) + (ym == ym) + (yp == yp) +
-                                          (xm == xm) + (xp == xp));
+                        const float x = stencil_sea6_update(c, zm, zp, ym, yp, xm, xp, a.k);
+                        if (stencil_sea6_ok(x)) { /* six sea neighbours: no division */
+                            v = stencil_sea6_finish(c, x);
+                            code = 6u;
+                        } else {
+                            v = stencil_cell(c, zm, zp, ym, yp, xm, xp, a.k, a.insulated);
+                            code = (unsigned)((zm == zm) + (zp == zp) + (ym == ym) + (yp == yp) +
+                                              (xm == xm) + (xp == xp));
+                        }
                     }
                     codes[j] = (codes[j] << 4) | code;
                     if (S > 1)
                         v = v == v ? v : 0.0f; /* land is +0 from level 1 on */
                 } else {
                     const unsigned code = (codes[j] >> (4 * (t - 1))) & 15u;
-                    if (code != 15u && de[j] >= t)
-                        v = stencil_cell_zero_filled(c, zm, zp, b[-ex], b[ex], b[-1], b[1],
-                                                     (float)code, a.k, a.insulated);
+                    if (code != 15u && de[j] >= t) {
+                        const float ym = b[-ex], yp = b[ex], xm = b[-1], xp = b[1];
+                        bool fast = false;
+                        if (code == 6u) { /* six sea neighbours: no division */
+                            const float x = stencil_sea6_update(c, zm, zp, ym, yp, xm, xp, a.k);
+                            fast = stencil_sea6_ok(x);
+                            if (fast)
+                                v = stencil_sea6_finish(c, x);
+                        }
+                        if (!fast)
+                            v = stencil_cell_zero_filled(c, zm, zp, ym, yp, xm, xp, (float)code,
+                                                         a.k, a.insulated);
+                    }
                 }
                 next[j] = v;
                 keep[me[j]] = cur[j];

@@ -15,6 +15,7 @@
 #if defined(__CUDACC__)
 #define STENCIL_HD static __host__ __device__ __forceinline__
 #else
+#include <math.h>
 #define STENCIL_HD static inline
 #endif
 
@@ -62,5 +63,36 @@ STENCIL_HD float stencil_cell_zero_filled(float c, float zm, float zp, float ym,
 {
     return stencil_update(c, STENCIL_SUM6(zm, zp, ym, yp, xm, xp), n, k, insulated);
 }
+
+/* A cell whose six neighbours are all sea (n = 6, so both schemes weigh the cell by 6), without
+ * the division, for cuda_shared (an IEEE division is about ten instructions and a branch on a
+ * GPU, and the masked sum another eighteen). Use:
+ *   x = stencil_sea6_update(...)   k (s - 6c); NaN when c or a neighbour is land
+ *   stencil_sea6_ok(x)             whether the quotient below is exact (false for NaN and inf)
+ *   stencil_sea6_finish(c, x)      c + x / 6, bit for bit what stencil_cell returns
+ * x / 6 is q = RN(x r) with r = RN(1/6), e = x - 6q (exact, by one FMA), q + e r (one FMA):
+ * tests/test_cell_sea6 checks every finite float and finds it equal to RN(x / 6) whenever
+ * |x| >= 2^-125; below that the quotient is subnormal and some values differ, so ok() sends
+ * them, x = 0 and infinities to stencil_cell.
+ * The sum starts at zm, not at +0 as stencil_cell's does: the two differ only when all six
+ * neighbours are zeros, and then only in the sign of the zero s; s - 6c is then -6c for c != 0
+ * either way, and x = 0 for c = +-0, which ok() sends to stencil_cell. tests/test_cell_sea6
+ * checks it on signed zeros. */
+STENCIL_HD float stencil_sea6_update(float c, float zm, float zp, float ym, float yp, float xm,
+                                     float xp, float k)
+{
+    return k * ((((((zm + zp) + ym) + yp) + xm) + xp) - 6.0f * c);
+}
+
+STENCIL_HD int stencil_sea6_ok(float x) { return fabsf(x) >= 0x1p-125f && fabsf(x) <= 0x1.fffffep127f; }
+
+STENCIL_HD float stencil_div6(float x)
+{
+    const float r = 1.0f / 6.0f;
+    const float q = x * r;
+    return fmaf(fmaf(-q, 6.0f, x), r, q);
+}
+
+STENCIL_HD float stencil_sea6_finish(float c, float x) { return c + stencil_div6(x); }
 
 #endif

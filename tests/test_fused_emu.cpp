@@ -98,6 +98,8 @@ struct emu_case {
     int steps, S, rows, bx, by, tile_z;
     double land;
     int insulated;
+    int kind = 0; /* the field: 0 random temperatures, 1 tiny values (updates below 2^-125, off the
+                 division-free path), 2 mostly signed zeros, 3 flat (updates of exactly 0) */
 };
 
 } // namespace
@@ -121,6 +123,8 @@ int main()
         {12, 16, 15, 9, 7, 4, 18, 4, 2, 0.0, 1}, {10, 11, 12, 17, 8, 4, 20, 5, 4, 0.3, 0},
         {12, 9, 10, 16, 8, 2, 20, 9, 20, 0.5, 1}, {3, 3, 3, 5, 2, 1, 5, 5, 1, 0.0, 0},
         {3, 5, 4, 9, 4, 4, 9, 3, 1, 0.3, 1},     {4, 20, 3, 6, 3, 2, 7, 4, 2, 0.3, 0},
+        {8, 9, 10, 13, 4, 4, 9, 3, 3, 0.3, 0, 1}, {12, 13, 17, 13, 4, 2, 12, 6, 20, 0.5, 1, 2},
+        {10, 12, 13, 11, 5, 2, 13, 7, 3, 0.3, 0, 3}, {9, 10, 11, 13, 6, 2, 16, 7, 5, 0.2, 1, 1},
     };
     test_rng rng = {0x853c49e6748fea9bull};
     int failed = 0, checked = 0;
@@ -128,6 +132,11 @@ int main()
         const size_t cells = c.nz * c.ny * c.nx;
         std::vector<float> in(cells), ref(cells), buf[2];
         test_random_field(&rng, in.data(), cells, c.land, 30.0);
+        for (size_t i = 0; c.kind && i < cells; i++)
+            if (in[i] == in[i])
+                in[i] = c.kind == 1   ? std::ldexp(in[i], -128)
+                        : c.kind == 2 ? (i % 89 == 0 ? in[i] : i % 3 ? -0.0f : 0.0f)
+                                      : (i % 97 == 0 ? in[i] : 10.0f);
         stencil_problem p = {};
         p.nz = c.nz, p.ny = c.ny, p.nx = c.nx, p.k = 0.15f, p.threads = 1;
         p.scheme = c.insulated ? STENCIL_SCHEME_INSULATED : STENCIL_SCHEME_COURSE;
@@ -163,10 +172,10 @@ int main()
                         c.rows, c.bx, c.by, seconds);
         if (bad) {
             failed++;
-            std::printf("FAILED %zux%zux%zu steps %d S %d rows %d block %dx%d tile_z %d land %.1f %s: "
+            std::printf("FAILED %zux%zux%zu steps %d S %d rows %d block %dx%d tile_z %d land %.1f %s field %d: "
                         "%zu cells differ, first %zu: %.9g, naive %.9g\n",
                         c.nz, c.ny, c.nx, c.steps, c.S, c.rows, c.bx, c.by, c.tile_z, c.land,
-                        c.insulated ? "insulated" : "course", bad, first, buf[cur][first], ref[first]);
+                        c.insulated ? "insulated" : "course", c.kind, bad, first, buf[cur][first], ref[first]);
         }
     }
     std::printf("test_fused_emu: %d cases, %d failed\n", checked, failed);
