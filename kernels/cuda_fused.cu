@@ -20,10 +20,14 @@
  * R rows high (R = 1, 2 or 4 rows per thread, rows ty, ty + block_y, ...). A level t row or
  * cell closer than t to the tile's edge is not computed (its value is never used).
  *
- * Expected (not yet measured): the sweep is bound by instructions, not memory: about 50 a cell
- * at level 1 and 35 at later levels (six NaN tests or adds, an IEEE division, shared loads),
- * and at the default 64 x 32 tile and S = 4 about 1.4 cells computed per cell kept; on an
- * H200 that is about 1.1 to 1.3 times the single-sweep limit, not the issue's 1.5.
+ * Cells whose six neighbours are sea take the division-free update of kernels/stencil_cell.h
+ * (stencil_sea6_*) at every level; the others stencil_cell or stencil_cell_zero_filled.
+ *
+ * Measured on the H200 (results/reference/h200/README.md, session 4): bound by instructions,
+ * not memory (Nsight Compute: 97 instructions a cell update, issue slots 72 % busy, 25 %
+ * occupancy with 4 rows a thread); 64 x 16 threads with 2 rows each (the same 64 x 32 tile, 50 %
+ * occupancy) reach 299 G cell updates/s at 512^3 without land, 0.57 times the single-sweep
+ * limit, against 256 G with 64 x 8 threads of 4 rows and cuda_shared's 397 G in the same run.
  * The per-thread code is kernels/cuda_fused_sweep.h; tests/test_fused_emu runs it on the CPU. */
 #include "cuda_common.cuh"
 #include "cuda_fused_sweep.h"
@@ -73,21 +77,24 @@ static stencil_status fused_launch(const stencil_cuda_state *s, const float *in,
     return STENCIL_OK;
 }
 
-/* Knobs: steps_per_sweep (default 4), block_x x block_y threads (default 64 x 8, 48 x 8 from
- * S = 6 on, where 4 rows a thread take over 128 registers), tile_y rows of the extended tile
- * (block_y, 2 block_y or 4 block_y; default 4 block_y: a 64 x 32 tile, 56 x 24 exact at S = 4,
- * about 1.4 cell updates computed per one kept), tile_z output planes per block (default:
- * about four waves of blocks, at least 4 S planes a run). Checks every kernel a run may launch
- * (S steps, and 1 .. S-1 for the remainder). */
+/* Knobs: steps_per_sweep (default 4), block_x x block_y threads and tile_y rows of the extended
+ * tile (block_y, 2 block_y or 4 block_y). Defaults: up to S = 5, 64 x 16 threads of 2 rows (a
+ * 64 x 32 tile, 56 x 24 exact at S = 4, about 1.4 cell updates computed per one kept; at most 64
+ * registers a thread, so the 1024 threads fit); from S = 6 on, 48 x 8 threads of 4 rows (more
+ * registers a thread). A block_y given without tile_y keeps 4 rows a thread. tile_z output
+ * planes per block (default: about four waves of blocks, at least 4 S planes a run). Checks
+ * every kernel a run may launch (S steps, and 1 .. S-1 for the remainder). */
 static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
 {
     const stencil_problem *p = &s->problem;
     const stencil_tuning *t = &p->tuning;
     const int S = t->steps_per_sweep ? t->steps_per_sweep : 4;
-    const int bx = t->block_x ? t->block_x : S <= 5 ? 64 : 48, by = t->block_y ? t->block_y : 8;
+    const int wide = S <= 5; /* 2 rows a thread fit 1024 threads in the registers */
+    const int bx = t->block_x ? t->block_x : wide ? 64 : 48;
+    const int by = t->block_y ? t->block_y : wide ? 16 : 8;
     if (S < 1 || S > FUSED_MAX_S)
         return stencil_fail(err, STENCIL_ERR_ARG, "steps_per_sweep=%d: use 1 to %d", S, FUSED_MAX_S);
-    const int ey = t->tile_y ? t->tile_y : 4 * by;
+    const int ey = t->tile_y ? t->tile_y : wide && !t->block_y ? 2 * by : 4 * by;
     const int rows = ey / by;
     if (ey % by != 0 || (rows != 1 && rows != 2 && rows != 4))
         return stencil_fail(err, STENCIL_ERR_ARG,
@@ -165,8 +172,8 @@ extern "C" const stencil_variant stencil_variant_cuda_fused = {
     .bytes_per_cell = 8.0,
     .tunings = "steps_per_sweep,block_x,block_y,tile_y,tile_z,graph",
     .uses_threads = 0,
-    /* measured below cuda_shared (H200, 512^3: 255 against 400 G cell updates/s; bound by
-     * instructions, not memory): model picks cuda_shared first */
+    /* measured below cuda_shared (H200, 512^3 without land: 299 against 397 G cell updates/s;
+     * bound by instructions, not memory): model picks cuda_shared first */
     .speed_rank = 15,
     .uses_ranks = 0,
     .available = stencil_cuda_available,
