@@ -78,10 +78,11 @@ static stencil_status fused_launch(const stencil_cuda_state *s, const float *in,
 }
 
 /* Knobs: steps_per_sweep (default 4), block_x x block_y threads and tile_y rows of the extended
- * tile (block_y, 2 block_y or 4 block_y). Defaults: up to S = 5, 64 x 16 threads of 2 rows (a
- * 64 x 32 tile, 56 x 24 exact at S = 4, about 1.4 cell updates computed per one kept; at most 64
- * registers a thread, so the 1024 threads fit); from S = 6 on, 48 x 8 threads of 4 rows (more
- * registers a thread). A block_y given without tile_y keeps 4 rows a thread. tile_z output
+ * tile (block_y, 2 block_y or 4 block_y). Defaults: up to S = 4, 64 x 16 threads of 2 rows (a
+ * 64 x 32 tile, 56 x 24 exact at S = 4, about 1.4 cell updates computed per one kept; 58
+ * registers a thread at S = 4, so the 1024 threads fit; at S = 5 the 2-row kernel needs all 64,
+ * no margin); S = 5: 64 x 8 threads of 4 rows; from S = 6 on, 48 x 8 threads of 4 rows. A
+ * block_y given without tile_y keeps 4 rows a thread. tile_z output
  * planes per block (default: about four waves of blocks, at least 4 S planes a run). Checks
  * every kernel a run may launch (S steps, and 1 .. S-1 for the remainder). */
 static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
@@ -89,8 +90,8 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
     const stencil_problem *p = &s->problem;
     const stencil_tuning *t = &p->tuning;
     const int S = t->steps_per_sweep ? t->steps_per_sweep : 4;
-    const int wide = S <= 5; /* 2 rows a thread fit 1024 threads in the registers */
-    const int bx = t->block_x ? t->block_x : wide ? 64 : 48;
+    const int wide = S <= 4; /* 2 rows a thread: 1024 threads fit the registers with a margin */
+    const int bx = t->block_x ? t->block_x : S <= 5 ? 64 : 48;
     const int by = t->block_y ? t->block_y : wide ? 16 : 8;
     if (S < 1 || S > FUSED_MAX_S)
         return stencil_fail(err, STENCIL_ERR_ARG, "steps_per_sweep=%d: use 1 to %d", S, FUSED_MAX_S);

@@ -85,11 +85,11 @@ static void fused_block(const sweep *w, float *out, float *ring, size_t za, size
 #undef MID
 }
 
-/* Rows per block: the tile_y knob; else as many rows as keep a thread's working set (about nine
- * planes of the block: three scratch planes, four input planes, the output and the counts, 36 B
- * a cell) within a quarter of its share of the largest cache, and never fewer than about 16384
+/* Rows per block: the tile_y knob; else as many rows as keep a thread's working set (three
+ * scratch planes, four input planes, the output and the counts: about 33 B a cell, 36 with a
+ * margin) within a quarter of its share of the largest cache, and never fewer than about 16384
  * cells a plane (64 KiB of floats, the L2-sized block this started with, still the rule where the
- * cache is unknown). Longer blocks restart the wavefront less often: on the 2-core Zen 4 VM
+ * caller gives no cache size). Longer blocks restart the wavefront less often: on the 2-core Zen 4 VM
  * (32 MiB L3), whole planes at 256^3 ran 8-12 % faster than 64-row blocks, 4-8 % at 512^3
  * (README, issue 19). */
 static size_t block_rows(const stencil_problem *p)

@@ -65,7 +65,7 @@ STENCIL_HD float stencil_cell_zero_filled(float c, float zm, float zp, float ym,
 }
 
 /* A cell whose six neighbours are all sea (n = 6, so both schemes weigh the cell by 6), without
- * the division, for cuda_shared (an IEEE division is about ten instructions and a branch on a
+ * the division, for cuda_fused (an IEEE division is about ten instructions and a branch on a
  * GPU, and the masked sum another eighteen). Use:
  *   x = stencil_sea6_update(...)   k (s - 6c); NaN when c or a neighbour is land
  *   stencil_sea6_ok(x)             whether the quotient below is exact (false for NaN and inf)

@@ -82,7 +82,7 @@ static void test_cells(check_ctx *c)
             v[j] = kind == 0   ? uniform(-2.0f, 32.0f)
                    : kind == 1 ? ldexpf(uniform(-1.0f, 1.0f), (int)(next_u32() % 200) - 100)
                    : kind == 2 ? 10.0f + ldexpf(uniform(-1.0f, 1.0f), -(int)(next_u32() % 30))
-                   : kind == 3 ? from_bits(next_u32() & 0xbeffffffu) /* any finite below 2^63 */
+                   : kind == 3 ? from_bits(next_u32() & 0xbeffffffu) /* any magnitude below 0.5, subnormals too */
                    : kind == 4 ? (next_u32() % 8 == 0 ? uniform(-1.0f, 1.0f) /* signed zeros */
                                                       : next_u32() % 2 ? -0.0f : 0.0f)
                                : ldexpf(uniform(-1.0f, 1.0f), 127); /* sums overflow */

@@ -34,9 +34,11 @@ expect 0 "warning: k=1 with the course scheme is not stable" -- model --k 1 --st
 for stable in "--k 0.28" "--k 1 --scheme insulated"; do # no warning where the scheme is stable
     checks=$((checks + 1))
     # shellcheck disable=SC2086
-    if "$sb" run $stable --dry-run 2>&1 | grep -q "not stable"; then
+    "$sb" run $stable --dry-run >"$tmp/out" 2>&1
+    rc=$?
+    if [ "$rc" -ne 0 ] || grep -q "not stable" "$tmp/out"; then
         fails=$((fails + 1))
-        echo "FAIL: stencilbench run $stable --dry-run warned of instability"
+        echo "FAIL: stencilbench run $stable --dry-run: exit $rc, or it warned of instability"
     fi
 done
 expect 2 "tuning knob 'tile_q' is not taken" -- run --variant tiled --tuning tile_q=3

@@ -193,7 +193,8 @@ static int on_rep(void *ctx, int rep, const bench_rep *times, const float *out)
                  "(tolerance %.3g)%s; first %.200s", val.bad_cells, val.tolerance, why, val.first_bad);
         bench_csv_clean(r->status);
         if (!rs->bad_cells)
-            snprintf(rs->first_bad, sizeof rs->first_bad, "%s%s", val.first_bad, why);
+            snprintf(rs->first_bad, sizeof rs->first_bad, "%.200s%s%.300s", why + (why[0] == ' '),
+                     why[0] ? "; " : "", val.first_bad);
         rs->bad_cells = val.bad_cells;
     }
     if (isfinite(val.max_abs_err) && val.max_abs_err > rs->max_err)

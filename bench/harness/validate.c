@@ -97,7 +97,7 @@ int bench_validate(const float *input, const float *ref, const float *got, size_
     size_t used = 0;
     double max_tol = 0.0;
     for (size_t i = 0; i < cells; i++)
-        r->overflowed += !isnan(input[i]) && !isfinite(ref[i]);
+        r->overflowed += isfinite(input[i]) && !isfinite(ref[i]);
     for (size_t i = 0; i < cells; i++) {
         float a = ref[i], b = got[i];
         double t = 0.0;

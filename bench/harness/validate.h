@@ -25,7 +25,7 @@ typedef struct bench_validation {
     double tolerance;   /* the tolerance of the first bad cell; with none, the largest one
                            applied to a cell that differs (0 when the fields are equal) */
     size_t bad_cells;   /* cells outside tolerance or with mismatched NaN */
-    size_t overflowed;  /* cells not NaN in the input that are NaN or infinite in ref: naive's
+    size_t overflowed;  /* cells finite in the input that are NaN or infinite in ref: naive's
                            own field overflowed (values near FLT_MAX), so a sea cell may have
                            turned into land, which the variants that keep land fixed (every GPU
                            variant, openmp_counts, openmp_fused) do not follow */
