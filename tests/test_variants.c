@@ -30,9 +30,11 @@ static const char *tunings_for(const stencil_variant *v, int which)
     int sweeps = strstr(v->tunings, "steps_per_sweep") != NULL;
     if (which == 0)
         return "";
-    if (sweeps) /* cuda_fused: the tile must hold a halo of steps_per_sweep cells a side */
+    if (sweeps && blocks) /* cuda_fused: the tile must hold a halo of steps_per_sweep cells a side */
         return which == 1 ? "steps_per_sweep=3,block_x=32,block_y=4,tile_y=8"
                           : "steps_per_sweep=2,block_x=64,block_y=2";
+    if (sweeps) /* openmp_fused: deeper sweeps, on blocks of rows that do not divide the grid */
+        return which == 1 ? "steps_per_sweep=3,tile_y=3,stream=1" : "steps_per_sweep=4,tile_y=1,stream=-1";
     if (tiles && stream)
         return which == 1 ? "tile_y=7,tile_x=13,stream=1" : "tile_y=1,tile_x=5,stream=-1";
     if (tiles)

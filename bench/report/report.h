@@ -60,8 +60,8 @@ typedef struct bench_summary_context {
  * the CPUs (v3 rows), GPU points throttled for power or temperature or whose SM clock fell
  * by more than 10 % (v4 rows), a copy probe that moved during the run, and each best point whose
  * roofline fraction is over 100 % with the reasons in words (the grid fits in the caches,
- * which the out-of-cache copy does not see; a variant doing two timesteps per sweep moves
- * about half the bytes the model counts). Prints nothing when there is nothing to say. */
+ * which the out-of-cache copy does not see; a variant doing several timesteps per sweep
+ * moves a fraction of the bytes the model counts). Prints nothing when there is nothing to say. */
 /* The same notes as text for the charts' index page (malloc'ed; free it), from the run folder's
  * timings.csv; NULL where it cannot be read or has nothing to say. */
 char *bench_summary_warnings(const char *run_dir, const bench_summary_context *ctx);

@@ -98,15 +98,13 @@ void bench_summary_print(FILE *f, const bench_row *rows, size_t count, int cols)
     bench_results_free(&all);
 }
 
-/* 2: the variant's description says it does two timesteps per sweep; 1: temporal blocking of
- * some other depth (a steps_per_sweep knob); 0: one timestep per sweep. */
+/* 1: the variant does several timesteps per sweep (temporal blocking, a steps_per_sweep knob);
+ * 0: one timestep per sweep. */
 static int steps_per_sweep(const char *variant)
 {
     const stencil_variant *v = stencil_variant_find(variant);
     if (!v || !v->description)
         return 0;
-    if (strstr(v->description, "two timesteps per"))
-        return 2;
     return strstr(v->description, "temporal blocking") || strstr(v->description, "steps_per_sweep");
 }
 
@@ -262,11 +260,7 @@ void bench_summary_notes(FILE *f, const bench_row *rows, size_t count,
                 100 * best->stat[BENCH_M_ROOF].median, mib,
                 mib <= 64 ? "may fit in this machine's caches (then the grid is read from cache, "
                             "not memory)" : "is larger than most caches");
-        int sweep = steps_per_sweep(b->variant);
-        if (sweep == 2)
-            fprintf(f, "; and %s does two timesteps per sweep over memory, so it moves about half "
-                    "the bytes the model counts", b->variant);
-        else if (sweep)
+        if (steps_per_sweep(b->variant))
             fprintf(f, "; and %s does several timesteps per sweep over memory (temporal blocking, "
                     "tuning %s), so it moves a fraction of the bytes the model counts", b->variant,
                     b->tuning);
