@@ -154,7 +154,7 @@ static void off_fast_path(check_ctx *c, const stencil_variant *const *gpu, test_
             for (size_t i = 0; i < cells; i++)
                 if (in[i] == in[i])
                     in[i] = kind == 0   ? (i % 97 == 0 ? in[i] : 10.0f)
-                            : kind == 1 ? ldexpf(in[i], -122)
+                            : kind == 1 ? ldexpf(in[i], -128)
                             : kind == 2 ? (i % 89 == 0 ? in[i] : i % 3 ? -0.0f : 0.0f)
                                         : ldexpf(in[i] - 15.0f, 123);
             stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.15f,
