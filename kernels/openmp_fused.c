@@ -13,16 +13,21 @@
 enum { RING = 3, PAD = 80, PREFETCH_ROWS = 6, FLOATS_PER_LINE = 16, MAX_SWEEP = 4 };
 
 /* Steps a sweep: the steps_per_sweep knob; else 4 when the two fields do not fit the largest
- * cache (each sweep then reads memory once for four steps), 2 when they do or when the cache is
- * unknown (deeper sweeps recompute more planes at the slabs' edges, which costs more than they
- * save in cache). Measured on the 2-core Zen 4 VM, 32 MiB L3, interleaved runs: 4 against 2
- * steps +9 to +12 % at 256^3, +13 to +20 % at 512^3, -4 to -17 % at 128^3 (README, issue 19). */
+ * cache (each sweep then reads memory once for four steps) and each thread's slab has at least
+ * 32 planes, 2 otherwise or when the cache is unknown. A sweep of S steps recomputes S - 1,
+ * S - 2, .. planes at each edge of a slab of P planes: 1 + 3/P times the work at S = 4 against
+ * 1 + 1/P at S = 2, too much on thin slabs (many threads), and in cache there is no memory
+ * traffic to save. Measured on the 2-core Zen 4 VM, 32 MiB L3, interleaved runs: 4 against 2
+ * steps +9 to +12 % at 256^3, +13 to +20 % at 512^3, -4 to -17 % at 128^3 (README, issue 19);
+ * many-core hosts (thin slabs) keep 2 steps, unmeasured with 4. */
 static int sweep_steps(const stencil_problem *p)
 {
     if (p->tuning.steps_per_sweep)
         return p->tuning.steps_per_sweep;
     const double fields = 2.0 * (double)p->nz * (double)p->ny * (double)p->nx * sizeof(float);
-    return p->cache_bytes && fields > (double)p->cache_bytes ? 4 : 2;
+    const size_t threads = (size_t)(p->threads > 0 ? p->threads : omp_get_max_threads());
+    const size_t slab = p->nz > 2 ? (p->nz - 2) / threads : 0;
+    return p->cache_bytes && fields > (double)p->cache_bytes && slab >= 32 ? 4 : 2;
 }
 
 static stencil_status fused_prepare(const stencil_problem *problem, void **state,
