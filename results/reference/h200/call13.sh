@@ -19,22 +19,6 @@ run_sb() { # name limit args...
 run_sb b512 80 --variant cuda_shared,cuda_fused --grid 512 --steps 8 --land-fraction 0 \
     --tuning 'default|steps_per_sweep=2|steps_per_sweep=3|steps_per_sweep=6|steps_per_sweep=8|block_y=16,tile_y=32'
 run_sb course 40 --variant cuda_shared,cuda_fused --grid 50x222x241 --steps 100 --tuning 'default|steps_per_sweep=8'
-python3 - "$OUT"/runs/*/timings.csv <<'PY'
-import csv, statistics, sys
-pts = {}
-for f in sys.argv[1:]:
-    for r in csv.DictReader(open(f)):
-        pts.setdefault((f'{r["nz"]}x{r["ny"]}x{r["nx"]}', r["timesteps"], r["variant"], r["tuning"]), []).append(r)
-for key in sorted(pts):
-    rs = [r for r in pts[key] if r["status"] == "ok"]
-    if not rs:
-        print(key, "NOT OK:", pts[key][0]["status"][:200]); continue
-    rate = [float(r["cell_updates_per_s"]) for r in rs]
-    copy = statistics.median(float(r["copy_gbps"]) for r in rs)
-    us = statistics.median(float(r["compute_s"]) for r in rs) / int(key[1]) * 1e6
-    m = statistics.median(rate)
-    print(f"{key[0]:>11} {key[2]:12} {m/1e9:7.1f} G/s [{min(rate)/1e9:.1f}-{max(rate)/1e9:.1f}] n={len(rs)} "
-          f"{m*8/1e9/copy:5.2f}x single-sweep limit (copy {copy:.0f} GB/s) {us:8.2f} us/step err {max(float(r['max_abs_err']) for r in rs):g} {key[3]}")
-PY
+python3 "$(dirname "${BASH_SOURCE[0]}")/summarize.py" "$OUT"/runs/*/timings.csv || echo "summary: python3 failed"
 tar czf "$OUT/runs.tgz" -C "$OUT" runs && rm -rf "$OUT/runs"
 echo "call13: done $(date -u)"

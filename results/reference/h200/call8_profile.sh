@@ -42,24 +42,6 @@ run_sb tz512 150 --variant cuda_shared --grid 512 --steps 4 --land-fraction 0 --
     --tuning "default|tile_z=8|tile_z=16|tile_z=64|tile_z=128|tile_z=170|tile_z=255|block_y=8,tile_z=64|block_y=8,tile_z=128|block_y=16,tile_z=128|block_x=64,block_y=2,tile_z=64"
 run_sb course 90 --variant cuda_shared,cuda_naive --grid 50x222x241 --steps 100 --reps 5 --warmup 1 --target-noise 0 \
     --tuning "default|tile_z=2|tile_z=4|block_y=8,tile_z=2|block_x=64,block_y=2,tile_z=4"
-python3 - "$OUT"/runs/*/timings.csv <<'PY' || echo "summary: python3 failed"
-import csv, statistics, sys
-pts = {}
-for f in sys.argv[1:]:
-    if "/ncu_" in f: continue
-    for r in csv.DictReader(open(f)):
-        key = (f'{r["nz"]}x{r["ny"]}x{r["nx"]}', r["timesteps"], r["variant"], r["tuning"])
-        pts.setdefault(key, []).append(r)
-for key in sorted(pts):
-    rs = [r for r in pts[key] if r["status"] == "ok"]
-    if not rs:
-        print(key, "NOT OK:", pts[key][0]["status"][:100]); continue
-    rate = [float(r["cell_updates_per_s"]) for r in rs]
-    copy = statistics.median(float(r["copy_gbps"]) for r in rs)
-    us = statistics.median(float(r["compute_s"]) for r in rs) / int(key[1]) * 1e6
-    m = statistics.median(rate)
-    print(f"{key[0]:>11} {key[2]:12} {m/1e9:7.1f} G/s [{min(rate)/1e9:.1f}-{max(rate)/1e9:.1f}] n={len(rs):2} "
-          f"{m*8/1e9/copy*100:5.1f}% of copy {copy:.0f} GB/s {us:8.2f} us/step {key[3]}")
-PY
+python3 "$(dirname "${BASH_SOURCE[0]}")/summarize.py" "$OUT"/runs/*/timings.csv || echo "summary: python3 failed"
 tar czf "$OUT/runs.tgz" -C "$OUT" runs && rm -rf "$OUT/runs"
 echo "call8: done $(date -u)"

@@ -50,26 +50,7 @@ if want san; then
     echo "sanitizer runs clean: $clean of $runs"
 fi
 if want summary; then
-python3 - "$OUT"/runs/*/timings.csv <<'PY' || echo "summary: python3 failed"
-import csv, statistics, sys
-pts = {}
-for f in sys.argv[1:]:
-    if "/san_" in f: continue
-    for r in csv.DictReader(open(f)):
-        key = (f'{r["nz"]}x{r["ny"]}x{r["nx"]}', r.get("land_fraction", ""), r["timesteps"], r["variant"], r["tuning"])
-        pts.setdefault(key, []).append(r)
-for key in sorted(pts):
-    rs = [r for r in pts[key] if r["status"] == "ok"]
-    if not rs:
-        print(key, "NOT OK:", pts[key][0]["status"][:200]); continue
-    rate = [float(r["cell_updates_per_s"]) for r in rs]
-    copy = statistics.median(float(r["copy_gbps"]) for r in rs)
-    us = statistics.median(float(r["compute_s"]) for r in rs) / int(key[2]) * 1e6
-    m = statistics.median(rate)
-    err = max(float(r.get("max_abs_err") or 0) for r in rs)
-    print(f"{key[0]:>11} land {key[1]:>4} {key[3]:12} {m/1e9:7.1f} G/s [{min(rate)/1e9:.1f}-{max(rate)/1e9:.1f}] n={len(rs):2} "
-          f"{m*8/1e9/copy*100:5.1f}% of copy {copy:.0f} GB/s {us:8.2f} us/step err {err:g}  {key[4]}")
-PY
+python3 "$(dirname "${BASH_SOURCE[0]}")/summarize.py" "$OUT"/runs/*/timings.csv || echo "summary: python3 failed"
 fi
 tar czf "$OUT/runs.tgz" -C "$OUT" runs && rm -rf "$OUT/runs"
 if want test; then
