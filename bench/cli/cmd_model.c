@@ -50,10 +50,19 @@ static void model_usage(FILE *f)
             "  --save-every M   a snapshot every M steps, and the last (default: 10)\n"
             "  --scheme S       course (6*T, default) or insulated (n*T)\n"
             "  --k K            diffusion coefficient, 0 < K <= 1 (default: 0.1)\n"
-            "  --threads T      threads for threaded variants (default: all cores)\n\n"
+            "  --threads T      threads for threaded variants (default: all cores)\n"
+            "  --writer W       thread: snapshots are written to the file by a writer thread\n"
+            "                   while the next chunk runs (through %d host buffers); inline:\n"
+            "                   each written before the next chunk starts; auto (default):\n"
+            "                   thread for GPU variants, inline for CPU variants (a writer\n"
+            "                   thread would take a core from the threads being timed). The\n"
+            "                   file is the same either way; only compute and transfers are\n"
+            "                   timed, never the writing\n\n"
             "Ctrl-C (or SIGTERM) stops after the current snapshot: nothing is written, the\n"
-            "partial file is removed and the exit status is 130.\n");
+            "partial file is removed and the exit status is 130.\n", BENCH_MODEL_RING_SLOTS);
 }
+
+typedef enum { MODEL_WRITER_AUTO, MODEL_WRITER_THREAD, MODEL_WRITER_INLINE } model_writer;
 
 typedef struct model_args {
     const stencil_variant *v;
@@ -61,6 +70,7 @@ typedef struct model_args {
     long steps, time_index, save_every, threads;
     double k;
     stencil_scheme scheme;
+    model_writer writer;
 } model_args;
 
 /* Global and variable attributes of the prediction. */
@@ -138,7 +148,8 @@ static int parse_args(int argc, char **argv, model_args *a)
         {"var", required_argument, 0, 'V'},        {"time-index", required_argument, 0, 't'},
         {"save-every", required_argument, 0, 'm'}, {"scheme", required_argument, 0, 'S'},
         {"k", required_argument, 0, 'k'},          {"threads", required_argument, 0, 'T'},
-        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
+        {"writer", required_argument, 0, 'w'},     {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     stencil_error err = {{0}};
     int c;
     optind = 1;
@@ -173,6 +184,18 @@ static int parse_args(int argc, char **argv, model_args *a)
                 ok = 0;
             }
             break;
+        case 'w':
+            if (strcmp(optarg, "auto") == 0)
+                a->writer = MODEL_WRITER_AUTO;
+            else if (strcmp(optarg, "thread") == 0)
+                a->writer = MODEL_WRITER_THREAD;
+            else if (strcmp(optarg, "inline") == 0)
+                a->writer = MODEL_WRITER_INLINE;
+            else {
+                fprintf(stderr, "stencilbench model: --writer %s: want thread, inline or auto\n", optarg);
+                ok = 0;
+            }
+            break;
         case 'h': model_usage(stdout); return BENCH_EXIT_OK;
         default: model_usage(stderr); return BENCH_EXIT_USAGE;
         }
@@ -201,24 +224,40 @@ static void on_stop_signal(int sig)
     model_stop = 1;
 }
 
+static stencil_status put_snapshot(void *w, size_t snap, const float *field, stencil_error *err)
+{
+    return io_writer_put(w, snap, field, err);
+}
+
 /* prepare, (GPU variants: an untimed warm-up,) upload, then run in chunks of save_every steps,
- * downloading and writing a snapshot after each; only upload, run and download are timed. A
- * stop signal ends the loop after the current chunk with *interrupted set. */
+ * downloading a snapshot into a free slot of the ring after each, which writes it (threaded: on
+ * its writer thread while the next chunk runs); only upload, run and download are timed. A stop
+ * signal ends the loop after the current chunk; the snapshots not yet written are then dropped
+ * (the caller abandons the file), as after an error. Every snapshot is written (or dropped) and
+ * the writer thread ended before this returns. */
 static stencil_status run_model(const model_args *a, const stencil_problem *problem,
-                                const float *input, float *out, io_writer *w, model_times *tm,
-                                long *steps_done, stencil_error *err)
+                                const float *input, float *const *slots, int nslots, int threaded,
+                                io_writer *w, model_times *tm, long *steps_done, stencil_error *err)
 {
     const stencil_variant *v = a->v;
     void *state = NULL;
+    bench_model_ring *ring = NULL;
     const int progress = isatty(STDERR_FILENO);
     stencil_status st = v->prepare(problem, &state, err);
     if (st == STENCIL_OK && v->device == STENCIL_GPU)
-        st = bench_model_warm_up(v, state, input, out, a->steps, a->save_every, &tm->warm_steps, err);
+        st = bench_model_warm_up(v, state, input, slots[0], a->steps, a->save_every,
+                                 &tm->warm_steps, err);
     if (st == STENCIL_OK)
-        st = bench_time_stage(v, state, BENCH_STAGE_UPLOAD, input, out, 0, &tm->h2d, err);
+        st = bench_time_stage(v, state, BENCH_STAGE_UPLOAD, input, slots[0], 0, &tm->h2d, err);
+    if (st == STENCIL_OK)
+        st = bench_model_ring_start(slots, nslots, threaded, put_snapshot, w, &ring, err);
     size_t snap = 1; /* snapshot 0 is the input, written by the caller */
     *steps_done = 0;
     for (long done = 0; done < a->steps && st == STENCIL_OK && !model_stop; snap++) {
+        float *out = NULL;
+        st = bench_model_ring_acquire(ring, &out, err); /* a failed write stops the loop */
+        if (st != STENCIL_OK || model_stop)
+            break;
         int chunk = (int)(a->steps - done < a->save_every ? a->steps - done : a->save_every);
         double run_s = 0, d2h_s = 0;
         st = bench_time_stage(v, state, BENCH_STAGE_RUN, input, out, chunk, &run_s, err);
@@ -229,10 +268,18 @@ static stencil_status run_model(const model_args *a, const stencil_problem *prob
         tm->compute += run_s;
         tm->d2h += d2h_s;
         if (st == STENCIL_OK)
-            st = io_writer_put(w, snap, out, err);
+            bench_model_ring_submit(ring, snap);
         if (progress)
             fprintf(stderr, "\r%s: step %ld of %ld (%3.0f %%)", v->name, done, a->steps,
                     100.0 * (double)done / (double)a->steps);
+    }
+    if (ring && (st != STENCIL_OK || model_stop))
+        bench_model_ring_stop(ring);
+    stencil_error werr = {{0}};
+    stencil_status wst = bench_model_ring_finish(ring, &werr);
+    if (st == STENCIL_OK && wst != STENCIL_OK) {
+        st = wst;
+        *err = werr;
     }
     if (progress)
         fprintf(stderr, "\r%60s\r", "");
@@ -240,51 +287,57 @@ static stencil_status run_model(const model_args *a, const stencil_problem *prob
     return st;
 }
 
-/* The input and output fields: for a GPU variant in pinned host memory (*pinned = 1, *pin_s
- * the seconds cudaMallocHost took), so that every copy runs at the link's speed; where pinned
- * memory cannot be had, pageable, with why in memory and a note on stderr. CPU variants:
- * pageable. Free both with bench_host_free(p, *pinned). */
-static stencil_status model_fields(size_t bytes, int gpu, float **field, float **out, int *pinned,
+/* n host fields of bytes each (the input, then the snapshot ring's slots): for a GPU variant in
+ * pinned host memory (*pinned = 1, *pin_s the seconds cudaMallocHost took), so that every copy
+ * runs at the link's speed; where pinned memory cannot be had, pageable, with why in memory and
+ * a note on stderr. CPU variants: pageable. On failure none is left allocated. Free each with
+ * bench_host_free(p, *pinned). */
+static stencil_status model_fields(size_t bytes, int gpu, int n, float **fields, int *pinned,
                                    double *pin_s, char *memory, size_t memory_len,
                                    stencil_error *err)
 {
-    void *f = NULL, *o = NULL;
     *pinned = 0;
     *pin_s = 0;
     snprintf(memory, memory_len, "pageable host memory");
+    for (int i = 0; i < n; i++)
+        fields[i] = NULL;
     if (gpu) {
         stencil_error perr = {{0}};
         double t0 = bench_now();
-        if (bench_host_alloc(bytes, 1, &f, &perr) == STENCIL_OK &&
-            bench_host_alloc(bytes, 1, &o, &perr) == STENCIL_OK) {
+        int got = 0;
+        void *p = NULL;
+        while (got < n && bench_host_alloc(bytes, 1, &p, &perr) == STENCIL_OK)
+            fields[got++] = p;
+        if (got == n) {
             *pin_s = bench_now() - t0;
             *pinned = 1;
-            snprintf(memory, memory_len, "pinned host memory (2 x %.1f MiB, allocated in %.3g "
-                     "seconds, untimed)", (double)bytes / 1048576.0, *pin_s);
-            *field = f;
-            *out = o;
+            snprintf(memory, memory_len, "pinned host memory (%d x %.1f MiB, allocated in %.3g "
+                     "seconds, untimed)", n, (double)bytes / 1048576.0, *pin_s);
             return STENCIL_OK;
         }
-        bench_host_free(f, 1);
+        for (int i = 0; i < got; i++) {
+            bench_host_free(fields[i], 1);
+            fields[i] = NULL;
+        }
         snprintf(memory, memory_len, "pageable host memory (no pinned memory: %.300s)", perr.msg);
         fprintf(stderr, "stencilbench model: note: %s: transfers will be slower\n", memory);
     }
-    *field = malloc(bytes);
-    *out = malloc(bytes);
-    if (!*field || !*out) {
-        free(*field);
-        free(*out);
-        *field = *out = NULL;
-        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for two fields of %.1f MiB",
-                            (double)bytes / 1048576.0);
-    }
+    for (int i = 0; i < n; i++)
+        if (!(fields[i] = malloc(bytes))) {
+            for (int j = 0; j < i; j++) {
+                free(fields[j]);
+                fields[j] = NULL;
+            }
+            return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for %d fields of %.1f MiB",
+                                n, (double)bytes / 1048576.0);
+        }
     return STENCIL_OK;
 }
 
 static int model_main(int argc, char **argv)
 {
     model_args a = {NULL, NULL, NULL, IO_DEFAULT_VAR, 100, 0, 10, omp_get_num_procs(), 0.1,
-                    STENCIL_SCHEME_COURSE};
+                    STENCIL_SCHEME_COURSE, MODEL_WRITER_AUTO};
     int status = parse_args(argc, argv, &a);
     if (status >= 0)
         return status;
@@ -316,7 +369,8 @@ static int model_main(int argc, char **argv)
 
     io_dataset ds;
     io_writer *w = NULL;
-    float *field = NULL, *out = NULL;
+    /* fields[0] the input, then the snapshot ring's slots */
+    float *fields[1 + BENCH_MODEL_RING_MAX] = {NULL}, *field = NULL;
     int pinned = 0;
     double pin_s = 0;
     char memory[512];
@@ -342,11 +396,15 @@ static int model_main(int argc, char **argv)
     size_t cells, bytes;
     if (io_size_field(ds.nz, ds.ny, ds.nx, sizeof(float), &cells, &bytes, input, &err) != STENCIL_OK)
         goto fail;
-    if (model_fields(bytes, a.v->device == STENCIL_GPU, &field, &out, &pinned, &pin_s, memory,
-                     sizeof memory, &err) != STENCIL_OK) {
+    const int threaded = a.writer == MODEL_WRITER_THREAD ||
+                         (a.writer == MODEL_WRITER_AUTO && a.v->device == STENCIL_GPU);
+    const int nslots = threaded ? BENCH_MODEL_RING_SLOTS : 1;
+    if (model_fields(bytes, a.v->device == STENCIL_GPU, 1 + nslots, fields, &pinned, &pin_s,
+                     memory, sizeof memory, &err) != STENCIL_OK) {
         status = BENCH_EXIT_FAILED;
         goto fail;
     }
+    field = fields[0];
     size_t fills = 0;
     if (io_dataset_read(&ds, (size_t)a.time_index, field, &fills, &err) != STENCIL_OK)
         goto fail;
@@ -389,7 +447,7 @@ static int model_main(int argc, char **argv)
                                bench_largest_cache_bytes(), 0, NULL};
     model_times tm = {0, 0, 0, 0};
     long completed = 0;
-    st = run_model(&a, &problem, field, out, w, &tm, &completed, &err);
+    st = run_model(&a, &problem, field, fields + 1, nslots, threaded, w, &tm, &completed, &err);
     if (st == STENCIL_OK && (completed < a.steps || model_stop)) {
         fprintf(stderr, "stencilbench model: interrupted after %ld of %ld steps; %s was not "
                         "written (the partial file is removed)\n", completed, a.steps, output);
@@ -441,8 +499,8 @@ fail:
     fprintf(stderr, "stencilbench model: %s\n", err.msg);
     io_writer_abort(w);
 done:
-    bench_host_free(field, pinned);
-    bench_host_free(out, pinned);
+    for (int i = 0; i < 1 + BENCH_MODEL_RING_MAX; i++)
+        bench_host_free(fields[i], pinned);
     io_dataset_close(&ds);
     return status;
 }

@@ -1,5 +1,10 @@
-/* stencilbench model: the warm-up and the transfer line (model_support.h). */
+/* stencilbench model: the warm-up, the transfer line and the snapshot ring (model_support.h). */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/model_support.h"
 
@@ -64,4 +69,161 @@ int bench_model_transfer_line(char *buf, size_t len, const char *variant, double
                     "seconds for %zu download%s of %.1f MiB (%s), %s.", variant, h2d_s, up, d2h_s,
                     downloads, downloads == 1 ? "" : "s", (double)field_bytes / 1048576.0, down,
                     memory);
+}
+
+/* Slots are used in turn: snapshot number i (counting submits) sits in slot i % n. The writer
+ * holds `written` of the `filled` submitted; slot filled % n is free while filled - written < n. */
+struct bench_model_ring {
+    float *slot[BENCH_MODEL_RING_MAX];
+    size_t snap[BENCH_MODEL_RING_MAX];
+    int n, threaded, stopping, closing;
+    unsigned long filled, written;
+    bench_model_put_fn put;
+    void *ctx;
+    stencil_status failed;
+    stencil_error err;
+    pthread_t writer;
+    pthread_mutex_t mu;
+    pthread_cond_t changed; /* filled, written, failed, stopping or closing changed */
+};
+
+static void *ring_writer(void *arg)
+{
+    bench_model_ring *r = arg;
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        while (r->written == r->filled && !r->stopping && !r->closing)
+            pthread_cond_wait(&r->changed, &r->mu);
+        if (r->stopping || r->written == r->filled)
+            break;
+        const int i = (int)(r->written % (unsigned long)r->n);
+        pthread_mutex_unlock(&r->mu);
+        stencil_error e = {{0}};
+        stencil_status st = r->put(r->ctx, r->snap[i], r->slot[i], &e);
+        pthread_mutex_lock(&r->mu);
+        if (st != STENCIL_OK) {
+            r->failed = st;
+            r->err = e;
+        } else {
+            r->written++;
+        }
+        pthread_cond_broadcast(&r->changed);
+        if (st != STENCIL_OK)
+            break;
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+stencil_status bench_model_ring_start(float *const *slots, int n, int threaded,
+                                      bench_model_put_fn put, void *ctx, bench_model_ring **out,
+                                      stencil_error *err)
+{
+    *out = NULL;
+    if (n < (threaded ? 2 : 1) || n > BENCH_MODEL_RING_MAX)
+        return stencil_fail(err, STENCIL_ERR_ARG, "a snapshot ring of %d slots (%s): want %d to %d",
+                            n, threaded ? "threaded" : "not threaded", threaded ? 2 : 1,
+                            BENCH_MODEL_RING_MAX);
+    bench_model_ring *r = calloc(1, sizeof *r);
+    if (!r)
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for the snapshot ring");
+    memcpy(r->slot, slots, (size_t)n * sizeof *slots);
+    r->n = n;
+    r->threaded = threaded;
+    r->put = put;
+    r->ctx = ctx;
+    if (!threaded) {
+        *out = r;
+        return STENCIL_OK;
+    }
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->changed, NULL);
+    /* The writer starts with the stop signals blocked: they reach the loop's thread, which
+     * checks the flag between chunks. */
+    sigset_t stops, old;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stops, &old);
+    int rc = pthread_create(&r->writer, NULL, ring_writer, r);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        pthread_cond_destroy(&r->changed);
+        pthread_mutex_destroy(&r->mu);
+        free(r);
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "cannot start the snapshot writer thread: %s",
+                            strerror(rc));
+    }
+    *out = r;
+    return STENCIL_OK;
+}
+
+stencil_status bench_model_ring_acquire(bench_model_ring *r, float **slot, stencil_error *err)
+{
+    *slot = NULL;
+    if (!r->threaded) {
+        if (r->failed != STENCIL_OK) {
+            *err = r->err;
+            return r->failed;
+        }
+        *slot = r->slot[0];
+        return STENCIL_OK;
+    }
+    pthread_mutex_lock(&r->mu);
+    while (r->failed == STENCIL_OK && r->filled - r->written >= (unsigned long)r->n)
+        pthread_cond_wait(&r->changed, &r->mu);
+    stencil_status st = r->failed;
+    if (st != STENCIL_OK)
+        *err = r->err;
+    else
+        *slot = r->slot[r->filled % (unsigned long)r->n];
+    pthread_mutex_unlock(&r->mu);
+    return st;
+}
+
+void bench_model_ring_submit(bench_model_ring *r, size_t snap)
+{
+    if (!r->threaded) {
+        if (r->failed == STENCIL_OK && !r->stopping)
+            r->failed = r->put(r->ctx, snap, r->slot[0], &r->err);
+        return;
+    }
+    pthread_mutex_lock(&r->mu);
+    r->snap[r->filled % (unsigned long)r->n] = snap;
+    r->filled++;
+    pthread_cond_broadcast(&r->changed);
+    pthread_mutex_unlock(&r->mu);
+}
+
+void bench_model_ring_stop(bench_model_ring *r)
+{
+    if (!r->threaded) {
+        r->stopping = 1;
+        return;
+    }
+    pthread_mutex_lock(&r->mu);
+    r->stopping = 1;
+    pthread_cond_broadcast(&r->changed);
+    pthread_mutex_unlock(&r->mu);
+}
+
+stencil_status bench_model_ring_finish(bench_model_ring *r, stencil_error *err)
+{
+    if (!r)
+        return STENCIL_OK;
+    if (r->threaded) {
+        pthread_mutex_lock(&r->mu);
+        r->closing = 1;
+        pthread_cond_broadcast(&r->changed);
+        pthread_mutex_unlock(&r->mu);
+        pthread_join(r->writer, NULL);
+        pthread_cond_destroy(&r->changed);
+        pthread_mutex_destroy(&r->mu);
+    }
+    stencil_status st = r->failed;
+    if (st != STENCIL_OK)
+        *err = r->err;
+    free(r);
+    return st;
 }

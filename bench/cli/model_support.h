@@ -1,5 +1,6 @@
 /* stencilbench model's pieces that need no device and no file (bench/cli/model_support.c):
- * the untimed warm-up of a GPU variant and the transfer line it prints.
+ * the untimed warm-up of a GPU variant, the transfer line it prints, and the ring of host
+ * buffers through which a writer thread writes the snapshots while the next chunk runs.
  *
  * The model runs `steps` timesteps in chunks of `every` (a snapshot after each; the last chunk
  * holds the remainder). `stencilbench run` times only after a warm-up pass, so what a GPU
@@ -41,5 +42,41 @@ stencil_status bench_model_warm_up(const stencil_variant *v, void *state, const 
 int bench_model_transfer_line(char *buf, size_t len, const char *variant, double h2d_s,
                               double d2h_s, size_t downloads, size_t field_bytes,
                               const char *memory);
+
+/* The snapshot ring. The model's loop takes a free slot (bench_model_ring_acquire), downloads
+ * a snapshot into it and hands it over (bench_model_ring_submit); put writes the snapshots in
+ * the order submitted. Threaded, put runs on a writer thread that holds no stop signal
+ * (SIGINT, SIGTERM and SIGHUP reach the loop's thread), so a snapshot is written while the
+ * next chunk runs and downloads into the next slot; acquire waits only while every slot is
+ * still queued or being written. Not threaded, submit calls put at once (slot 0 every time),
+ * the sequential loop. Either way the snapshots reach put in the same order with the same
+ * bytes. After a put fails nothing more is written: acquire and finish return its status and
+ * message. The caller owns the slots (each holding a snapshot) and frees them after finish. */
+enum { BENCH_MODEL_RING_SLOTS = 2, BENCH_MODEL_RING_MAX = 3 };
+
+typedef stencil_status (*bench_model_put_fn)(void *ctx, size_t snap, const float *field,
+                                             stencil_error *err);
+typedef struct bench_model_ring bench_model_ring;
+
+/* n slots (1 to BENCH_MODEL_RING_MAX; threaded needs 2 or more). STENCIL_ERR_ARG for a bad n,
+ * STENCIL_ERR_NOMEM where the ring or its thread cannot be had. */
+stencil_status bench_model_ring_start(float *const *slots, int n, int threaded,
+                                      bench_model_put_fn put, void *ctx, bench_model_ring **out,
+                                      stencil_error *err);
+
+/* *slot gets a slot no snapshot in it is waiting for or being written in (waits for one);
+ * returns a failed put's status and message instead, once one has failed. */
+stencil_status bench_model_ring_acquire(bench_model_ring *r, float **slot, stencil_error *err);
+
+/* The slot from the last acquire now holds snapshot snap: to be written after those before. */
+void bench_model_ring_submit(bench_model_ring *r, size_t snap);
+
+/* Snapshots submitted and not yet being written are dropped (after an error or a stop: the
+ * file is abandoned); returns at once, the put under way finishes. */
+void bench_model_ring_stop(bench_model_ring *r);
+
+/* Waits until every snapshot submitted is written (or dropped by stop, or a put failed), ends
+ * the writer thread and frees r (accepts NULL). Returns a failed put's status and message. */
+stencil_status bench_model_ring_finish(bench_model_ring *r, stencil_error *err);
 
 #endif
