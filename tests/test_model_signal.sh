@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # model stopped by a signal at the moments a test cannot hit by timing (issue 18): right after
 # the temporary output file is created (before the run loop), at the start of the final write,
-# and while the default dataset is generated. gdb stops the program at each place and delivers
-# the signal there, so nothing depends on timing. Every time: exit 130, no OUT.tmp.* left, the
-# output absent or complete. Skipped (77) without gdb or where ptrace is not permitted.
+# while the default dataset is generated, and (--writer thread) while the loop waits for a slot
+# of the snapshot ring with a snapshot being written. gdb stops the program at each place and
+# delivers the signal there, so nothing depends on timing. Every time: exit 130, no OUT.tmp.*
+# left, the output absent or complete. And a snapshot write that fails (injected by gdb: on
+# x86-64 only, where it knows where the arguments are) on the writer thread, or inline: its
+# message, exit 2, no output, no hang. Skipped (77) without gdb or where ptrace is not permitted.
 # usage: test_model_signal.sh PATH/TO/stencilbench PATH/TO/make_fixtures
 set -u
 sb=$1
@@ -61,6 +64,30 @@ check "SIGINT while the default dataset is generated: says so" grep -q "interrup
 check "SIGINT while the default dataset is generated: no temporary file" no_tmp
 check "SIGINT while the default dataset is generated: no c.nc" test ! -e c.nc
 check "SIGINT while the default dataset is generated: the cache is complete" "$sb" summary "$tmp/cache/synthetic_ocean_v1.nc"
+
+# --writer thread, one step per snapshot: at the loop's second wait for a free slot (snapshot 1
+# handed to the writer thread), SIGINT to the loop's thread: no step more, nothing written.
+stop_at "break bench_model_ring_acquire;run;continue;delete;signal SIGINT" $m --save-every 1 --writer thread --output d.nc
+check "SIGINT while snapshot 1 is written by the writer thread: exit 130" exited_130
+check "SIGINT while snapshot 1 is written by the writer thread: says so" grep -q "interrupted after 1 of 3 steps; d.nc was not written" "$tmp/gdb.out"
+check "SIGINT while snapshot 1 is written by the writer thread: no d.nc" test ! -e d.nc
+check "SIGINT while snapshot 1 is written by the writer thread: no temporary file" no_tmp
+
+# io_writer_put(w, t, field, err) fails at snapshot 2: gdb fills err (the fourth argument, rcx)
+# and returns STENCIL_ERR_IO (5); the loop stops with the message and exit 2.
+exited_2() { grep -q "exited with code 02\]" "$tmp/gdb.out"; }
+if [ "$(uname -m)" = x86_64 ]; then
+    for w in thread inline; do
+        stop_at "break io_writer_put if \$rsi == 2;run;call (int)stencil_fail(\$rcx, 5, \"injected write failure\");return (int)5;delete;continue" \
+            model --variant naive --input small.nc --steps 7 --save-every 2 --writer $w --output e_$w.nc
+        check "a failed write (--writer $w): exit 2" exited_2
+        check "a failed write (--writer $w): its message" grep -q "^stencilbench model: injected write failure\$" "$tmp/gdb.out"
+        check "a failed write (--writer $w): no e_$w.nc" test ! -e e_$w.nc
+        check "a failed write (--writer $w): no temporary file" no_tmp
+    done
+else
+    echo "test_model_signal: the injected write failure needs x86-64 registers: not checked on $(uname -m)"
+fi
 
 echo "test_model_signal: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]
