@@ -199,7 +199,7 @@ int main(int argc, char **argv)
     if (fastest && fastest->device == STENCIL_GPU) {
         CHECK(&c, strstr(transfers, " transfers: host->device ") && strstr(transfers, " GB/s), device->host ") &&
                       strstr(transfers, "for 1 download of ") &&
-                      (strstr(transfers, "), pinned host memory (2 x ") ||
+                      (strstr(transfers, "), pinned host memory (3 x ") ||
                        strstr(transfers, "), pageable host memory (no pinned memory: ")),
                   "GPU transfer line '%s'", transfers);
         CHECK(&c, strstr(warm, "(timed after an untimed warm-up of 2 steps in this run's chunk lengths") == warm,
