@@ -194,8 +194,9 @@ int main(int argc, char **argv)
         }
         CHECK(&c, pclose(p) == 0, "%s failed", cmd);
     }
-    /* A GPU variant says its transfers' rates and host memory, and its warm-up (2 steps here:
-     * one chunk); a CPU variant neither. */
+    /* A GPU variant says its transfers' rates and host memory (3 pinned buffers: the input and
+     * the threaded snapshot ring's least, 2, for the one snapshot after it), and its warm-up (2
+     * steps here: one chunk); a CPU variant neither. */
     if (fastest && fastest->device == STENCIL_GPU) {
         CHECK(&c, strstr(transfers, " transfers: host->device ") && strstr(transfers, " GB/s), device->host ") &&
                       strstr(transfers, "for 1 download of ") &&
@@ -204,6 +205,28 @@ int main(int argc, char **argv)
                   "GPU transfer line '%s'", transfers);
         CHECK(&c, strstr(warm, "(timed after an untimed warm-up of 2 steps in this run's chunk lengths") == warm,
               "GPU warm-up line '%s'", warm);
+        /* The snapshot ring holds a buffer for every snapshot after the input (--writer
+         * thread, the default on a GPU): 4 at --save-every 1 over 4 steps, 5 pinned buffers
+         * with the input; inline, one buffer (the pageable fallback aside). */
+        for (int inl = 0; inl < 2; inl++) {
+            snprintf(cmd, sizeof cmd, "'%s' model --variant %s --input '%s' --output '%s' --steps 4 "
+                     "--save-every 1%s", argv[1], fastest->name, in, out, inl ? " --writer inline" : "");
+            char ring[1024] = "", want_mem[64];
+            if ((p = popen(cmd, "r"))) {
+                char l[1024];
+                while (fgets(l, sizeof l, p))
+                    if (strstr(l, " transfers: "))
+                        snprintf(ring, sizeof ring, "%s", l);
+                CHECK(&c, pclose(p) == 0, "%s failed", cmd);
+            }
+            snprintf(want_mem, sizeof want_mem, "), pinned host memory (%d x ", inl ? 2 : 5);
+            CHECK(&c, strstr(ring, "for 4 downloads of ") &&
+                          (strstr(ring, want_mem) ||
+                           strstr(ring, "), pageable host memory (no pinned memory: ")),
+                  "--writer %s: GPU transfer line '%s', want '%s'", inl ? "inline" : "thread", ring,
+                  want_mem);
+            unlink(out);
+        }
     } else {
         CHECK(&c, transfers[0] == '\0' && warm[0] == '\0', "a CPU variant printed '%s' '%s'", transfers, warm);
     }

@@ -2,10 +2,12 @@
  * writer, no clock: threaded, snapshot 1 is written on another thread, which holds no stop
  * signal, while snapshot 2 is downloaded into the other slot (the fake writer of snapshot 1
  * waits until snapshot 2 has been handed over: a loop that writes before the next chunk would
- * never get there, and the test says so instead of hanging); every snapshot reaches the writer
- * once, in order, with its bytes; a failed write stops the loop with its status and message;
- * stop drops what is queued and finish writes what is; inline, everything happens on the
- * caller's thread in the same order. */
+ * never get there, and the test says so instead of hanging); with a slot for every snapshot,
+ * the loop submits them all while the writer is still held (by the test) on snapshot 1, never
+ * finding the ring full; every snapshot reaches the writer once, in order, with its bytes; a
+ * failed write stops the loop with its status and message; stop drops what is queued and
+ * finish writes what is; inline, everything happens on the caller's thread in the same order.
+ * And the ring's size: bench_model_ring_slots and bench_model_ring_budget_of. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <signal.h>
@@ -15,7 +17,11 @@
 #include "check.h"
 #include "cli/model_support.h"
 
-enum { CELLS = 64, MAX_PUTS = 64 };
+enum { CELLS = 64, MAX_PUTS = 64, POOL = 16 };
+
+/* The slots of every ring below (one ring at a time): pool_ptrs[i] is pool[i]. */
+static float pool[POOL][CELLS];
+static float *pool_ptrs[POOL];
 
 typedef struct fake_writer {
     pthread_mutex_t mu;
@@ -131,15 +137,13 @@ static int in_order(const fake_writer *f, int n)
  * caller's thread, without the stop signals; all in order, bytes intact. */
 static void overlap(check_ctx *c, int slots, size_t count)
 {
-    static float buf[BENCH_MODEL_RING_MAX][CELLS];
-    float *ptrs[BENCH_MODEL_RING_MAX] = {buf[0], buf[1], buf[2]};
     fake_writer f;
     fake_init(&f);
     f.hold = 1;
     f.wait_for = 2;
     bench_model_ring *r = NULL;
     stencil_error err = {{0}};
-    stencil_status st = bench_model_ring_start(ptrs, slots, 1, fake_put, &f, &r, &err);
+    stencil_status st = bench_model_ring_start(pool_ptrs, slots, 1, fake_put, &f, &r, &err);
     CHECK(c, st == STENCIL_OK, "start: %s", err.msg);
     if (st != STENCIL_OK)
         return;
@@ -161,14 +165,12 @@ static void overlap(check_ctx *c, int slots, size_t count)
  * written after it; no hang. */
 static void failed_write(check_ctx *c, int threaded, int slots)
 {
-    static float buf[BENCH_MODEL_RING_MAX][CELLS];
-    float *ptrs[BENCH_MODEL_RING_MAX] = {buf[0], buf[1], buf[2]};
     fake_writer f;
     fake_init(&f);
     f.fail_at = 3;
     bench_model_ring *r = NULL;
     stencil_error err = {{0}}, ferr = {{0}};
-    stencil_status st = bench_model_ring_start(ptrs, slots, threaded, fake_put, &f, &r, &err);
+    stencil_status st = bench_model_ring_start(pool_ptrs, slots, threaded, fake_put, &f, &r, &err);
     CHECK(c, st == STENCIL_OK, "start: %s", err.msg);
     if (st != STENCIL_OK)
         return;
@@ -186,8 +188,6 @@ static void failed_write(check_ctx *c, int threaded, int slots)
 /* Stop (an error or a signal in the loop) drops the queued snapshots; finish alone writes them. */
 static void stop_and_drain(check_ctx *c)
 {
-    static float buf[BENCH_MODEL_RING_MAX][CELLS];
-    float *ptrs[BENCH_MODEL_RING_MAX] = {buf[0], buf[1], buf[2]};
     for (int stop = 0; stop < 2; stop++) {
         fake_writer f;
         fake_init(&f);
@@ -195,7 +195,7 @@ static void stop_and_drain(check_ctx *c)
         f.released = 0;
         bench_model_ring *r = NULL;
         stencil_error err = {{0}};
-        stencil_status st = bench_model_ring_start(ptrs, 3, 1, fake_put, &f, &r, &err);
+        stencil_status st = bench_model_ring_start(pool_ptrs, 3, 1, fake_put, &f, &r, &err);
         CHECK(c, st == STENCIL_OK, "start: %s", err.msg);
         if (st != STENCIL_OK)
             return;
@@ -214,6 +214,145 @@ static void stop_and_drain(check_ctx *c)
         CHECK(c, in_order(&f, stop ? 1 : 3), "stop %d: %d writes, want %d", stop, f.puts, stop ? 1 : 3);
         fake_done(&f);
     }
+}
+
+/* Threaded with `slots` slots: the test holds the writer in snapshot 1's put (until it
+ * releases it) while the loop acquires and submits `count` snapshots. With a slot for each
+ * (slots >= count) the loop submits them all while snapshot 1 is still being written: before
+ * each acquire the ring has a free slot, so the acquire does not wait, and nothing has been
+ * written yet when the last is submitted. With fewer, the ring is full after `slots` submits
+ * (the next acquire would wait): the test then lets the writer go on, and the rest follow. */
+static void many_slots(check_ctx *c, int slots, size_t count)
+{
+    fake_writer f;
+    fake_init(&f);
+    f.hold = 1;
+    f.released = 0;
+    bench_model_ring *r = NULL;
+    stencil_error err = {{0}};
+    stencil_status st = bench_model_ring_start(pool_ptrs, slots, 1, fake_put, &f, &r, &err);
+    CHECK(c, st == STENCIL_OK, "%d slots: start: %s", slots, err.msg);
+    if (st != STENCIL_OK)
+        return;
+    size_t full_at = 0; /* the snapshot whose acquire would have waited first (0: none) */
+    int puts_held = -1; /* writes done while the writer was held on snapshot 1 */
+    for (size_t s = 1; s <= count && st == STENCIL_OK; s++) {
+        if (bench_model_ring_free(r) == 0 && !full_at) {
+            full_at = s;
+            pthread_mutex_lock(&f.mu);
+            puts_held = f.puts;
+            pthread_mutex_unlock(&f.mu);
+            fake_release(&f); /* the acquire below waits for snapshot 1 to be written */
+        }
+        float *slot = NULL;
+        if ((st = bench_model_ring_acquire(r, &slot, &err)) != STENCIL_OK)
+            break;
+        fill(slot, s);
+        bench_model_ring_submit(r, s);
+        fake_set(&f, &f.submitted, s);
+        if (s == 1) { /* from here on the writer is inside snapshot 1's put, held */
+            pthread_mutex_lock(&f.mu);
+            while (f.entered < 1)
+                pthread_cond_wait(&f.changed, &f.mu);
+            pthread_mutex_unlock(&f.mu);
+        }
+    }
+    CHECK(c, st == STENCIL_OK, "%d slots: acquire: %s", slots, err.msg);
+    if (!full_at) {
+        pthread_mutex_lock(&f.mu);
+        puts_held = f.puts;
+        pthread_mutex_unlock(&f.mu);
+        const int left = bench_model_ring_free(r);
+        CHECK(c, left == slots - (int)count, "%d slots, %zu submitted, the writer held: %d free",
+              slots, count, left);
+    }
+    const size_t want_full = (size_t)slots < count ? (size_t)slots + 1 : 0;
+    CHECK(c, full_at == want_full, "%d slots, %zu snapshots, the writer held on snapshot 1: the "
+          "ring was first full before snapshot %zu, want %zu (0: never)", slots, count, full_at,
+          want_full);
+    CHECK(c, puts_held == 0, "%d slots: %d writes done while the writer was held on snapshot 1",
+          slots, puts_held);
+    fake_release(&f);
+    st = bench_model_ring_finish(r, &err);
+    CHECK(c, st == STENCIL_OK, "%d slots: finish: %s", slots, err.msg);
+    CHECK(c, in_order(&f, (int)count) && f.bad_bytes == 0 && f.on_caller == 0, "%d slots: %d "
+          "writes (want 1..%zu in order), %d overwritten, %d on the loop's thread", slots, f.puts,
+          count, f.bad_bytes, f.on_caller);
+    fake_done(&f);
+}
+
+/* The ring's size: a slot for every snapshot still to write, within the budget and the cap,
+ * never fewer than 2 threaded; 1 inline. The budget: a quarter of the memory, at most 2 GiB. */
+static void sizing(check_ctx *c)
+{
+    const size_t course = (size_t)50 * 222 * 241 * sizeof(float); /* 10.7 MB */
+    const size_t big = (size_t)512 * 512 * 512 * sizeof(float);  /* 512 MiB */
+    const size_t max = BENCH_MODEL_RING_BUDGET_MAX;
+    struct {
+        size_t snapshots, bytes, budget;
+        int threaded, want;
+        const char *what;
+    } t[] = {
+        {11, course, max, 1, 10, "the default model run (100 steps, a snapshot every 10)"},
+        {101, course, max, 1, 100, "a snapshot every step of 100"},
+        {1001, course, max, 1, (int)(max / course), "1000 snapshots: as many as 2 GiB hold"},
+        {11, course, 4 * course, 1, 4, "a budget of 4 snapshots"},
+        {11, course, 5 * course - 1, 1, 4, "a budget just short of 5 snapshots"},
+        {11, course, course, 1, 2, "a budget of one snapshot: the threaded ring's least"},
+        {11, course, 0, 1, 2, "no budget: the threaded ring's least"},
+        {2, course, max, 1, 2, "one snapshot to write: the threaded ring's least"},
+        {4, course, max, 1, 3, "three snapshots to write"},
+        {11, course, max, 0, 1, "inline"},
+        {101, course, 0, 0, 1, "inline, no budget"},
+        {21, big, max, 1, 4, "512^3, 20 snapshots: 4 in 2 GiB"},
+        {100000001, sizeof(float), max, 1, BENCH_MODEL_RING_CAP, "a 1-cell field, 1e8 snapshots: the cap"},
+        {11, 0, max, 1, 10, "an empty field"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        const int got = bench_model_ring_slots(t[i].snapshots, t[i].bytes, t[i].budget, t[i].threaded);
+        CHECK(c, got == t[i].want, "%s: %d slots for %zu snapshots of %zu bytes, budget %zu, "
+              "threaded %d; want %d", t[i].what, got, t[i].snapshots, t[i].bytes, t[i].budget,
+              t[i].threaded, t[i].want);
+    }
+    const unsigned long long gib = 1ull << 30;
+    CHECK(c, bench_model_ring_budget_of(64 * gib) == max, "64 GiB available: %zu",
+          bench_model_ring_budget_of(64 * gib));
+    CHECK(c, bench_model_ring_budget_of(8 * gib) == max, "8 GiB available: %zu",
+          bench_model_ring_budget_of(8 * gib));
+    CHECK(c, bench_model_ring_budget_of(4 * gib) == gib, "4 GiB available: %zu",
+          bench_model_ring_budget_of(4 * gib));
+    CHECK(c, bench_model_ring_budget_of(1000) == 250, "1000 bytes available: %zu",
+          bench_model_ring_budget_of(1000));
+    CHECK(c, bench_model_ring_budget_of(0) == 0, "unknown memory: %zu", bench_model_ring_budget_of(0));
+    const size_t here = bench_model_ring_budget();
+    CHECK(c, here > 0 && here <= max, "this machine's budget: %zu bytes", here);
+}
+
+/* The ring takes 1 to BENCH_MODEL_RING_CAP slots (threaded: 2 or more). */
+static void bounds(check_ctx *c)
+{
+    static float one[CELLS];
+    static float *ptrs[BENCH_MODEL_RING_CAP + 1];
+    for (int i = 0; i <= BENCH_MODEL_RING_CAP; i++)
+        ptrs[i] = one;
+    fake_writer f;
+    fake_init(&f);
+    stencil_error err = {{0}};
+    for (int threaded = 0; threaded < 2; threaded++) {
+        bench_model_ring *r = NULL;
+        CHECK(c, bench_model_ring_start(ptrs, BENCH_MODEL_RING_CAP, threaded, fake_put, &f, &r,
+                                        &err) == STENCIL_OK && r, "threaded %d: a ring of %d slots: %s",
+              threaded, BENCH_MODEL_RING_CAP, err.msg);
+        CHECK(c, bench_model_ring_free(r) == (threaded ? BENCH_MODEL_RING_CAP : 1),
+              "threaded %d: %d free in a new ring", threaded, bench_model_ring_free(r));
+        CHECK(c, bench_model_ring_finish(r, &err) == STENCIL_OK, "finish: %s", err.msg);
+        r = NULL;
+        CHECK(c, bench_model_ring_start(ptrs, BENCH_MODEL_RING_CAP + 1, threaded, fake_put, &f, &r,
+                                        &err) == STENCIL_ERR_ARG && !r,
+              "threaded %d: a ring of %d slots was accepted", threaded, BENCH_MODEL_RING_CAP + 1);
+    }
+    CHECK(c, f.puts == 0, "%d writes with nothing submitted", f.puts);
+    fake_done(&f);
 }
 
 /* Not threaded: the sequential loop, every write on the caller's thread before the next slot. */
@@ -241,14 +380,25 @@ static void inline_ring(check_ctx *c)
 int main(void)
 {
     check_ctx c = {0, 0};
-    for (int slots = 2; slots <= BENCH_MODEL_RING_MAX; slots++)
+    for (int i = 0; i < POOL; i++)
+        pool_ptrs[i] = pool[i];
+    for (int slots = 2; slots <= 4; slots++)
         for (size_t count = 2; count <= 9; count += 7)
             overlap(&c, slots, count);
-    overlap(&c, BENCH_MODEL_RING_SLOTS, 50);
-    for (int slots = 2; slots <= BENCH_MODEL_RING_MAX; slots++)
+    overlap(&c, 2, 50);
+    overlap(&c, 10, 50);
+    many_slots(&c, 10, 10); /* the default model run: 10 snapshots after the input */
+    many_slots(&c, POOL, 10);
+    many_slots(&c, 2, 2);
+    many_slots(&c, 9, 10);
+    many_slots(&c, 3, 10);
+    for (int slots = 2; slots <= 4; slots++)
         failed_write(&c, 1, slots);
+    failed_write(&c, 1, 10);
     failed_write(&c, 0, 1);
     stop_and_drain(&c);
     inline_ring(&c);
+    sizing(&c);
+    bounds(&c);
     return check_finish(&c, "test_model_ring");
 }

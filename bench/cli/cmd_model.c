@@ -52,14 +52,19 @@ static void model_usage(FILE *f)
             "  --k K            diffusion coefficient, 0 < K <= 1 (default: 0.1)\n"
             "  --threads T      threads for threaded variants (default: all cores)\n"
             "  --writer W       thread: snapshots are written to the file by a writer thread\n"
-            "                   while the next chunk runs (through %d host buffers); inline:\n"
-            "                   each written before the next chunk starts; auto (default):\n"
+            "                   while the next chunks run, through a ring of host buffers: one\n"
+            "                   for each snapshot still to write (so that the loop need not\n"
+            "                   wait for the writer, which finishes after the last chunk), up to\n"
+            "                   min(2 GiB, a quarter of the memory available) in all and %d\n"
+            "                   buffers, never fewer than %d; inline: each snapshot written\n"
+            "                   before the next chunk starts (one buffer); auto (default):\n"
             "                   thread for GPU variants, inline for CPU variants (a writer\n"
             "                   thread would take a core from the threads being timed). The\n"
             "                   file is the same either way; only compute and transfers are\n"
             "                   timed, never the writing\n\n"
             "Ctrl-C (or SIGTERM) stops after the current snapshot: nothing is written, the\n"
-            "partial file is removed and the exit status is 130.\n", BENCH_MODEL_RING_SLOTS);
+            "partial file is removed and the exit status is 130.\n", BENCH_MODEL_RING_CAP,
+            BENCH_MODEL_RING_MIN_THREADED);
 }
 
 typedef enum { MODEL_WRITER_AUTO, MODEL_WRITER_THREAD, MODEL_WRITER_INLINE } model_writer;
@@ -287,51 +292,83 @@ static stencil_status run_model(const model_args *a, const stencil_problem *prob
     return st;
 }
 
-/* n host fields of bytes each (the input, then the snapshot ring's slots): for a GPU variant in
- * pinned host memory (*pinned = 1, *pin_s the seconds cudaMallocHost took), so that every copy
- * runs at the link's speed; where pinned memory cannot be had, pageable, with why in memory and
- * a note on stderr. CPU variants: pageable. On failure none is left allocated. Free each with
- * bench_host_free(p, *pinned). */
-static stencil_status model_fields(size_t bytes, int gpu, int n, float **fields, int *pinned,
-                                   double *pin_s, char *memory, size_t memory_len,
-                                   stencil_error *err)
+/* Says in memory (and in a note on stderr) that only got of the want snapshot buffers could be
+ * had; how is "pinned" or "pageable", why the failure's message. */
+static void fewer_slots(char *memory, size_t memory_len, const char *how, int got, int want,
+                        const char *why)
+{
+    size_t len = strlen(memory);
+    if (len > 0 && memory[len - 1] == ')') /* "...)" becomes "...; ...)" */
+        len--;
+    snprintf(memory + len, memory_len - len, "%s%d of the %d snapshot buffers wanted: %.200s)",
+             len < strlen(memory) ? "; " : " (", got, want, why);
+    fprintf(stderr, "stencilbench model: note: %s host memory for %d of the %d snapshot buffers "
+                    "wanted (%s): the loop may wait for the snapshot writer\n", how, got, want, why);
+}
+
+/* The input field (*input) and up to want snapshot buffers (slots[0..*got-1], least or more),
+ * bytes each: for a GPU variant in pinned (page-locked) host memory (*pinned = 1, *pin_s the
+ * seconds cudaMallocHost took), so that every copy runs at the link's speed; where pinned
+ * memory runs out after the input and least buffers, that many (a note on stderr says so);
+ * where it runs out before, all pageable, with why in memory and a note on stderr. CPU
+ * variants: pageable (fewer than want likewise). On failure none is left allocated. Free each
+ * with bench_host_free(p, *pinned). */
+static stencil_status model_fields(size_t bytes, int gpu, int want, int least, float **input,
+                                   float **slots, int *got, int *pinned, double *pin_s,
+                                   char *memory, size_t memory_len, stencil_error *err)
 {
     *pinned = 0;
     *pin_s = 0;
+    *got = 0;
+    *input = NULL;
     snprintf(memory, memory_len, "pageable host memory");
-    for (int i = 0; i < n; i++)
-        fields[i] = NULL;
     if (gpu) {
         stencil_error perr = {{0}};
         double t0 = bench_now();
-        int got = 0;
+        int n = 0;
         void *p = NULL;
-        while (got < n && bench_host_alloc(bytes, 1, &p, &perr) == STENCIL_OK)
-            fields[got++] = p;
-        if (got == n) {
+        if (bench_host_alloc(bytes, 1, &p, &perr) == STENCIL_OK) {
+            *input = p;
+            while (n < want && bench_host_alloc(bytes, 1, &p, &perr) == STENCIL_OK)
+                slots[n++] = p;
+        }
+        if (*input && n >= least) {
             *pin_s = bench_now() - t0;
             *pinned = 1;
+            *got = n;
             snprintf(memory, memory_len, "pinned host memory (%d x %.1f MiB, allocated in %.3g "
-                     "seconds, untimed)", n, (double)bytes / 1048576.0, *pin_s);
+                     "seconds, untimed)", 1 + n, (double)bytes / 1048576.0, *pin_s);
+            if (n < want)
+                fewer_slots(memory, memory_len, "pinned", n, want, perr.msg);
             return STENCIL_OK;
         }
-        for (int i = 0; i < got; i++) {
-            bench_host_free(fields[i], 1);
-            fields[i] = NULL;
+        bench_host_free(*input, 1);
+        *input = NULL;
+        for (int i = 0; i < n; i++) {
+            bench_host_free(slots[i], 1);
+            slots[i] = NULL;
         }
         snprintf(memory, memory_len, "pageable host memory (no pinned memory: %.300s)", perr.msg);
         fprintf(stderr, "stencilbench model: note: %s: transfers will be slower\n", memory);
     }
-    for (int i = 0; i < n; i++)
-        if (!(fields[i] = malloc(bytes))) {
-            for (int j = 0; j < i; j++) {
-                free(fields[j]);
-                fields[j] = NULL;
-            }
-            return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for %d fields of %.1f MiB",
-                                n, (double)bytes / 1048576.0);
-        }
-    return STENCIL_OK;
+    int n = 0;
+    if ((*input = malloc(bytes)))
+        while (n < want && (slots[n] = malloc(bytes)))
+            n++;
+    if (*input && n >= least) {
+        *got = n;
+        if (n < want)
+            fewer_slots(memory, memory_len, "pageable", n, want, "out of memory");
+        return STENCIL_OK;
+    }
+    free(*input);
+    *input = NULL;
+    for (int i = 0; i < n; i++) {
+        free(slots[i]);
+        slots[i] = NULL;
+    }
+    return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for %d fields of %.1f MiB",
+                        1 + least, (double)bytes / 1048576.0);
 }
 
 static int model_main(int argc, char **argv)
@@ -369,9 +406,8 @@ static int model_main(int argc, char **argv)
 
     io_dataset ds;
     io_writer *w = NULL;
-    /* fields[0] the input, then the snapshot ring's slots */
-    float *fields[1 + BENCH_MODEL_RING_MAX] = {NULL}, *field = NULL;
-    int pinned = 0;
+    float *field = NULL, **slots = NULL; /* the input; the snapshot ring's nslots buffers */
+    int pinned = 0, nslots = 0;
     double pin_s = 0;
     char memory[512];
     status = BENCH_EXIT_USAGE;
@@ -396,15 +432,22 @@ static int model_main(int argc, char **argv)
     size_t cells, bytes;
     if (io_size_field(ds.nz, ds.ny, ds.nx, sizeof(float), &cells, &bytes, input, &err) != STENCIL_OK)
         goto fail;
+    /* The input as step 0, then every save_every steps and the last. */
+    const size_t snapshots = 1 + (size_t)((a.steps + a.save_every - 1) / a.save_every);
     const int threaded = a.writer == MODEL_WRITER_THREAD ||
                          (a.writer == MODEL_WRITER_AUTO && a.v->device == STENCIL_GPU);
-    const int nslots = threaded ? BENCH_MODEL_RING_SLOTS : 1;
-    if (model_fields(bytes, a.v->device == STENCIL_GPU, 1 + nslots, fields, &pinned, &pin_s,
-                     memory, sizeof memory, &err) != STENCIL_OK) {
+    const int want = bench_model_ring_slots(snapshots, bytes, bench_model_ring_budget(), threaded);
+    if (!(slots = calloc((size_t)want, sizeof *slots))) {
+        stencil_fail(&err, STENCIL_ERR_NOMEM, "out of memory");
         status = BENCH_EXIT_FAILED;
         goto fail;
     }
-    field = fields[0];
+    if (model_fields(bytes, a.v->device == STENCIL_GPU, want,
+                     threaded ? BENCH_MODEL_RING_MIN_THREADED : 1, &field, slots, &nslots, &pinned,
+                     &pin_s, memory, sizeof memory, &err) != STENCIL_OK) {
+        status = BENCH_EXIT_FAILED;
+        goto fail;
+    }
     size_t fills = 0;
     if (io_dataset_read(&ds, (size_t)a.time_index, field, &fills, &err) != STENCIL_OK)
         goto fail;
@@ -419,8 +462,6 @@ static int model_main(int argc, char **argv)
                      "there is no water to model", ds.var, input, a.time_index);
         goto fail;
     }
-    /* The input as step 0, then every save_every steps and the last. */
-    const size_t snapshots = 1 + (size_t)((a.steps + a.save_every - 1) / a.save_every);
     io_axis axes[IO_AXES];
     memcpy(axes, ds.axes, sizeof axes);
     double *steps_done = malloc(snapshots * sizeof *steps_done);
@@ -447,7 +488,7 @@ static int model_main(int argc, char **argv)
                                bench_largest_cache_bytes(), 0, NULL};
     model_times tm = {0, 0, 0, 0};
     long completed = 0;
-    st = run_model(&a, &problem, field, fields + 1, nslots, threaded, w, &tm, &completed, &err);
+    st = run_model(&a, &problem, field, slots, nslots, threaded, w, &tm, &completed, &err);
     if (st == STENCIL_OK && (completed < a.steps || model_stop)) {
         fprintf(stderr, "stencilbench model: interrupted after %ld of %ld steps; %s was not "
                         "written (the partial file is removed)\n", completed, a.steps, output);
@@ -499,8 +540,10 @@ fail:
     fprintf(stderr, "stencilbench model: %s\n", err.msg);
     io_writer_abort(w);
 done:
-    for (int i = 0; i < 1 + BENCH_MODEL_RING_MAX; i++)
-        bench_host_free(fields[i], pinned);
+    bench_host_free(field, pinned);
+    for (int i = 0; i < nslots; i++)
+        bench_host_free(slots[i], pinned);
+    free(slots);
     io_dataset_close(&ds);
     return status;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/model_support.h"
 
@@ -71,11 +72,47 @@ int bench_model_transfer_line(char *buf, size_t len, const char *variant, double
                     memory);
 }
 
+size_t bench_model_ring_budget_of(unsigned long long avail_bytes)
+{
+    const unsigned long long quarter = avail_bytes / 4;
+    return quarter < BENCH_MODEL_RING_BUDGET_MAX ? (size_t)quarter : BENCH_MODEL_RING_BUDGET_MAX;
+}
+
+size_t bench_model_ring_budget(void)
+{
+    long pages = -1;
+#ifdef _SC_AVPHYS_PAGES
+    pages = sysconf(_SC_AVPHYS_PAGES);
+#endif
+#ifdef _SC_PHYS_PAGES
+    if (pages <= 0)
+        pages = sysconf(_SC_PHYS_PAGES);
+#endif
+    const long page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0)
+        return bench_model_ring_budget_of(0);
+    return bench_model_ring_budget_of((unsigned long long)pages * (unsigned long long)page);
+}
+
+int bench_model_ring_slots(size_t snapshots, size_t field_bytes, size_t budget, int threaded)
+{
+    if (!threaded)
+        return 1;
+    size_t n = snapshots > 1 ? snapshots - 1 : 1;
+    if (field_bytes > 0 && n > budget / field_bytes)
+        n = budget / field_bytes;
+    if (n > BENCH_MODEL_RING_CAP)
+        n = BENCH_MODEL_RING_CAP;
+    if (n < BENCH_MODEL_RING_MIN_THREADED)
+        n = BENCH_MODEL_RING_MIN_THREADED;
+    return (int)n;
+}
+
 /* Slots are used in turn: snapshot number i (counting submits) sits in slot i % n. The writer
  * holds `written` of the `filled` submitted; slot filled % n is free while filled - written < n. */
 struct bench_model_ring {
-    float *slot[BENCH_MODEL_RING_MAX];
-    size_t snap[BENCH_MODEL_RING_MAX];
+    float **slot; /* n each */
+    size_t *snap;
     int n, threaded, stopping, closing;
     unsigned long filled, written;
     bench_model_put_fn put;
@@ -86,6 +123,13 @@ struct bench_model_ring {
     pthread_mutex_t mu;
     pthread_cond_t changed; /* filled, written, failed, stopping or closing changed */
 };
+
+static void ring_free(bench_model_ring *r)
+{
+    free(r->slot);
+    free(r->snap);
+    free(r);
+}
 
 static void *ring_writer(void *arg)
 {
@@ -120,13 +164,20 @@ stencil_status bench_model_ring_start(float *const *slots, int n, int threaded,
                                       stencil_error *err)
 {
     *out = NULL;
-    if (n < (threaded ? 2 : 1) || n > BENCH_MODEL_RING_MAX)
+    const int least = threaded ? BENCH_MODEL_RING_MIN_THREADED : 1;
+    if (n < least || n > BENCH_MODEL_RING_CAP)
         return stencil_fail(err, STENCIL_ERR_ARG, "a snapshot ring of %d slots (%s): want %d to %d",
-                            n, threaded ? "threaded" : "not threaded", threaded ? 2 : 1,
-                            BENCH_MODEL_RING_MAX);
+                            n, threaded ? "threaded" : "not threaded", least, BENCH_MODEL_RING_CAP);
     bench_model_ring *r = calloc(1, sizeof *r);
-    if (!r)
-        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for the snapshot ring");
+    if (r) {
+        r->slot = malloc((size_t)n * sizeof *r->slot);
+        r->snap = calloc((size_t)n, sizeof *r->snap);
+    }
+    if (!r || !r->slot || !r->snap) {
+        if (r)
+            ring_free(r);
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory for a snapshot ring of %d slots", n);
+    }
     memcpy(r->slot, slots, (size_t)n * sizeof *slots);
     r->n = n;
     r->threaded = threaded;
@@ -151,12 +202,28 @@ stencil_status bench_model_ring_start(float *const *slots, int n, int threaded,
     if (rc != 0) {
         pthread_cond_destroy(&r->changed);
         pthread_mutex_destroy(&r->mu);
-        free(r);
+        ring_free(r);
         return stencil_fail(err, STENCIL_ERR_NOMEM, "cannot start the snapshot writer thread: %s",
                             strerror(rc));
     }
     *out = r;
     return STENCIL_OK;
+}
+
+/* Threaded, under r->mu: the slots neither queued nor being written. */
+static int ring_free_locked(const bench_model_ring *r)
+{
+    return r->n - (int)(r->filled - r->written);
+}
+
+int bench_model_ring_free(bench_model_ring *r)
+{
+    if (!r->threaded)
+        return 1;
+    pthread_mutex_lock(&r->mu);
+    const int n = ring_free_locked(r);
+    pthread_mutex_unlock(&r->mu);
+    return n;
 }
 
 stencil_status bench_model_ring_acquire(bench_model_ring *r, float **slot, stencil_error *err)
@@ -171,7 +238,7 @@ stencil_status bench_model_ring_acquire(bench_model_ring *r, float **slot, stenc
         return STENCIL_OK;
     }
     pthread_mutex_lock(&r->mu);
-    while (r->failed == STENCIL_OK && r->filled - r->written >= (unsigned long)r->n)
+    while (r->failed == STENCIL_OK && ring_free_locked(r) == 0)
         pthread_cond_wait(&r->changed, &r->mu);
     stencil_status st = r->failed;
     if (st != STENCIL_OK)
@@ -224,6 +291,6 @@ stencil_status bench_model_ring_finish(bench_model_ring *r, stencil_error *err)
     stencil_status st = r->failed;
     if (st != STENCIL_OK)
         *err = r->err;
-    free(r);
+    ring_free(r);
     return st;
 }

@@ -47,22 +47,52 @@ int bench_model_transfer_line(char *buf, size_t len, const char *variant, double
  * a snapshot into it and hands it over (bench_model_ring_submit); put writes the snapshots in
  * the order submitted. Threaded, put runs on a writer thread that holds no stop signal
  * (SIGINT, SIGTERM and SIGHUP reach the loop's thread), so a snapshot is written while the
- * next chunk runs and downloads into the next slot; acquire waits only while every slot is
+ * next chunks run and download into the next slots; acquire waits only while every slot is
  * still queued or being written. Not threaded, submit calls put at once (slot 0 every time),
  * the sequential loop. Either way the snapshots reach put in the same order with the same
  * bytes. After a put fails nothing more is written: acquire and finish return its status and
- * message. The caller owns the slots (each holding a snapshot) and frees them after finish. */
-enum { BENCH_MODEL_RING_SLOTS = 2, BENCH_MODEL_RING_MAX = 3 };
+ * message. The caller owns the slots (each holding a snapshot) and frees them after finish.
+ *
+ * Its size (bench_model_ring_slots): writing a snapshot (deflating it into the netCDF file)
+ * takes far longer than the chunk that computes it on a GPU (about 0.1 s against 0.12 ms for
+ * ten steps of the course grid on the H200), so a ring of a few slots would make the loop wait
+ * for the writer after every chunk and the GPU idle. Threaded, the ring holds a slot for every
+ * snapshot still to write (all but the input, written before the loop), so that the loop never
+ * waits and the writer drains afterwards, up to a host-memory budget (bench_model_ring_budget:
+ * min(2 GiB, a quarter of the memory available)) and BENCH_MODEL_RING_CAP slots, and never
+ * fewer than 2. */
+enum { BENCH_MODEL_RING_MIN_THREADED = 2, BENCH_MODEL_RING_CAP = 1024 };
+#define BENCH_MODEL_RING_BUDGET_MAX ((size_t)2 << 30) /* 2 GiB */
+
+/* The budget for the slots' bytes, out of avail_bytes of physical memory available (0:
+ * unknown): min(BENCH_MODEL_RING_BUDGET_MAX, avail_bytes / 4); 0 when unknown (the smallest
+ * ring). */
+size_t bench_model_ring_budget_of(unsigned long long avail_bytes);
+
+/* bench_model_ring_budget_of this machine's available physical memory (sysconf
+ * _SC_AVPHYS_PAGES, else _SC_PHYS_PAGES, times the page size). */
+size_t bench_model_ring_budget(void);
+
+/* The ring's slots for a file of `snapshots` (the input, step 0, included: snapshots - 1 are
+ * downloaded and written through the ring) of field_bytes each. Not threaded: 1. Threaded:
+ * snapshots - 1, cut to as many as budget bytes hold and to BENCH_MODEL_RING_CAP, then at
+ * least BENCH_MODEL_RING_MIN_THREADED (even past the budget). */
+int bench_model_ring_slots(size_t snapshots, size_t field_bytes, size_t budget, int threaded);
 
 typedef stencil_status (*bench_model_put_fn)(void *ctx, size_t snap, const float *field,
                                              stencil_error *err);
 typedef struct bench_model_ring bench_model_ring;
 
-/* n slots (1 to BENCH_MODEL_RING_MAX; threaded needs 2 or more). STENCIL_ERR_ARG for a bad n,
- * STENCIL_ERR_NOMEM where the ring or its thread cannot be had. */
+/* n slots (1 to BENCH_MODEL_RING_CAP; threaded needs BENCH_MODEL_RING_MIN_THREADED or more);
+ * the ring keeps its own copy of the pointers. STENCIL_ERR_ARG for a bad n, STENCIL_ERR_NOMEM
+ * where the ring or its thread cannot be had. */
 stencil_status bench_model_ring_start(float *const *slots, int n, int threaded,
                                       bench_model_put_fn put, void *ctx, bench_model_ring **out,
                                       stencil_error *err);
+
+/* How many slots are free now (neither queued nor being written): an acquire now would not
+ * wait while this is above 0. Not threaded: always 1. */
+int bench_model_ring_free(bench_model_ring *r);
 
 /* *slot gets a slot no snapshot in it is waiting for or being written in (waits for one);
  * returns a failed put's status and message instead, once one has failed. */
