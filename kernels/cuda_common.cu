@@ -218,5 +218,6 @@ extern "C" void stencil_cuda_release(void *state)
         cudaStreamDestroy(s->capture);
     cudaFree(s->buf[0]);
     cudaFree(s->buf[1]);
+    cudaFree(s->flags);
     free(s);
 }

@@ -41,6 +41,7 @@ typedef struct stencil_cuda_state {
     dim3 grid, block;     /* the variant's launch shape */
     size_t shared_bytes;
     int tile_z, vec;      /* cuda_shared: planes per block, cells per thread in x */
+    int *flags;           /* cuda_resident: a step counter per block (device memory) */
     cudaStream_t capture; /* private stream, used only to capture graphs */
     stencil_cuda_graph graphs[STENCIL_CUDA_GRAPHS];
     int next_graph;

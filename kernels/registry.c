@@ -17,7 +17,8 @@
 #define STENCIL_GPU_VARIANTS(X) \
     X(cuda_naive)               \
     X(cuda_shared)              \
-    X(cuda_fused)
+    X(cuda_fused)               \
+    X(cuda_resident)
 #else
 #define STENCIL_GPU_VARIANTS(X)
 #endif

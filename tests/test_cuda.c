@@ -4,6 +4,8 @@
  * graphs longer than one capture; out-of-memory reported, not fatal. cuda_fused besides: every
  * steps_per_sweep 1..8 on step counts it does not divide (1, 7, 13) with default and odd tile
  * shapes (1, 2 and 4 rows a thread, runs of 1 to 200 planes), and its bad tile shapes refused.
+ * cuda_resident: every shape it takes (the larger ones it must refuse, naming cuda_shared),
+ * with 1 to 32 warps and 1 to 3 rows a tile, runs continued over several launches.
  * Besides: a flat field, tiny values, signed zeros and (one step) values near the largest
  * float, the cases a faster division or sum would get wrong first.
  * Needs a CUDA device: exits 77 (ctest: skipped) without one. */
@@ -36,16 +38,41 @@ static const char *const fused_tunings[] = {
     "steps_per_sweep=7,block_x=15,block_y=8,tile_y=32,tile_z=1,graph=-1",
     "steps_per_sweep=4,block_x=64,block_y=8", NULL};
 
-enum { GPU_VARIANTS = 3, FUSED_BIG = 5, TINY_CELLS = 6 * 9 * 16, SMALL_CELLS = 37 * 53 * 72 };
+/* cuda_resident: graph=1 is refused (one cooperative launch a run); tile_y given may not fit */
+static const char *const resident_tunings[] = {"", "block_y=1", "graph=-1", "block_y=7,tile_y=3",
+                                               "block_y=13,tile_y=1", "block_y=32,tile_y=2", NULL};
+
+enum { GPU_VARIANTS = 4, RESIDENT = 3, FUSED_BIG = 5, TINY_CELLS = 6 * 9 * 16, SMALL_CELLS = 37 * 53 * 72 };
 
 static const char *const *tunings_for(const stencil_variant *v)
 {
     if (strcmp(v->name, "cuda_naive") == 0)
         return naive_tunings;
+    if (strcmp(v->name, "cuda_resident") == 0)
+        return resident_tunings;
     return strcmp(v->name, "cuda_shared") == 0 ? shared_tunings : fused_tunings;
 }
 
 static double worst_err = 0.0;
+
+/* cuda_resident refuses a grid whose tiles cannot all be resident at once (with the tile_y
+ * given, or any, by default), naming cuda_shared; by default it must take every shape of at
+ * most SMALL_CELLS cells (0.6 MB: any GPU holds it). Returns 1 for a refusal. */
+static int resident_refused(check_ctx *c, stencil_status st, const stencil_error *err, size_t cells,
+                            int default_tuning)
+{
+    const int refused = (st == STENCIL_ERR_UNAVAILABLE || st == STENCIL_ERR_ARG) &&
+                        strstr(err->msg, "use cuda_shared") != NULL;
+    if (!refused)
+        return 0;
+    CHECK(c, !default_tuning || cells > SMALL_CELLS, "cuda_resident refused a small grid: %s", err->msg);
+    CHECK(c, !default_tuning || st == STENCIL_ERR_UNAVAILABLE, "cuda_resident by default: status %d",
+          (int)st);
+    static size_t printed;
+    if (printed++ < 4)
+        printf("cuda_resident refused: %s\n", err->msg);
+    return 1;
+}
 
 static void compare(check_ctx *c, const char *what, const float *in, const float *ref,
                     const float *out, size_t nz, size_t ny, size_t nx, int steps)
@@ -165,6 +192,8 @@ static void off_fast_path(check_ctx *c, const stencil_variant *const *gpu, test_
                 memset(out, 0xff, cells * sizeof *out);
                 bench_rep rep[1];
                 stencil_status st = bench_measure(gpu[g], &p, in, steps, 0, 1, rep, out, &err);
+                if (g == RESIDENT && resident_refused(c, st, &err, cells, 1))
+                    continue;
                 CHECK(c, st == STENCIL_OK, "%s: %s", gpu[g]->name, err.msg);
                 char what[200];
                 snprintf(what, sizeof what, "%s %zux%zux%zu %s field, %d steps", gpu[g]->name, nz,
@@ -192,6 +221,34 @@ static void fused_refusals(check_ctx *c, const stencil_variant *v)
         if (st == STENCIL_OK)
             v->release(state);
         printf("%s '%s' refused: %s\n", v->name, *t, err.msg);
+    }
+}
+
+/* cuda_resident refuses graphs, more than 32 warps, and a grid too large for the GPU's shared
+ * memory (by default, as unavailable, naming cuda_shared). */
+static void resident_refusals(check_ctx *c, const stencil_variant *v)
+{
+    const struct {
+        size_t nz, ny, nx;
+        const char *tuning, *says;
+        stencil_status st;
+    } bad[] = {{20, 20, 20, "graph=1", "cooperative", STENCIL_ERR_ARG},
+               {20, 20, 20, "block_y=33", "warps", STENCIL_ERR_ARG},
+               {2000, 20, 20, "tile_y=4", "use cuda_shared", STENCIL_ERR_ARG},
+               {512, 512, 512, "", "use cuda_shared", STENCIL_ERR_UNAVAILABLE}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        stencil_problem p = {.nz = bad[i].nz, .ny = bad[i].ny, .nx = bad[i].nx, .k = 0.1f, .threads = 1};
+        stencil_error err = {{0}};
+        void *state = NULL;
+        CHECK(c, stencil_tuning_parse(bad[i].tuning, v->tunings, &p.tuning, &err) == STENCIL_OK,
+              "'%s': %s", bad[i].tuning, err.msg);
+        stencil_status st = v->prepare(&p, &state, &err);
+        CHECK(c, st == bad[i].st && state == NULL && strstr(err.msg, bad[i].says),
+              "%s %zux%zux%zu '%s': status %d (%s)", v->name, p.nz, p.ny, p.nx, bad[i].tuning,
+              (int)st, err.msg);
+        if (st == STENCIL_OK)
+            v->release(state);
+        printf("%s %zux%zux%zu '%s' refused: %s\n", v->name, p.nz, p.ny, p.nx, bad[i].tuning, err.msg);
     }
 }
 
@@ -234,11 +291,11 @@ int main(void)
 {
     test_rng rng = {0x9e3779b97f4a7c15ull};
     check_ctx c = {0, 0};
-    const stencil_variant *gpu[GPU_VARIANTS] = {stencil_variant_find("cuda_naive"),
-                                                stencil_variant_find("cuda_shared"),
-                                                stencil_variant_find("cuda_fused")};
+    const stencil_variant *gpu[GPU_VARIANTS] = {
+        stencil_variant_find("cuda_naive"), stencil_variant_find("cuda_shared"),
+        stencil_variant_find("cuda_fused"), stencil_variant_find("cuda_resident")};
     char why[256] = "";
-    if (!gpu[0] || !gpu[1] || !gpu[2]) {
+    if (!gpu[0] || !gpu[1] || !gpu[2] || !gpu[3]) {
         printf("test_cuda: skipped: this build has no CUDA variants\n");
         return 77;
     }
@@ -277,6 +334,8 @@ int main(void)
                             memset(out, 0xff, cells * sizeof *out); /* poison */
                             bench_rep rep[2];
                             stencil_status st = bench_measure(gpu[g], &p, in, steps, 1, 2, rep, out, &err);
+                            if (g == RESIDENT && resident_refused(&c, st, &err, cells, **t == '\0'))
+                                continue;
                             CHECK(&c, st == STENCIL_OK, "%s '%s': %s", gpu[g]->name, *t, err.msg);
                             char what[200];
                             snprintf(what, sizeof what, "%s %zux%zux%zu land %.0f%% %s steps %d tuning '%s'",
@@ -297,11 +356,11 @@ int main(void)
             stencil_error err = {{0}};
             CHECK(&c, bench_reference(&p, in, 7, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
             for (int g = 0; g < GPU_VARIANTS; g++)
-                for (p.tuning.graph = -1; p.tuning.graph <= 1; p.tuning.graph += 2)
+                for (p.tuning.graph = -1; p.tuning.graph <= (g == RESIDENT ? -1 : 1); p.tuning.graph += 2)
                     continued(&c, gpu[g], &p, in, ref, out, 3, 4);
             CHECK(&c, bench_reference(&p, in, 301, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
             for (int g = 0; g < GPU_VARIANTS; g++)
-                for (p.tuning.graph = -1; p.tuning.graph <= 1; p.tuning.graph += 2)
+                for (p.tuning.graph = -1; p.tuning.graph <= (g == RESIDENT ? -1 : 1); p.tuning.graph += 2)
                     continued(&c, gpu[g], &p, in, ref, out, 201, 100);
         }
         free(in);
@@ -337,6 +396,7 @@ int main(void)
         }
     }
     fused_refusals(&c, gpu[2]);
+    resident_refusals(&c, gpu[RESIDENT]);
     fused_two_states(&c, gpu[2], &rng);
     printf("test_cuda: %zu points against naive, largest |difference| %g\n", points, worst_err);
     return check_finish(&c, "test_cuda");
