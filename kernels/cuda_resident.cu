@@ -19,10 +19,14 @@
  * Arithmetic: the division-free update of kernels/stencil_cell.h where all six neighbours are sea
  * (stencil_sea6_*), stencil_cell elsewhere: bit for bit naive's.
  *
- * Measured on the H200 (results/reference/h200/README.md, session 5): 3.4 us a step on a 30 x
- * 100 x 120 grid against cuda_shared's 7.3, but 15.3 us on the course grid against 11.9: there a
- * block computes 672 rows of 30 cells a step, about 80 instructions a row in the compiled loop,
- * so the arithmetic, not the memory or the waiting, sets the pace. */
+ * Work: a warp streams units of (row, run of planes) through z, the z neighbours in registers
+ * (about 35 instructions a row of 30 cells in the compiled loop).
+ *
+ * Measured on the H200 (results/reference/h200/README.md, session 5, call 17): course grid, 100
+ * steps, 11.7-11.8 us a step against cuda_shared's 11.9 (half land), 11.4 against 13.6 without
+ * land; a 30 x 100 x 120 grid 4.3 us against 7.3. The first version (a row per iteration, about
+ * 80 instructions, grid-wide barrier) took 14.6 us on the course grid: there the arithmetic, not
+ * the memory or the waiting, sets the pace. */
 #include <cuda/atomic>
 
 #include "cuda_common.cuh"
@@ -94,17 +98,19 @@ __global__ void __launch_bounds__(RESIDENT_LANES *RESIDENT_MAX_WARPS, 1)
     const bool in_x = gx < nx, halo_lane = lane == 0 || lane == RESIDENT_LANES - 1;
     const bool owned_x = !halo_lane && gx <= nx - 2;
     const bool edge_x = lane == 1 || lane == RESIDENT_TILE_X;
-    /* warp w's rows: z = 1 + q / rows, r = 1 + q % rows for q = w, w + warps, ... */
-    const int dz = warps / rows, dr = warps % rows, z_first = 1 + warp / rows, r_first = 1 + warp % rows;
+    /* work units: row r = 1 + u % rows, the (u / rows)-th of `chunks` runs of planes, streamed
+     * through z with the z neighbours in registers; warp w takes units w, w + warps, ... */
+    const int chunks = warps / rows > 1 ? warps / rows : 1, units = rows * chunks, planes = nz - 2;
 
-    /* every row of the tile in the grid, halos included, into both copies */
-    for (int z = 0; z < nz; z++)
-        for (int r = warp; r <= ty + 1 && y0 - 1 + r < ny; r += warps)
-            if (in_x) {
-                const float v = a.in[(size_t)z * sz + (size_t)(y0 - 1 + r) * nx + gx];
-                copy0[(size_t)z * plane + r * RESIDENT_LANES + lane] = v;
-                copy1[(size_t)z * plane + r * RESIDENT_LANES + lane] = v;
-            }
+    /* every row of the tile in the grid, halos included, into both copies; loads in flight */
+    for (int q = warp; q < nz * (ty + 2); q += warps) {
+        const int z = q / (ty + 2), r = q % (ty + 2);
+        if (in_x && y0 - 1 + r < ny) {
+            const float v = a.in[(size_t)z * sz + (size_t)(y0 - 1 + r) * nx + gx];
+            copy0[(size_t)z * plane + r * RESIDENT_LANES + lane] = v;
+            copy1[(size_t)z * plane + r * RESIDENT_LANES + lane] = v;
+        }
+    }
     __syncthreads();
 
     for (int t = 0; t < a.steps; t++) {
@@ -114,43 +120,47 @@ __global__ void __launch_bounds__(RESIDENT_LANES *RESIDENT_MAX_WARPS, 1)
         float *dst = t & 1 ? a.in : a.out;       /* edges of step t + 1 */
         if (t > 0) { /* step 0's halos are the loaded field's */
             resident_wait(a.flags, nb, t);
-            for (int z = z_first, r = r_first; z <= nz - 2;) {
-                const size_t g = (size_t)z * sz + (size_t)(y0 - 1 + r) * nx + gx;
-                float *row = cur + (size_t)z * plane + r * RESIDENT_LANES;
-                if (halo_lane && in_x)
-                    row[lane] = __ldcg(src + g);
-                if (r == 1 && owned_x)
-                    row[lane - RESIDENT_LANES] = __ldcg(src + g - nx);
-                if (r == ty && owned_x)
-                    row[lane + RESIDENT_LANES] = __ldcg(src + g + nx);
-                r += dr;
-                z += dz;
-                if (r > rows) {
-                    r -= rows;
-                    z++;
+            for (int u = warp; u < units; u += warps) {
+                const int r = 1 + u % rows, j = u / rows;
+                const int z1 = 1 + (j + 1) * planes / chunks;
+                const float *g = src + (size_t)(1 + j * planes / chunks) * sz + (size_t)(y0 - 1 + r) * nx + gx;
+                float *row = cur + (size_t)(1 + j * planes / chunks) * plane + r * RESIDENT_LANES;
+#pragma unroll 4
+                for (int z = 1 + j * planes / chunks; z < z1; z++, g += sz, row += plane) {
+                    if (halo_lane && in_x)
+                        row[lane] = __ldcg(g);
+                    if (r == 1 && owned_x)
+                        row[lane - RESIDENT_LANES] = __ldcg(g - nx);
+                    if (r == ty && owned_x)
+                        row[lane + RESIDENT_LANES] = __ldcg(g + nx);
                 }
             }
             __syncwarp(); /* a warp reads only the halo cells it loaded */
         }
-        for (int z = z_first, r = r_first; z <= nz - 2;) {
-            const int gy = y0 - 1 + r;
-            const float *row = cur + (size_t)z * plane + r * RESIDENT_LANES;
-            const float c = row[lane];
-            const float xm = __shfl_up_sync(0xffffffffu, c, 1);
-            const float xp = __shfl_down_sync(0xffffffffu, c, 1);
-            if (owned_x && c == c) {
-                const float v = resident_cell(c, row[lane - (int)plane], row[lane + (int)plane],
-                                              row[lane - RESIDENT_LANES], row[lane + RESIDENT_LANES],
-                                              xm, xp, a.k, a.insulated);
-                nxt[(size_t)z * plane + r * RESIDENT_LANES + lane] = v;
-                if (r == 1 || r == rows || edge_x)
-                    __stcg(dst + (size_t)z * sz + (size_t)gy * nx + gx, v); /* a neighbour's halo */
-            }
-            r += dr;
-            z += dz;
-            if (r > rows) {
-                r -= rows;
-                z++;
+        for (int u = warp; u < units; u += warps) {
+            const int r = 1 + u % rows, j = u / rows;
+            const int z0 = 1 + j * planes / chunks, z1 = 1 + (j + 1) * planes / chunks;
+            const bool edge = r == 1 || r == rows || edge_x;
+            const float *p = cur + (size_t)z0 * plane + r * RESIDENT_LANES + lane;
+            float *q = nxt + (size_t)z0 * plane + r * RESIDENT_LANES + lane;
+            float *g = dst + (size_t)z0 * sz + (size_t)(y0 - 1 + r) * nx + gx;
+            float zm = halo_lane ? 0.0f : p[-(int)plane], c = p[0];
+            for (int z = z0; z < z1; z++, p += plane, q += plane, g += sz) {
+                /* a halo lane's cell is the one it loaded this step, never the next plane's
+                 * (which another warp may be loading) */
+                const float cz = halo_lane ? p[0] : c;
+                const float zp = halo_lane ? 0.0f : p[plane];
+                const float xm = __shfl_up_sync(0xffffffffu, cz, 1);
+                const float xp = __shfl_down_sync(0xffffffffu, cz, 1);
+                if (owned_x && cz == cz) {
+                    const float v = resident_cell(cz, zm, zp, p[-RESIDENT_LANES], p[RESIDENT_LANES], xm,
+                                                  xp, a.k, a.insulated);
+                    *q = v;
+                    if (edge)
+                        __stcg(g, v); /* a neighbour's halo */
+                }
+                zm = cz;
+                c = zp;
             }
         }
         /* also after the last step: out may be the buffer a neighbour still reads halos from */
@@ -159,15 +169,13 @@ __global__ void __launch_bounds__(RESIDENT_LANES *RESIDENT_MAX_WARPS, 1)
     if (a.steps > 1)
         resident_wait(a.flags, nb, a.steps);
     const float *last = a.steps & 1 ? copy1 : copy0;
-    for (int z = z_first, r = r_first; z <= nz - 2;) {
-        const float v = last[(size_t)z * plane + r * RESIDENT_LANES + lane];
-        if (owned_x && v == v)
-            a.out[(size_t)z * sz + (size_t)(y0 - 1 + r) * nx + gx] = v;
-        r += dr;
-        z += dz;
-        if (r > rows) {
-            r -= rows;
-            z++;
+    for (int u = warp; u < units; u += warps) {
+        const int r = 1 + u % rows, j = u / rows;
+        const int z0 = 1 + j * planes / chunks, z1 = 1 + (j + 1) * planes / chunks;
+        for (int z = z0; z < z1; z++) {
+            const float v = last[(size_t)z * plane + r * RESIDENT_LANES + lane];
+            if (owned_x && v == v)
+                a.out[(size_t)z * sz + (size_t)(y0 - 1 + r) * nx + gx] = v;
         }
     }
 }
