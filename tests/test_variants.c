@@ -35,6 +35,9 @@ static const char *tunings_for(const stencil_variant *v, int which)
                           : "steps_per_sweep=2,block_x=64,block_y=2";
     if (sweeps) /* openmp_fused: deeper sweeps, on blocks of rows that do not divide the grid */
         return which == 1 ? "steps_per_sweep=3,tile_y=3,stream=1" : "steps_per_sweep=4,tile_y=1,stream=-1";
+    if (rows && !blocks && !stream) /* cuda_resident: warps a block, rows a tile (5 and 17 rows:
+                                     * 33 and 9 tiles on 37x53x71, resident on any GPU) */
+        return which == 1 ? "block_y=3,tile_y=17" : "block_y=1,tile_y=5";
     if (tiles && stream)
         return which == 1 ? "tile_y=7,tile_x=13,stream=1" : "tile_y=1,tile_x=5,stream=-1";
     if (tiles)
