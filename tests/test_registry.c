@@ -67,6 +67,10 @@ int main(void)
         CHECK(&c, strstr(fused->tunings, "steps_per_sweep") && fused->speed_rank < shared->speed_rank,
               "cuda_fused: knobs '%s', rank %d (cuda_shared %d)", fused->tunings, fused->speed_rank,
               shared->speed_rank);
+    const stencil_variant *resident = stencil_variant_find("cuda_resident");
+    if (resident && shared) /* takes only grids that fit in shared memory: never model's default */
+        CHECK(&c, resident->speed_rank < shared->speed_rank, "cuda_resident rank %d (cuda_shared %d)",
+              resident->speed_rank, shared->speed_rank);
     const stencil_variant *gpu_absent[] = {&gpu_fastest_absent, &cpu_slow};
     CHECK(&c, strcmp(pick(gpu_absent, 2), "cpu_slow") == 0, "no GPU: got %s", pick(gpu_absent, 2));
     const stencil_variant *none[] = {&cpu_fastest_absent, &gpu_fastest_absent};
