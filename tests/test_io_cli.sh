@@ -72,6 +72,7 @@ check "no temporary files left" test -z "$(ls ./*.tmp.* 2>/dev/null)"
 # Bad flags.
 expect 2 "--steps 0: expected a whole number from 1" -- model --input small.nc --steps 0
 expect 2 "--save-every 0: expected a whole number from 1" -- model --input small.nc --save-every 0
+expect 2 "--writer always: want thread, inline or auto" -- model --input small.nc --writer always
 expect 2 "unknown variant 'nosuch'.*valid variants: naive" -- model --input small.nc --variant nosuch
 # A registered variant that cannot run here (a CUDA variant on a machine with no GPU).
 unavailable=$("$sb" list 2>/dev/null | awk '$3 == "no" {print $1; exit}')
