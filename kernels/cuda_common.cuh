@@ -14,6 +14,7 @@
 #include <cuda_runtime.h>
 
 #include "cuda_check.cuh"
+#include "stencil_cell.h"
 #include "variant.h"
 
 enum { STENCIL_CUDA_GRAPHS = 4,       /* cached graphs per state */
@@ -46,6 +47,16 @@ typedef struct stencil_cuda_state {
     stencil_cuda_graph graphs[STENCIL_CUDA_GRAPHS];
     int next_graph;
 } stencil_cuda_state;
+
+/* One cell, bit for bit naive's: the division-free update of kernels/stencil_cell.h where all six
+ * neighbours are sea and the quotient is exact (stencil_sea6_*), stencil_cell elsewhere. */
+__device__ __forceinline__ float stencil_cuda_cell(float c, float zm, float zp, float ym, float yp,
+                                                   float xm, float xp, float k, int insulated)
+{
+    const float x = stencil_sea6_update(c, zm, zp, ym, yp, xm, xp, k);
+    return stencil_sea6_ok(x) ? stencil_sea6_finish(c, x)
+                              : stencil_cell(c, zm, zp, ym, yp, xm, xp, k, insulated);
+}
 
 #ifdef __cplusplus
 extern "C" {

@@ -42,14 +42,6 @@ struct resident_args {
     float k;
 };
 
-__device__ __forceinline__ float resident_cell(float c, float zm, float zp, float ym, float yp,
-                                               float xm, float xp, float k, int insulated)
-{
-    const float x = stencil_sea6_update(c, zm, zp, ym, yp, xm, xp, k);
-    return stencil_sea6_ok(x) ? stencil_sea6_finish(c, x)
-                              : stencil_cell(c, zm, zp, ym, yp, xm, xp, k, insulated);
-}
-
 /* Signals that this block has published step `step`'s edge cells: every thread's stores, then
  * (after the barrier) one release store of the block's counter (as CUTLASS's generic barrier). */
 __device__ __forceinline__ void resident_publish(int *flag, int step)
@@ -153,8 +145,8 @@ __global__ void __launch_bounds__(RESIDENT_LANES *RESIDENT_MAX_WARPS, 1)
                 const float xm = __shfl_up_sync(0xffffffffu, cz, 1);
                 const float xp = __shfl_down_sync(0xffffffffu, cz, 1);
                 if (owned_x && cz == cz) {
-                    const float v = resident_cell(cz, zm, zp, p[-RESIDENT_LANES], p[RESIDENT_LANES], xm,
-                                                  xp, a.k, a.insulated);
+                    const float v = stencil_cuda_cell(cz, zm, zp, p[-RESIDENT_LANES], p[RESIDENT_LANES], xm,
+                                                      xp, a.k, a.insulated);
                     *q = v;
                     if (edge)
                         __stcg(g, v); /* a neighbour's halo */

@@ -18,7 +18,8 @@
     X(cuda_naive)               \
     X(cuda_shared)              \
     X(cuda_fused)               \
-    X(cuda_resident)
+    X(cuda_resident)            \
+    X(cuda_bulk)
 #else
 #define STENCIL_GPU_VARIANTS(X)
 #endif

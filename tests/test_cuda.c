@@ -6,6 +6,9 @@
  * shapes (1, 2 and 4 rows a thread, runs of 1 to 200 planes), and its bad tile shapes refused.
  * cuda_resident: every shape it takes (the larger ones it must refuse, naming cuda_shared),
  * with 1 to 32 warps and 1 to 3 rows a tile, runs continued over several launches.
+ * cuda_bulk: every shape whose rows are 16-byte multiples (nx % 4 == 0; it must refuse the others,
+ * and every shape on a GPU before compute capability 9.0, naming cuda_shared), 1 to 30 rows a
+ * tile, rings of 2 to 16 plane buffers, runs of 1 plane to all of them, partial tiles in x and y.
  * Besides: a flat field, tiny values, signed zeros and (one step) values near the largest
  * float, the cases a faster division or sum would get wrong first.
  * Needs a CUDA device: exits 77 (ctest: skipped) without one. */
@@ -42,7 +45,12 @@ static const char *const fused_tunings[] = {
 static const char *const resident_tunings[] = {"", "block_y=1", "graph=-1", "block_y=7,tile_y=3",
                                                "block_y=13,tile_y=1", "block_y=32,tile_y=2", NULL};
 
-enum { GPU_VARIANTS = 4, RESIDENT = 3, FUSED_BIG = 5, TINY_CELLS = 6 * 9 * 16, SMALL_CELLS = 37 * 53 * 72 };
+/* cuda_bulk: rows a tile (block_y), plane buffers (block_z), planes a block (tile_z) */
+static const char *const bulk_tunings[] = {"", "graph=-1", "block_y=1,block_z=2,tile_z=1",
+                                           "block_y=3,block_z=3,tile_z=5,graph=1",
+                                           "block_y=30,block_z=16,tile_z=200", "block_y=16,block_z=4", NULL};
+
+enum { GPU_VARIANTS = 5, RESIDENT = 3, BULK = 4, FUSED_BIG = 5, TINY_CELLS = 6 * 9 * 16, SMALL_CELLS = 37 * 53 * 72 };
 
 static const char *const *tunings_for(const stencil_variant *v)
 {
@@ -50,6 +58,8 @@ static const char *const *tunings_for(const stencil_variant *v)
         return naive_tunings;
     if (strcmp(v->name, "cuda_resident") == 0)
         return resident_tunings;
+    if (strcmp(v->name, "cuda_bulk") == 0)
+        return bulk_tunings;
     return strcmp(v->name, "cuda_shared") == 0 ? shared_tunings : fused_tunings;
 }
 
@@ -71,6 +81,24 @@ static int resident_refused(check_ctx *c, stencil_status st, const stencil_error
     static size_t printed;
     if (printed++ < 4)
         printf("cuda_resident refused: %s\n", err->msg);
+    return 1;
+}
+
+/* Whether this GPU runs cuda_bulk at all (compute capability 9.0 or later): set in main. */
+static int bulk_here;
+
+/* cuda_bulk refuses, as unavailable and naming cuda_shared, grids whose nx is not a multiple of 4
+ * and every grid on a GPU before compute capability 9.0; it must take every other grid. Returns
+ * 1 for a refusal. */
+static int bulk_refused(check_ctx *c, stencil_status st, const stencil_error *err, size_t nx)
+{
+    const int refused = st == STENCIL_ERR_UNAVAILABLE && strstr(err->msg, "use cuda_shared") != NULL;
+    if (!refused)
+        return 0;
+    CHECK(c, !bulk_here || nx % 4 != 0, "cuda_bulk refused nx = %zu: %s", nx, err->msg);
+    static size_t printed;
+    if (printed++ < 2)
+        printf("cuda_bulk refused: %s\n", err->msg);
     return 1;
 }
 
@@ -101,6 +129,8 @@ static void continued(check_ctx *c, const stencil_variant *v, const stencil_prob
     void *state = NULL;
     stencil_error err = {{0}};
     stencil_status st = v->prepare(p, &state, &err);
+    if (st != STENCIL_OK && strcmp(v->name, "cuda_bulk") == 0 && bulk_refused(c, st, &err, p->nx))
+        return;
     if (st == STENCIL_OK)
         st = v->upload(state, in, &err);
     if (st == STENCIL_OK)
@@ -192,7 +222,8 @@ static void off_fast_path(check_ctx *c, const stencil_variant *const *gpu, test_
                 memset(out, 0xff, cells * sizeof *out);
                 bench_rep rep[1];
                 stencil_status st = bench_measure(gpu[g], &p, in, steps, 0, 1, rep, out, &err);
-                if (g == RESIDENT && resident_refused(c, st, &err, cells, 1))
+                if ((g == RESIDENT && resident_refused(c, st, &err, cells, 1)) ||
+                    (g == BULK && bulk_refused(c, st, &err, nx)))
                     continue;
                 CHECK(c, st == STENCIL_OK, "%s: %s", gpu[g]->name, err.msg);
                 char what[200];
@@ -252,6 +283,97 @@ static void resident_refusals(check_ctx *c, const stencil_variant *v)
     }
 }
 
+/* 1 when cuda_bulk runs on this GPU (a grid it takes on any GPU of compute capability 9.0). */
+static int bulk_available(const stencil_variant *v)
+{
+    stencil_problem p = {.nz = 4, .ny = 4, .nx = 8, .k = 0.1f, .threads = 1};
+    stencil_error err = {{0}};
+    void *state = NULL;
+    stencil_status st = v->prepare(&p, &state, &err);
+    if (st == STENCIL_OK)
+        v->release(state);
+    else
+        printf("cuda_bulk does not run on this GPU: %s\n", err.msg);
+    return st == STENCIL_OK;
+}
+
+/* cuda_bulk on shapes of its own (called once per main shape whose nx % 4 == 0, with a
+ * different shape each time): partial tiles in x (nx = 4, 132, 260) and y (rows that do not
+ * divide ny), runs of planes that do not divide nz, every ring depth 2..16 with 1, 7 and 30 rows,
+ * half land and none, 1 and 7 steps. */
+static void bulk_shapes(check_ctx *c, const stencil_variant *v, test_rng *rng, size_t *points)
+{
+    static const size_t shapes[][3] = {{9, 40, 260}, {70, 17, 132}, {5, 31, 4}, {3, 3, 128}};
+    static size_t next;
+    const size_t *sh = shapes[next++ % (sizeof shapes / sizeof shapes[0])];
+    const size_t nz = sh[0], ny = sh[1], nx = sh[2], cells = nz * ny * nx;
+    float *in = malloc(cells * sizeof *in), *ref = malloc(cells * sizeof *ref), *out = malloc(cells * sizeof *out);
+    if (!in || !ref || !out) {
+        CHECK(c, 0, "out of host memory");
+        free(in), free(ref), free(out);
+        return;
+    }
+    for (int steps = 1; steps <= 7; steps += 6)
+        for (int land = 0; land < 2; land++) {
+            test_random_field(rng, in, cells, 0.5 * land, 30.0);
+            stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.15f,
+                                 .scheme = (stencil_scheme)((steps + land) % 2), .threads = 1};
+            stencil_error err = {{0}};
+            CHECK(c, bench_reference(&p, in, steps, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
+            for (int ring = 2; ring <= 16; ring++) {
+                const int rows = ring % 3 == 0 ? 1 : ring % 3 == 1 ? 7 : 30;
+                char t[120];
+                snprintf(t, sizeof t, "block_y=%d,block_z=%d,tile_z=%d", rows, ring, 1 + ring % 5 * 4);
+                CHECK(c, stencil_tuning_parse(t, v->tunings, &p.tuning, &err) == STENCIL_OK, "'%s': %s", t, err.msg);
+                memset(out, 0xff, cells * sizeof *out);
+                bench_rep rep[1];
+                stencil_status st = bench_measure(v, &p, in, steps, 0, 1, rep, out, &err);
+                if (bulk_refused(c, st, &err, nx))
+                    continue;
+                CHECK(c, st == STENCIL_OK, "%s '%s': %s", v->name, t, err.msg);
+                char what[200];
+                snprintf(what, sizeof what, "%s %zux%zux%zu land %d%% steps %d tuning '%s'", v->name, nz, ny, nx,
+                         50 * land, steps, t);
+                compare(c, what, in, ref, out, nz, ny, nx, steps);
+                (*points)++;
+            }
+        }
+    free(in);
+    free(ref);
+    free(out);
+}
+
+/* cuda_bulk refuses bad knobs (as bad arguments) and grids whose nx is not a multiple of 4 (as
+ * unavailable, naming cuda_shared; on a GPU before 9.0 every grid so). */
+static void bulk_refusals(check_ctx *c, const stencil_variant *v)
+{
+    const struct {
+        size_t nx;
+        const char *tuning, *says;
+        stencil_status st;
+    } bad[] = {{20, "block_y=31", "block_y=1..30", STENCIL_ERR_ARG},
+               {20, "block_z=1", "block_z=2..16", STENCIL_ERR_ARG},
+               {20, "block_z=17", "block_z=2..16", STENCIL_ERR_ARG},
+               {22, "", "use cuda_shared", STENCIL_ERR_UNAVAILABLE},
+               {241, "block_y=4", "use cuda_shared", STENCIL_ERR_UNAVAILABLE}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        stencil_problem p = {.nz = 20, .ny = 20, .nx = bad[i].nx, .k = 0.1f, .threads = 1};
+        stencil_error err = {{0}};
+        void *state = NULL;
+        CHECK(c, stencil_tuning_parse(bad[i].tuning, v->tunings, &p.tuning, &err) == STENCIL_OK,
+              "'%s': %s", bad[i].tuning, err.msg);
+        stencil_status st = v->prepare(&p, &state, &err);
+        const int expected = bad[i].st == STENCIL_ERR_ARG || bulk_here
+                                 ? st == bad[i].st && strstr(err.msg, bad[i].says) != NULL
+                                 : st == STENCIL_ERR_UNAVAILABLE && strstr(err.msg, "use cuda_shared") != NULL;
+        CHECK(c, expected && state == NULL, "%s nx %zu '%s': status %d (%s)", v->name, p.nx, bad[i].tuning,
+              (int)st, err.msg);
+        if (st == STENCIL_OK)
+            v->release(state);
+        printf("%s nx %zu '%s' refused: %s\n", v->name, p.nx, bad[i].tuning, err.msg);
+    }
+}
+
 /* Two cuda_fused states alive at once: preparing the second (its S=4 remainder kernel needs
  * 56 KiB of shared memory) must not lower the limit the first one's S=4 kernel was given
  * (64 KiB): the first still runs. */
@@ -293,9 +415,10 @@ int main(void)
     check_ctx c = {0, 0};
     const stencil_variant *gpu[GPU_VARIANTS] = {
         stencil_variant_find("cuda_naive"), stencil_variant_find("cuda_shared"),
-        stencil_variant_find("cuda_fused"), stencil_variant_find("cuda_resident")};
+        stencil_variant_find("cuda_fused"), stencil_variant_find("cuda_resident"),
+        stencil_variant_find("cuda_bulk")};
     char why[256] = "";
-    if (!gpu[0] || !gpu[1] || !gpu[2] || !gpu[3]) {
+    if (!gpu[0] || !gpu[1] || !gpu[2] || !gpu[3] || !gpu[BULK]) {
         printf("test_cuda: skipped: this build has no CUDA variants\n");
         return 77;
     }
@@ -303,6 +426,7 @@ int main(void)
         printf("test_cuda: skipped: %s\n", why);
         return 77;
     }
+    bulk_here = bulk_available(gpu[BULK]);
     const size_t shapes[][3] = {{5, 7, 11},    {37, 53, 71},  {50, 222, 241}, {129, 257, 255},
                                 {6, 9, 16},    {37, 53, 72},  {3, 3, 4},      {2, 5, 8}};
     const double lands[] = {0.0, 0.5, 1.0};
@@ -334,7 +458,8 @@ int main(void)
                             memset(out, 0xff, cells * sizeof *out); /* poison */
                             bench_rep rep[2];
                             stencil_status st = bench_measure(gpu[g], &p, in, steps, 1, 2, rep, out, &err);
-                            if (g == RESIDENT && resident_refused(&c, st, &err, cells, **t == '\0'))
+                            if ((g == RESIDENT && resident_refused(&c, st, &err, cells, **t == '\0')) ||
+                                (g == BULK && bulk_refused(&c, st, &err, nx)))
                                 continue;
                             CHECK(&c, st == STENCIL_OK, "%s '%s': %s", gpu[g]->name, *t, err.msg);
                             char what[200];
@@ -347,6 +472,8 @@ int main(void)
                 }
         if (cells <= SMALL_CELLS)
             off_fast_path(&c, gpu, &rng, nz, ny, nx, in, ref, out, &points);
+        if (cells <= SMALL_CELLS && nx % 4 == 0)
+            bulk_shapes(&c, gpu[BULK], &rng, &points);
         if (cells <= SMALL_CELLS && nz > 2 && (nx % 4 != 0 || cells <= TINY_CELLS))
             fused_sweeps(&c, gpu[2], &rng, nz, ny, nx, in, ref, out, &points);
         /* runs continued without upload, and more steps than one graph holds */
@@ -390,13 +517,16 @@ int main(void)
         bench_rep rep[1];
         CHECK(&c, bench_reference(&p, in, 3, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
         for (int g = 0; g < GPU_VARIANTS; g++) {
-            CHECK(&c, bench_measure(gpu[g], &p, in, 3, 0, 1, rep, out, &err) == STENCIL_OK,
-                  "%s after out-of-memory: %s", gpu[g]->name, err.msg);
+            stencil_status st = bench_measure(gpu[g], &p, in, 3, 0, 1, rep, out, &err);
+            if (g == BULK && bulk_refused(&c, st, &err, nx))
+                continue;
+            CHECK(&c, st == STENCIL_OK, "%s after out-of-memory: %s", gpu[g]->name, err.msg);
             compare(&c, "after out-of-memory", in, ref, out, nz, ny, nx, 3);
         }
     }
     fused_refusals(&c, gpu[2]);
     resident_refusals(&c, gpu[RESIDENT]);
+    bulk_refusals(&c, gpu[BULK]);
     fused_two_states(&c, gpu[2], &rng);
     printf("test_cuda: %zu points against naive, largest |difference| %g\n", points, worst_err);
     return check_finish(&c, "test_cuda");
