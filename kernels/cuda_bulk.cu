@@ -4,7 +4,8 @@
  * bulk copy engine (cp.async.bulk, compute capability 9.0: one instruction a row, completion
  * counted in bytes on an mbarrier) into a ring of block_z plane buffers, as far ahead as the ring
  * allows; block_y consumer warps, one a row, 4 cells a lane, compute from the ring and release
- * each buffer on a second mbarrier when done with it. So the loads in flight cost neither
+ * each buffer on a second mbarrier when done with it. Rows of 4 sea cells with sea neighbours
+ * (the bulk of an ocean) take the division-free update, the others stencil_cell, out of line. So the loads in flight cost neither
  * registers nor issue slots of the threads that compute, and there is no block-wide barrier.
  *
  * Why (results/reference/h200/README.md, session 4): cuda_shared stops at about 77 % of the
@@ -14,17 +15,31 @@
  * Rows are copied as 16-byte multiples, so nx must be a multiple of 4; other grids, and GPUs
  * before compute capability 9.0, are refused as unavailable (use cuda_shared).
  *
- * Arithmetic: stencil_cuda_cell (kernels/cuda_common.cuh), bit for bit naive's. Face and NaN
+ * Arithmetic: kernels/stencil_cell.h's division-free update (stencil_sea6_*) where it is exact,
+ * stencil_cell elsewhere: bit for bit naive's. Face and NaN
  * cells are never stored (both buffers hold them since upload). */
 #include <stdint.h>
 
 #include "cuda_common.cuh"
 
+/* Register budget: blocks of up to BULK_SMALL_ROWS rows are compiled for BULK_SMALL_BLOCKS of
+ * them a multiprocessor (40 registers a thread); larger ones without a bound. The experiment build
+ * of results/reference/h200/call20.sh defines STENCIL_BULK_UNBOUNDED to compare. */
+#ifdef STENCIL_BULK_UNBOUNDED
+enum { BULK_SMALL_BLOCKS = 1 };
+#else
+enum { BULK_SMALL_BLOCKS = 5 };
+#endif
 enum { BULK_LANES = 32,
        BULK_TILE_X = 4 * BULK_LANES,  /* cells a tile row: 4 a lane */
        BULK_PITCH = BULK_TILE_X + 8,  /* floats a row in shared memory: 4 halo, 128, 4 halo */
        BULK_MAX_ROWS = BULK_LANES - 2, /* the producer's lanes copy the rows and their halo rows */
-       BULK_MAX_RING = 16 };
+       BULK_MAX_RING = 16,
+       BULK_SMALL_ROWS = 8 };
+
+#define BULK_KERNEL(rows) \
+    ((rows) <= BULK_SMALL_ROWS ? (const void *)bulk_step<(BULK_SMALL_ROWS + 1) * BULK_LANES, BULK_SMALL_BLOCKS> \
+                               : (const void *)bulk_step<(BULK_MAX_ROWS + 1) * BULK_LANES, 1>)
 
 struct bulk_args {
     const float *in;
@@ -83,10 +98,25 @@ __device__ __forceinline__ void bulk_copy(float *dst, const float *src, unsigned
                  : "memory");
 }
 
-__device__ __forceinline__ void bulk_lds(float (&r)[4], const float *p)
+__device__ __forceinline__ float4 bulk_lds(const float *p) { return *reinterpret_cast<const float4 *>(p); }
+
+/* 4 cells through stencil_cell, those at the x faces and land left as they are: rows with land,
+ * faces, or updates off the fast path's exact range. Out of line, so that the hot loop stays
+ * small. */
+__device__ __noinline__ float4 bulk_slow(float4 c, float4 zm, float4 zp, float4 ym, float4 yp, float xl,
+                                         float xr, int x0, int nx, float k, int insulated)
 {
-    const float4 v = *reinterpret_cast<const float4 *>(p);
-    r[0] = v.x, r[1] = v.y, r[2] = v.z, r[3] = v.w;
+    const float cv[4] = {c.x, c.y, c.z, c.w}, zmv[4] = {zm.x, zm.y, zm.z, zm.w},
+                zpv[4] = {zp.x, zp.y, zp.z, zp.w}, ymv[4] = {ym.x, ym.y, ym.z, ym.w},
+                ypv[4] = {yp.x, yp.y, yp.z, yp.w}, xs[6] = {xl, c.x, c.y, c.z, c.w, xr};
+    float r[4];
+#pragma unroll
+    for (int v = 0; v < 4; v++) {
+        const bool update = cv[v] == cv[v] && x0 + v >= 1 && x0 + v <= nx - 2;
+        r[v] = update ? stencil_cell(cv[v], zmv[v], zpv[v], ymv[v], ypv[v], xs[v], xs[v + 2], k, insulated)
+                      : cv[v];
+    }
+    return make_float4(r[0], r[1], r[2], r[3]);
 }
 #endif
 
@@ -95,7 +125,8 @@ __device__ __forceinline__ void bulk_lds(float (&r)[4], const float *p)
  * `full` and `empty` mbarriers. Warps 0 .. rows-1 compute tile row y_tile + warp; warp `rows`
  * copies. blockIdx.x: the tile (x fastest); blockIdx.y: the run of planes. Plane j of the run
  * (grid plane z_begin - 1 + j, j = 0 .. planes - 1) goes into buffer j % ring. */
-__global__ void bulk_step(const bulk_args a)
+template <int MAX_THREADS, int MIN_BLOCKS>
+__global__ void __launch_bounds__(MAX_THREADS, MIN_BLOCKS) bulk_step(const bulk_args a)
 {
 #ifdef BULK_DEVICE_CODE
     extern __shared__ __align__(128) float sh[];
@@ -111,7 +142,7 @@ __global__ void bulk_step(const bulk_args a)
     if (threadIdx.x == 0) {
         for (int i = 0; i < ring; i++) {
             bulk_bar_init(&full[i], 1);
-            bulk_bar_init(&empty[i], (unsigned)rows);
+            bulk_bar_init(&empty[i], (unsigned)(rows * BULK_LANES));
         }
         asm volatile("fence.mbarrier_init.release.cluster;" ::: "memory");
     }
@@ -138,55 +169,51 @@ __global__ void bulk_step(const bulk_args a)
         return;
     }
 
-    /* a consumer: 4 cells of row y, the z neighbours in registers */
+    /* a consumer: 4 cells of row y, the z neighbours in registers. Every lane arrives on a
+     * buffer's `empty` barrier after its own reads of it (an arrival releases only the arriving
+     * thread's accesses). */
     const int y = y_tile + warp, x0 = x_tile + lane * 4;
     const bool mine = x0 < a.nx && y < a.ny;
     const bool compute = mine && y >= 1 && y <= a.ny - 2;
+    const bool inner = x0 >= 1 && x0 + 3 <= a.nx - 2; /* no x face among the 4 cells */
     const int at = (warp + 1) * BULK_PITCH + 4 + lane * 4; /* the thread's cells in a buffer */
     float *q = a.out + (size_t)z_begin * sz + (size_t)(mine ? y : 0) * (size_t)a.nx + (mine ? x0 : 0);
-    float below[4] = {0, 0, 0, 0}, cur[4] = {0, 0, 0, 0}, above[4] = {0, 0, 0, 0};
+    const float4 zero = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    float4 below = zero, cur = zero, above = zero;
     bulk_bar_wait(&full[0], 0);
     if (mine)
-        bulk_lds(below, sh + at);
-    __syncwarp();
-    if (lane == 0)
-        bulk_bar_arrive(&empty[0]);
+        below = bulk_lds(sh + at);
+    bulk_bar_arrive(&empty[0]);
     bulk_bar_wait(&full[1 % ring], (unsigned)(1 / ring) & 1u);
     if (mine)
-        bulk_lds(cur, sh + (1 % ring) * buf + at);
+        cur = bulk_lds(sh + (1 % ring) * buf + at);
     for (int j = 1; j < planes - 1; j++, q += sz) {
         const int b = j % ring, n = (j + 1) % ring;
         bulk_bar_wait(&full[n], (unsigned)((j + 1) / ring) & 1u);
         if (mine)
-            bulk_lds(above, sh + n * buf + at);
+            above = bulk_lds(sh + n * buf + at);
         if (compute) {
             const float *row = sh + b * buf + at;
-            float ym[4], yp[4], res[4];
-            bulk_lds(ym, row - BULK_PITCH);
-            bulk_lds(yp, row + BULK_PITCH);
-            const float xs[6] = {x0 >= 1 ? row[-1] : 0.0f, cur[0], cur[1], cur[2], cur[3],
-                                 x0 + 4 < a.nx ? row[4] : 0.0f};
-            bool sea = false;
-#pragma unroll
-            for (int v = 0; v < 4; v++) {
-                const float c = cur[v];
-                const bool update = c == c && x0 + v >= 1 && x0 + v <= a.nx - 2;
-                res[v] = update ? stencil_cuda_cell(c, below[v], above[v], ym[v], yp[v], xs[v], xs[v + 2],
-                                                    a.k, a.insulated)
-                                : c;
-                sea = sea || c == c;
+            const float4 ym = bulk_lds(row - BULK_PITCH), yp = bulk_lds(row + BULK_PITCH);
+            const float xl = x0 >= 1 ? row[-1] : 0.0f, xr = x0 + 4 < a.nx ? row[4] : 0.0f;
+            /* all four cells and their neighbours sea, off the faces: the division-free update */
+            const float u0 = stencil_sea6_update(cur.x, below.x, above.x, ym.x, yp.x, xl, cur.y, a.k);
+            const float u1 = stencil_sea6_update(cur.y, below.y, above.y, ym.y, yp.y, cur.x, cur.z, a.k);
+            const float u2 = stencil_sea6_update(cur.z, below.z, above.z, ym.z, yp.z, cur.y, cur.w, a.k);
+            const float u3 = stencil_sea6_update(cur.w, below.w, above.w, ym.w, yp.w, cur.z, xr, a.k);
+            float4 r;
+            if (inner && stencil_sea6_ok(u0) && stencil_sea6_ok(u1) && stencil_sea6_ok(u2) && stencil_sea6_ok(u3)) {
+                r = make_float4(stencil_sea6_finish(cur.x, u0), stencil_sea6_finish(cur.y, u1),
+                                stencil_sea6_finish(cur.z, u2), stencil_sea6_finish(cur.w, u3));
+                *reinterpret_cast<float4 *>(q) = r;
+            } else if (cur.x == cur.x || cur.y == cur.y || cur.z == cur.z || cur.w == cur.w) {
+                r = bulk_slow(cur, below, above, ym, yp, xl, xr, x0, a.nx, a.k, a.insulated);
+                *reinterpret_cast<float4 *>(q) = r;
             }
-            if (sea)
-                *reinterpret_cast<float4 *>(q) = make_float4(res[0], res[1], res[2], res[3]);
         }
-        __syncwarp(); /* every lane's reads of buffer b are done */
-        if (lane == 0)
-            bulk_bar_arrive(&empty[b]);
-#pragma unroll
-        for (int v = 0; v < 4; v++) {
-            below[v] = cur[v];
-            cur[v] = above[v];
-        }
+        bulk_bar_arrive(&empty[b]);
+        below = cur;
+        cur = above;
     }
 #endif
 }
@@ -212,14 +239,18 @@ static stencil_status bulk_launch(const stencil_cuda_state *s, const float *in, 
     a.ring = s->vec; /* vec holds this variant's ring depth */
     a.insulated = p->scheme == STENCIL_SCHEME_INSULATED;
     a.k = p->k;
-    bulk_step<<<s->grid, s->block, s->shared_bytes, stream>>>(a);
+    if (s->block.x <= (BULK_SMALL_ROWS + 1) * BULK_LANES)
+        bulk_step<(BULK_SMALL_ROWS + 1) * BULK_LANES, BULK_SMALL_BLOCKS><<<s->grid, s->block, s->shared_bytes, stream>>>(a);
+    else
+        bulk_step<(BULK_MAX_ROWS + 1) * BULK_LANES, 1><<<s->grid, s->block, s->shared_bytes, stream>>>(a);
     STENCIL_CUDA_CHECK(err, cudaGetLastError());
     return STENCIL_OK;
 }
 
 /* Knobs: block_y tile rows (consumer warps, 1 to 30; default 8), block_z plane buffers in the
  * ring (2 to 16; default 6: up to 4 planes in flight while one is computed), tile_z planes a
- * block (default: runs of 16 to 64 planes, as many as make about four waves of blocks). */
+ * block (default: runs of 8 to 32 planes, as many as make about four waves of blocks; on the
+ * H200 at 512^3 runs of 32 planes beat 57 and 128, results/reference/h200 call 19). */
 static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
 {
     const stencil_problem *p = &s->problem;
@@ -249,7 +280,7 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
         return stencil_fail(err, STENCIL_ERR_ARG, "cuda_bulk: block_y=%d, block_z=%d need %zu bytes of "
                             "shared memory a block; this GPU gives %d: fewer rows or buffers",
                             rows, ring, shared_bytes, smem_optin);
-    const void *fn = (const void *)bulk_step;
+    const void *fn = BULK_KERNEL(rows);
     cudaFuncAttributes attr;
     STENCIL_CUDA_CHECK(err, cudaFuncGetAttributes(&attr, fn));
     if (shared_bytes > (size_t)attr.maxDynamicSharedSizeBytes) /* only raised: another state may need more */
@@ -261,13 +292,13 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
         return stencil_fail(err, STENCIL_ERR_ARG, "too many x-y tiles: use more rows a tile (block_y)");
     const size_t planes = p->nz - 2;
     size_t tile_z = (size_t)t->tile_z;
-    if (!tile_z) { /* enough runs for about four waves of blocks, each run 16 to 64 planes */
+    if (!tile_z) { /* enough runs for about four waves of blocks, each run 8 to 32 planes */
         int per_sm = 0;
         STENCIL_CUDA_CHECK(err, cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, fn, threads, shared_bytes));
         const size_t wave = (size_t)(per_sm > 0 ? per_sm : 1) * (size_t)stencil_cuda_sms();
         const size_t runs = (4 * wave + tiles - 1) / tiles;
         tile_z = (planes + runs - 1) / runs;
-        tile_z = tile_z < 16 ? 16 : tile_z > 64 ? 64 : tile_z;
+        tile_z = tile_z < 8 ? 8 : tile_z > 32 ? 32 : tile_z;
     }
     if (tile_z < (planes + 65534) / 65535)
         tile_z = (planes + 65534) / 65535;
