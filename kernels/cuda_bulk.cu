@@ -4,42 +4,31 @@
  * bulk copy engine (cp.async.bulk, compute capability 9.0: one instruction a row, completion
  * counted in bytes on an mbarrier) into a ring of block_z plane buffers, as far ahead as the ring
  * allows; block_y consumer warps, one a row, 4 cells a lane, compute from the ring and release
- * each buffer on a second mbarrier when done with it. Rows of 4 sea cells with sea neighbours
- * (the bulk of an ocean) take the division-free update, the others stencil_cell, out of line. So the loads in flight cost neither
+ * each buffer on a second mbarrier when done with it. So the loads in flight cost neither
  * registers nor issue slots of the threads that compute, and there is no block-wide barrier.
  *
  * Why (results/reference/h200/README.md, session 4): cuda_shared stops at about 77 % of the
  * copy at 512^3 on the H200 with its loads waiting at half occupancy, while the same access
  * pattern alone (zcopy) reaches 91-97 % at full occupancy: it lacks bytes in flight.
+ * Measured (session 6, calls 19-21): 433 G cell updates/s at 512^3 without land (83 % of the
+ * in-run copy; cuda_shared 396 G), 499 G half land (95 %; cuda_shared 465 G). A branch to a
+ * division-free path for all-sea rows, and a register bound for more blocks, each made it
+ * slower (call 21); one arrival a warp instead of a lane made no difference.
  *
  * Rows are copied as 16-byte multiples, so nx must be a multiple of 4; other grids, and GPUs
  * before compute capability 9.0, are refused as unavailable (use cuda_shared).
  *
- * Arithmetic: kernels/stencil_cell.h's division-free update (stencil_sea6_*) where it is exact,
- * stencil_cell elsewhere: bit for bit naive's. Face and NaN
- * cells are never stored (both buffers hold them since upload). */
+ * Arithmetic: stencil_cuda_cell (kernels/cuda_common.cuh) cell by cell, bit for bit naive's.
+ * Face and NaN cells are never stored (both buffers hold them since upload). */
 #include <stdint.h>
 
 #include "cuda_common.cuh"
 
-/* Register budget: blocks of up to BULK_SMALL_ROWS rows are compiled for BULK_SMALL_BLOCKS of
- * them a multiprocessor (40 registers a thread); larger ones without a bound. The experiment build
- * of results/reference/h200/call20.sh defines STENCIL_BULK_UNBOUNDED to compare. */
-#ifdef STENCIL_BULK_UNBOUNDED
-enum { BULK_SMALL_BLOCKS = 1 };
-#else
-enum { BULK_SMALL_BLOCKS = 5 };
-#endif
 enum { BULK_LANES = 32,
        BULK_TILE_X = 4 * BULK_LANES,  /* cells a tile row: 4 a lane */
        BULK_PITCH = BULK_TILE_X + 8,  /* floats a row in shared memory: 4 halo, 128, 4 halo */
        BULK_MAX_ROWS = BULK_LANES - 2, /* the producer's lanes copy the rows and their halo rows */
-       BULK_MAX_RING = 16,
-       BULK_SMALL_ROWS = 8 };
-
-#define BULK_KERNEL(rows) \
-    ((rows) <= BULK_SMALL_ROWS ? (const void *)bulk_step<(BULK_SMALL_ROWS + 1) * BULK_LANES, BULK_SMALL_BLOCKS> \
-                               : (const void *)bulk_step<(BULK_MAX_ROWS + 1) * BULK_LANES, 1>)
+       BULK_MAX_RING = 16 };
 
 struct bulk_args {
     const float *in;
@@ -100,24 +89,6 @@ __device__ __forceinline__ void bulk_copy(float *dst, const float *src, unsigned
 
 __device__ __forceinline__ float4 bulk_lds(const float *p) { return *reinterpret_cast<const float4 *>(p); }
 
-/* 4 cells through stencil_cell, those at the x faces and land left as they are: rows with land,
- * faces, or updates off the fast path's exact range. Out of line, so that the hot loop stays
- * small. */
-__device__ __noinline__ float4 bulk_slow(float4 c, float4 zm, float4 zp, float4 ym, float4 yp, float xl,
-                                         float xr, int x0, int nx, float k, int insulated)
-{
-    const float cv[4] = {c.x, c.y, c.z, c.w}, zmv[4] = {zm.x, zm.y, zm.z, zm.w},
-                zpv[4] = {zp.x, zp.y, zp.z, zp.w}, ymv[4] = {ym.x, ym.y, ym.z, ym.w},
-                ypv[4] = {yp.x, yp.y, yp.z, yp.w}, xs[6] = {xl, c.x, c.y, c.z, c.w, xr};
-    float r[4];
-#pragma unroll
-    for (int v = 0; v < 4; v++) {
-        const bool update = cv[v] == cv[v] && x0 + v >= 1 && x0 + v <= nx - 2;
-        r[v] = update ? stencil_cell(cv[v], zmv[v], zpv[v], ymv[v], ypv[v], xs[v], xs[v + 2], k, insulated)
-                      : cv[v];
-    }
-    return make_float4(r[0], r[1], r[2], r[3]);
-}
 #endif
 
 /* Shared memory: `ring` buffers of (rows + 2) rows of BULK_PITCH floats (row r holds grid row
@@ -125,8 +96,7 @@ __device__ __noinline__ float4 bulk_slow(float4 c, float4 zm, float4 zp, float4 
  * `full` and `empty` mbarriers. Warps 0 .. rows-1 compute tile row y_tile + warp; warp `rows`
  * copies. blockIdx.x: the tile (x fastest); blockIdx.y: the run of planes. Plane j of the run
  * (grid plane z_begin - 1 + j, j = 0 .. planes - 1) goes into buffer j % ring. */
-template <int MAX_THREADS, int MIN_BLOCKS>
-__global__ void __launch_bounds__(MAX_THREADS, MIN_BLOCKS) bulk_step(const bulk_args a)
+__global__ void bulk_step(const bulk_args a)
 {
 #ifdef BULK_DEVICE_CODE
     extern __shared__ __align__(128) float sh[];
@@ -175,7 +145,6 @@ __global__ void __launch_bounds__(MAX_THREADS, MIN_BLOCKS) bulk_step(const bulk_
     const int y = y_tile + warp, x0 = x_tile + lane * 4;
     const bool mine = x0 < a.nx && y < a.ny;
     const bool compute = mine && y >= 1 && y <= a.ny - 2;
-    const bool inner = x0 >= 1 && x0 + 3 <= a.nx - 2; /* no x face among the 4 cells */
     const int at = (warp + 1) * BULK_PITCH + 4 + lane * 4; /* the thread's cells in a buffer */
     float *q = a.out + (size_t)z_begin * sz + (size_t)(mine ? y : 0) * (size_t)a.nx + (mine ? x0 : 0);
     const float4 zero = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
@@ -196,20 +165,20 @@ __global__ void __launch_bounds__(MAX_THREADS, MIN_BLOCKS) bulk_step(const bulk_
             const float *row = sh + b * buf + at;
             const float4 ym = bulk_lds(row - BULK_PITCH), yp = bulk_lds(row + BULK_PITCH);
             const float xl = x0 >= 1 ? row[-1] : 0.0f, xr = x0 + 4 < a.nx ? row[4] : 0.0f;
-            /* all four cells and their neighbours sea, off the faces: the division-free update */
-            const float u0 = stencil_sea6_update(cur.x, below.x, above.x, ym.x, yp.x, xl, cur.y, a.k);
-            const float u1 = stencil_sea6_update(cur.y, below.y, above.y, ym.y, yp.y, cur.x, cur.z, a.k);
-            const float u2 = stencil_sea6_update(cur.z, below.z, above.z, ym.z, yp.z, cur.y, cur.w, a.k);
-            const float u3 = stencil_sea6_update(cur.w, below.w, above.w, ym.w, yp.w, cur.z, xr, a.k);
-            float4 r;
-            if (inner && stencil_sea6_ok(u0) && stencil_sea6_ok(u1) && stencil_sea6_ok(u2) && stencil_sea6_ok(u3)) {
-                r = make_float4(stencil_sea6_finish(cur.x, u0), stencil_sea6_finish(cur.y, u1),
-                                stencil_sea6_finish(cur.z, u2), stencil_sea6_finish(cur.w, u3));
-                *reinterpret_cast<float4 *>(q) = r;
-            } else if (cur.x == cur.x || cur.y == cur.y || cur.z == cur.z || cur.w == cur.w) {
-                r = bulk_slow(cur, below, above, ym, yp, xl, xr, x0, a.nx, a.k, a.insulated);
-                *reinterpret_cast<float4 *>(q) = r;
+            const float cv[4] = {cur.x, cur.y, cur.z, cur.w}, zm[4] = {below.x, below.y, below.z, below.w},
+                        zp[4] = {above.x, above.y, above.z, above.w}, yl[4] = {ym.x, ym.y, ym.z, ym.w},
+                        yh[4] = {yp.x, yp.y, yp.z, yp.w}, xs[6] = {xl, cur.x, cur.y, cur.z, cur.w, xr};
+            float r[4];
+            bool sea = false;
+#pragma unroll
+            for (int v = 0; v < 4; v++) {
+                const bool update = cv[v] == cv[v] && x0 + v >= 1 && x0 + v <= a.nx - 2;
+                r[v] = update ? stencil_cuda_cell(cv[v], zm[v], zp[v], yl[v], yh[v], xs[v], xs[v + 2], a.k, a.insulated)
+                              : cv[v];
+                sea = sea || cv[v] == cv[v];
             }
+            if (sea)
+                *reinterpret_cast<float4 *>(q) = make_float4(r[0], r[1], r[2], r[3]);
         }
         bulk_bar_arrive(&empty[b]);
         below = cur;
@@ -239,18 +208,16 @@ static stencil_status bulk_launch(const stencil_cuda_state *s, const float *in, 
     a.ring = s->vec; /* vec holds this variant's ring depth */
     a.insulated = p->scheme == STENCIL_SCHEME_INSULATED;
     a.k = p->k;
-    if (s->block.x <= (BULK_SMALL_ROWS + 1) * BULK_LANES)
-        bulk_step<(BULK_SMALL_ROWS + 1) * BULK_LANES, BULK_SMALL_BLOCKS><<<s->grid, s->block, s->shared_bytes, stream>>>(a);
-    else
-        bulk_step<(BULK_MAX_ROWS + 1) * BULK_LANES, 1><<<s->grid, s->block, s->shared_bytes, stream>>>(a);
+    bulk_step<<<s->grid, s->block, s->shared_bytes, stream>>>(a);
     STENCIL_CUDA_CHECK(err, cudaGetLastError());
     return STENCIL_OK;
 }
 
 /* Knobs: block_y tile rows (consumer warps, 1 to 30; default 8), block_z plane buffers in the
  * ring (2 to 16; default 6: up to 4 planes in flight while one is computed), tile_z planes a
- * block (default: runs of 8 to 32 planes, as many as make about four waves of blocks; on the
- * H200 at 512^3 runs of 32 planes beat 57 and 128, results/reference/h200 call 19). */
+ * block (default: runs of 8 to 16 planes, as many as make about four waves of blocks; on the
+ * H200 at 512^3 without land runs of 16 planes beat 32, 57 and 128: results/reference/h200,
+ * calls 19-21). */
 static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
 {
     const stencil_problem *p = &s->problem;
@@ -280,7 +247,7 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
         return stencil_fail(err, STENCIL_ERR_ARG, "cuda_bulk: block_y=%d, block_z=%d need %zu bytes of "
                             "shared memory a block; this GPU gives %d: fewer rows or buffers",
                             rows, ring, shared_bytes, smem_optin);
-    const void *fn = BULK_KERNEL(rows);
+    const void *fn = (const void *)bulk_step;
     cudaFuncAttributes attr;
     STENCIL_CUDA_CHECK(err, cudaFuncGetAttributes(&attr, fn));
     if (shared_bytes > (size_t)attr.maxDynamicSharedSizeBytes) /* only raised: another state may need more */
@@ -292,13 +259,13 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
         return stencil_fail(err, STENCIL_ERR_ARG, "too many x-y tiles: use more rows a tile (block_y)");
     const size_t planes = p->nz - 2;
     size_t tile_z = (size_t)t->tile_z;
-    if (!tile_z) { /* enough runs for about four waves of blocks, each run 8 to 32 planes */
+    if (!tile_z) { /* enough runs for about four waves of blocks, each run 8 to 16 planes */
         int per_sm = 0;
         STENCIL_CUDA_CHECK(err, cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, fn, threads, shared_bytes));
         const size_t wave = (size_t)(per_sm > 0 ? per_sm : 1) * (size_t)stencil_cuda_sms();
         const size_t runs = (4 * wave + tiles - 1) / tiles;
         tile_z = (planes + runs - 1) / runs;
-        tile_z = tile_z < 8 ? 8 : tile_z > 32 ? 32 : tile_z;
+        tile_z = tile_z < 8 ? 8 : tile_z > 16 ? 16 : tile_z;
     }
     if (tile_z < (planes + 65534) / 65535)
         tile_z = (planes + 65534) / 65535;
