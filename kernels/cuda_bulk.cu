@@ -279,17 +279,7 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
 
 static stencil_status cuda_bulk_prepare(const stencil_problem *problem, void **state, stencil_error *err)
 {
-    stencil_cuda_state *s;
-    stencil_status st = stencil_cuda_prepare(problem, bulk_launch, &s, err);
-    if (st != STENCIL_OK)
-        return st;
-    st = configure(s, err);
-    if (st != STENCIL_OK) {
-        stencil_cuda_release(s);
-        return st;
-    }
-    *state = s;
-    return STENCIL_OK;
+    return stencil_cuda_prepare(problem, bulk_launch, configure, state, err);
 }
 
 extern "C" const stencil_variant stencil_variant_cuda_bulk = {

@@ -71,7 +71,9 @@ static stencil_status allocate(stencil_cuda_state *s, stencil_error *err)
 
 extern "C" stencil_status stencil_cuda_prepare(const stencil_problem *problem,
                                                stencil_cuda_launch launch,
-                                               stencil_cuda_state **state, stencil_error *err)
+                                               stencil_status (*configure)(stencil_cuda_state *s,
+                                                                           stencil_error *err),
+                                               void **state, stencil_error *err)
 {
     *state = NULL;
     stencil_status st = stencil_problem_check(problem, err);
@@ -86,6 +88,8 @@ extern "C" stencil_status stencil_cuda_prepare(const stencil_problem *problem,
     s->use_graph = problem->tuning.graph >= 0; /* auto = on: measured no slower on large grids */
     s->interior = problem->nz >= 3 && problem->ny >= 3 && problem->nx >= 3;
     st = allocate(s, err);
+    if (st == STENCIL_OK && configure)
+        st = configure(s, err);
     if (st != STENCIL_OK) {
         stencil_cuda_release(s);
         return st;

@@ -63,9 +63,11 @@ extern "C" {
 #endif
 
 int stencil_cuda_available(char *why, size_t why_len);
-/* Allocates the state and both device buffers; the variant then fills grid/block/launch. */
+/* Allocates the state and both device buffers, then calls the variant's `configure` (its launch
+ * shape, its checks of the knobs; may be NULL), releasing the state if that fails. */
 stencil_status stencil_cuda_prepare(const stencil_problem *problem, stencil_cuda_launch launch,
-                                    stencil_cuda_state **state, stencil_error *err);
+                                    stencil_status (*configure)(stencil_cuda_state *s, stencil_error *err),
+                                    void **state, stencil_error *err);
 stencil_status stencil_cuda_upload(void *state, const float *field, stencil_error *err);
 stencil_status stencil_cuda_run(void *state, int steps, stencil_error *err);
 stencil_status stencil_cuda_download(void *state, float *out, stencil_error *err);

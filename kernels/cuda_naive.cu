@@ -54,14 +54,13 @@ static stencil_status cuda_naive_prepare(const stencil_problem *problem, void **
                             bx, by, bz);
     if (problem->nx > (size_t)1 << 30 || problem->ny > (size_t)1 << 30 || problem->nz > (size_t)1 << 30)
         return stencil_fail(err, STENCIL_ERR_ARG, "grid axes must be below 2^30 cells for CUDA");
-    stencil_cuda_state *s;
-    stencil_status st = stencil_cuda_prepare(problem, naive_launch, &s, err);
+    stencil_status st = stencil_cuda_prepare(problem, naive_launch, NULL, state, err);
     if (st != STENCIL_OK)
         return st;
+    stencil_cuda_state *s = (stencil_cuda_state *)*state;
     s->block = dim3((unsigned)bx, (unsigned)by, (unsigned)bz);
     s->grid = dim3(blocks_for(problem->nx, bx, 0x7fffffffu), blocks_for(problem->ny, by, 65535u),
                    blocks_for(problem->nz, bz, 65535u));
-    *state = s;
     return STENCIL_OK;
 }
 
