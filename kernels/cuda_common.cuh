@@ -41,7 +41,8 @@ typedef struct stencil_cuda_state {
     int sweep;            /* most timesteps one launch advances (0 or 1: one; cuda_fused: more) */
     dim3 grid, block;     /* the variant's launch shape */
     size_t shared_bytes;
-    int tile_z, vec;      /* cuda_shared: planes per block, cells per thread in x */
+    int tile_z, vec;      /* cuda_shared: planes a block, cells a thread in x; cuda_bulk: planes a
+                           * block, ring buffers; cuda_resident: rows a tile (in tile_z) */
     int *flags;           /* cuda_resident: a step counter per block (device memory) */
     cudaStream_t capture; /* private stream, used only to capture graphs */
     stencil_cuda_graph graphs[STENCIL_CUDA_GRAPHS];
