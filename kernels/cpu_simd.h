@@ -100,6 +100,23 @@ static inline void stencil_vf_stream_fence(void)
 #endif
 }
 
+/* Whether every lane of m (a vector comparison's result: -1 true, 0 false) is true. */
+static inline int stencil_vi_all(stencil_vi m)
+{
+#if defined(__AVX512F__)
+    return _mm512_cmpneq_epi32_mask((__m512i)m, _mm512_setzero_si512()) == 0xffff;
+#elif defined(__AVX2__)
+    return _mm256_movemask_ps((__m256)m) == 0xff;
+#elif defined(__SSE__)
+    return _mm_movemask_ps((__m128)m) == 0xf;
+#else
+    for (int i = 0; i < STENCIL_LANES; i++)
+        if (!m[i])
+            return 0;
+    return 1;
+#endif
+}
+
 /* STENCIL_LANES bytes from p, zero-extended to ints (GCC 12's __builtin_convertvector does
  * this one byte at a time, which made the whole loop three times slower). */
 static inline stencil_vi stencil_vi_load_bytes(const unsigned char *p)
