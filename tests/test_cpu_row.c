@@ -112,6 +112,51 @@ static void check_rows(check_ctx *c)
     free(cnt);
 }
 
+/* stencil_row_any's two paths in one row, bit for bit against the scalar cell, both schemes: a
+ * sea field with a short run of land (NaN with a payload of its own, which an update must carry
+ * through unchanged, as stencil_cell does, under land of another payload) in the middle row, so that vectors of all-sea
+ * neighbours (the plain sum), vectors touching the land (cell by cell) and all-land vectors
+ * meet in one row, at every start offset of out. */
+static void check_paths(check_ctx *c)
+{
+    const size_t sy = ROW_FLOATS, sz = 3 * sy, n = 300;
+    float *in = aligned_alloc(64, 9 * sy * sizeof(float));
+    float *buf = aligned_alloc(64, (ROW_FLOATS + 64) * sizeof(float));
+    const uint32_t payload = 0x7fc01234u, payload_above = 0x7fc05678u;
+    float land, land_above;
+    memcpy(&land, &payload, sizeof land);
+    memcpy(&land_above, &payload_above, sizeof land_above);
+    for (size_t i = 0; i < 9 * sy; i++)
+        in[i] = 10.0f + (float)(i % 29) * 0.125f;
+    const float *row = in + 4 * sy; /* plane 1, row 1 */
+    for (size_t x = 100; x < 140; x++) { /* land, under land of another NaN */
+        in[4 * sy + x] = land;
+        in[4 * sy - sy + x] = land_above;
+    }
+    in[4 * sy + 7] = land; /* a lone land cell near the head */
+    in[4 * sy - sy + 200] = land; /* a land neighbour from the row above */
+    const float k = 0.1f;
+    for (int insulated = 0; insulated < 2; insulated++)
+        for (size_t off = 0; off < 16; off++) {
+            float *out = buf + off;
+            memset(buf, 0, (ROW_FLOATS + 64) * sizeof(float));
+            stencil_row_any(row, out, 1, n - 1, sy, sz, k, insulated, off % 2);
+            for (size_t x = 1; x + 1 < n; x++) {
+                const float *in_ = row; /* the cell macros read in, sy, sz and k by name */
+                float want;
+                {
+                    const float *in = in_;
+                    want = insulated ? STENCIL_CELL_INSULATED(x) : STENCIL_CELL_COURSE(x);
+                }
+                CHECK(c, memcmp(&want, &out[x], sizeof want) == 0,
+                      "stencil_row_any paths: insulated %d, off %zu, x %zu: %g, want %g", insulated,
+                      off, x, (double)out[x], (double)want);
+            }
+        }
+    free(in);
+    free(buf);
+}
+
 /* The THPeligible line of the smaps entry holding p: 1, 0, or -1 when not reported. */
 static int thp_eligible(const void *p)
 {
@@ -174,6 +219,7 @@ int main(void)
 #endif
     check_ctx c = {0};
     check_rows(&c);
+    check_paths(&c);
     check_alloc(&c);
     printf("vector: %d floats\n", STENCIL_LANES);
     return check_finish(&c, "test_cpu_row");
