@@ -153,21 +153,25 @@ static void test_repetitions(check_ctx *c)
 
 static void test_plan_total(check_ctx *c)
 {
-    /* the GPU point last: a build without CUDA has no cuda_naive, and plans only hold variants
-     * the registry has, so there the plan is the first three points */
-    bench_point pts[4] = {point("naive", 40, 1, 10), point("openmp", 40, 2, 10),
-                          point("openmp", 48, 2, 10), point("cuda_naive", 40, 1, 10)};
-    const int n = pts[3].variant ? 4 : 3;
+    /* grids 40, 40, (40,) 48: two probe rounds; the GPU point only where the build has
+     * cuda_naive (plans hold only variants the registry has) */
+    bench_point pts[4], gpu = point("cuda_naive", 40, 1, 10);
+    int n = 0, g = -1;
+    pts[n++] = point("naive", 40, 1, 10);
+    pts[n++] = point("openmp", 40, 2, 10);
+    if (gpu.variant)
+        pts[g = n++] = gpu;
+    pts[n++] = point("openmp", 48, 2, 10);
     bench_plan plan;
-    plan_init(&plan, pts, n);
+    plan_init(&plan, pts, (size_t)n);
     bench_calibration cal = calibration(1e9, 0.005);
-    if (pts[3].variant) { /* a CUDA build: the GPU variant is unavailable here */
-        cal.unavailable[0] = pts[3].variant;
+    if (g >= 0) { /* a CUDA build: the GPU variant is unavailable here */
+        cal.unavailable[0] = pts[g].variant;
         cal.nunavailable = 1;
     }
     bench_plan_calibrate(&plan, &cal);
-    if (pts[3].variant)
-        CHECK(c, bench_point_estimate_s(&plan, &pts[3]) == 0.0, "an unavailable variant costs nothing");
+    if (g >= 0)
+        CHECK(c, bench_point_estimate_s(&plan, &pts[g]) == 0.0, "an unavailable variant costs nothing");
     double without = bench_plan_estimate_s(&plan);
     cal.probe_s = 0.5; /* one copy-probe round at each of the 2 grids */
     bench_plan_calibrate(&plan, &cal);
