@@ -59,12 +59,7 @@ static inline stencil_vf stencil_counts_vec(const float *c, const float *zm, con
     return (stencil_vf)((stencil_vi)t & (n != STENCIL_LAND));
 }
 
-/* One x-row of interior cells [1, nx-1) into out: a vector for the cells before the first
- * vector-aligned address of out (only those lanes stored, one by one), aligned vectors up to
- * the last such boundary, then a vector ending at nx-1 for the rest. With stream, the aligned
- * vectors that make whole 64-byte lines are non-temporal and the others ordinary, so no line
- * gets both kinds of store (cpu_simd.h). Scalar head and tail loops instead cost a third of
- * the time on 256-cell rows. */
+/* One x-row of interior cells [1, nx-1) into out (STENCIL_VEC_ROW, cpu_simd.h). */
 static inline void stencil_counts_row(float *restrict out, const float *c, const float *zm,
                                       const float *zp, const unsigned char *restrict cnt,
                                       size_t nx, size_t sy, float k, int insulated, int stream)
@@ -75,20 +70,9 @@ static inline void stencil_counts_row(float *restrict out, const float *c, const
             out[x] = stencil_counts_cell(c, zm, zp, cnt, x, sy, k, insulated);
         return;
     }
-    const stencil_row_spans sp = stencil_row_spans_of(out, x0, x1);
-    const size_t la = stream ? sp.la : sp.b, lb = stream ? sp.lb : sp.b;
-    stencil_vf v = stencil_counts_vec(c, zm, zp, cnt, x0, sy, k, insulated);
-    for (size_t x = x0; x < sp.a; x++)
-        out[x] = v[x - x0];
-    for (size_t x = sp.a; x < la; x += STENCIL_LANES)
-        stencil_vf_store(out + x, stencil_counts_vec(c, zm, zp, cnt, x, sy, k, insulated), 0);
-    for (size_t x = la; x < lb; x += STENCIL_LANES)
-        stencil_vf_store(out + x, stencil_counts_vec(c, zm, zp, cnt, x, sy, k, insulated), 1);
-    for (size_t x = lb; x < sp.b; x += STENCIL_LANES)
-        stencil_vf_store(out + x, stencil_counts_vec(c, zm, zp, cnt, x, sy, k, insulated), 0);
-    v = stencil_counts_vec(c, zm, zp, cnt, x1 - STENCIL_LANES, sy, k, insulated);
-    for (size_t x = sp.b; x < x1; x++)
-        out[x] = v[x - (x1 - STENCIL_LANES)];
+#define STENCIL_COUNTS_VEC(x) stencil_counts_vec(c, zm, zp, cnt, (x), sy, k, insulated)
+    STENCIL_VEC_ROW(out, x0, x1, stream, STENCIL_COUNTS_VEC);
+#undef STENCIL_COUNTS_VEC
 }
 
 #endif

@@ -1,6 +1,6 @@
 /* The CPU rows' store pattern and allocation (issue 19):
  * - a streamed row never mixes ordinary and non-temporal stores in one 64-byte line, and
- *   streams every whole line inside the row (both row codes: STENCIL_ROW, stencil_counts_row),
+ *   streams every whole line inside the row (both rows: stencil_row_any, stencil_counts_row),
  *   for every start offset and row length; the results equal the scalar cell's;
  * - stencil_cpu_alloc gives large arrays 2 MiB-aligned memory the kernel may back with huge
  *   pages (THPeligible in /proc/self/smaps) where transparent huge pages are "madvise".
@@ -55,14 +55,14 @@ static void check_lines(check_ctx *c, const char *what, size_t off, size_t x0, s
     }
 }
 
-/* STENCIL_ROW's cells against the scalar cell (the macro reads in, sy, sz and k by name). */
+/* stencil_row_any's cells against the scalar cell (the macro reads in, sy, sz and k by name). */
 static void check_cells(check_ctx *c, const float *in, const float *out, size_t n, size_t sy,
                         size_t sz, float k, size_t off)
 {
     for (size_t x = 1; x + 1 < n; x++) {
         float want = STENCIL_CELL_COURSE(x);
         CHECK(c, memcmp(&want, &out[x], sizeof want) == 0 || (isnan(want) && isnan(out[x])),
-              "STENCIL_ROW: off %zu, n %zu, x %zu: %g, want %g", off, n, x, (double)out[x],
+              "stencil_row_any: off %zu, n %zu, x %zu: %g, want %g", off, n, x, (double)out[x],
               (double)want);
     }
 }
@@ -88,12 +88,12 @@ static void check_rows(check_ctx *c)
             size_t n = lens[li];
             float *out = buf + off;
             probe_base = buf;
-            /* STENCIL_ROW through stencil_row_any: cells [1, n-1) of a row of n */
+            /* stencil_row_any: cells [1, n-1) of a row of n */
             memset(probe_streamed, 0, sizeof probe_streamed);
             memset(probe_plain, 0, sizeof probe_plain);
             const float *row = in + 4 * sy; /* plane 1, row 1 */
             stencil_row_any(row, out, 1, n - 1, sy, sz, k, 0, 1);
-            check_lines(c, "STENCIL_ROW", off, 1, n - 1, 2 * STENCIL_LANES);
+            check_lines(c, "stencil_row_any", off, 1, n - 1, 2 * STENCIL_LANES);
             check_cells(c, in + 4 * sy, out, n, sy, sz, k, off);
             /* stencil_counts_row: cells [1, nx-1) */
             memset(probe_streamed, 0, sizeof probe_streamed);
