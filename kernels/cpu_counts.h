@@ -25,6 +25,10 @@ typedef struct stencil_counts_state {
 
 /* Allocates the fields, the counts and, if scratch_floats > 0, that many floats of scratch
  * per thread. Every buffer is first-touched by the threads that will use it. */
+/* openmp_fused's defaults (kernels/openmp_fused.c says why): timesteps a sweep, rows a block. */
+int stencil_fused_sweep_steps(const stencil_problem *p);
+size_t stencil_fused_block_rows(const stencil_problem *p);
+
 stencil_status stencil_counts_prepare(const stencil_problem *problem, size_t scratch_floats,
                                       void **state, stencil_error *err);
 stencil_status stencil_counts_upload(void *state, const float *field, stencil_error *err);

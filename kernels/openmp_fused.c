@@ -20,7 +20,7 @@ enum { RING = 3, PAD = 80, PREFETCH_ROWS = 6, FLOATS_PER_LINE = 16, MAX_SWEEP = 
  * traffic to save. Measured on the 2-core Zen 4 VM, 32 MiB L3, interleaved runs: 4 against 2
  * steps +9 to +12 % at 256^3, +13 to +20 % at 512^3, -4 to -17 % at 128^3 (README, issue 19);
  * many-core hosts (thin slabs) keep 2 steps, unmeasured with 4. */
-static int sweep_steps(const stencil_problem *p)
+int stencil_fused_sweep_steps(const stencil_problem *p)
 {
     if (p->tuning.steps_per_sweep)
         return p->tuning.steps_per_sweep;
@@ -33,7 +33,7 @@ static int sweep_steps(const stencil_problem *p)
 static stencil_status fused_prepare(const stencil_problem *problem, void **state,
                                     stencil_error *err)
 {
-    const int S = sweep_steps(problem);
+    const int S = stencil_fused_sweep_steps(problem);
     if (S < 2 || S > MAX_SWEEP)
         return stencil_fail(err, STENCIL_ERR_ARG, "steps_per_sweep=%d: use 2 to %d", S, MAX_SWEEP);
     return stencil_counts_prepare(problem, (size_t)(S - 1) * RING * (problem->ny * problem->nx + PAD),
@@ -130,22 +130,34 @@ static void fused_block(const sweep *w, float *out, float *rings, int S, size_t 
 
 /* Rows per block: the tile_y knob; else as many rows as keep a thread's working set (three
  * scratch planes a level, four input planes, the output and the counts: about 33 B a cell at 2
- * steps a sweep, 36 with a margin, 12 more a step) within a quarter of its share of the largest cache, and never fewer than about 16384
- * cells a plane (64 KiB of floats, the L2-sized block this started with, still the rule where the
- * caller gives no cache size). Longer blocks restart the wavefront less often: on the 2-core Zen 4 VM
- * (32 MiB L3), whole planes at 256^3 ran 8-12 % faster than 64-row blocks, 4-8 % at 512^3
- * (README, issue 19). */
-static size_t block_rows(const stencil_problem *p)
+ * steps a sweep, 36 with a margin, 12 more a step) within the cache it blocks for, and never
+ * fewer than about 16384 cells a plane (64 KiB of floats, the L2-sized block this started with,
+ * still the rule where the caller gives no cache size). Which cache, measured on two machines
+ * (README, issue 19):
+ * - Few threads a largest-cache instance (2 on the 2-core Zen 4 VM, 32 MiB L3): a quarter of a
+ *   thread's share of it. Longer blocks restart the wavefront less often: whole planes ran
+ *   8-12 % faster there than 64-row blocks at 256^3, 4-8 % at 512^3.
+ * - Eight or more threads on one instance (16 on the H200's Xeon host, 300 MiB L3, 2 MiB L2 a
+ *   core): half the core's own L2. Whole planes ran at 0.99-1.02x the single-sweep limit there,
+ *   blocks of 64 rows (a third to a half of the L2) at 1.30-1.34x, at 256^3 and 512^3 alike:
+ *   sixteen working sets contend for the shared cache and its bandwidth a thread is low. */
+enum { SHARED_CACHE_CROWD = 8 };
+
+size_t stencil_fused_block_rows(const stencil_problem *p)
 {
     if (p->tuning.tile_y > 0)
         return (size_t)p->tuning.tile_y;
     size_t rows = 16384 / p->nx;
     const size_t threads = (size_t)(p->threads > 0 ? p->threads : omp_get_max_threads());
-    if (p->cache_bytes) {
-        const size_t cell = 12 * (size_t)sweep_steps(p) + 12; /* 36 B at 2 steps a sweep */
-        const size_t fit = p->cache_bytes / (4 * threads) / (cell * p->nx);
-        rows = fit > rows ? fit : rows;
-    }
+    const size_t instances = p->cache_instances > 0 ? (size_t)p->cache_instances : 1;
+    const size_t sharers = (threads + instances - 1) / instances;
+    const size_t cell = (12 * (size_t)stencil_fused_sweep_steps(p) + 12) * p->nx; /* bytes a row: 36 a cell at 2 steps */
+    size_t fit = 0;
+    if (sharers >= SHARED_CACHE_CROWD && p->core_cache_bytes)
+        fit = p->core_cache_bytes / 2 / cell;
+    else if (p->cache_bytes)
+        fit = p->cache_bytes / (4 * sharers) / cell;
+    rows = fit > rows ? fit : rows;
     return rows < 1 ? 1 : rows;
 }
 
@@ -158,8 +170,8 @@ static stencil_status fused_run(void *state, int steps, stencil_error *err)
     if (nz < 3 || ny < 3 || nx < 3)
         return STENCIL_OK;
     const int stream = stencil_cpu_streaming(p);
-    const size_t rows = block_rows(p);
-    const int S = sweep_steps(p);
+    const size_t rows = stencil_fused_block_rows(p);
+    const int S = stencil_fused_sweep_steps(p);
 #pragma omp parallel num_threads(p->threads)
     {
         size_t id = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();

@@ -71,6 +71,11 @@ typedef struct stencil_problem {
      * that this header needs no mpi.h); 0 and NULL for every other variant. */
     int ranks;
     const void *comm;
+    /* The caches below the largest, for cache blocking (the harness asks hwloc; 0 = unknown):
+     * a core's own L2, and how many instances of the largest cache there are (threads spread
+     * over them: ceil(threads / instances) share one). */
+    size_t core_cache_bytes;
+    int cache_instances;
 } stencil_problem;
 
 typedef struct stencil_variant {

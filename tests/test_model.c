@@ -148,7 +148,7 @@ int main(int argc, char **argv)
         }
         for (size_t t = 1; t < 4 && ds.nt == 4 && ds.nz == NZ; t++) {
             stencil_problem problem = {NZ, NY, NX, 0.2f, STENCIL_SCHEME_INSULATED,
-                                       v->uses_threads ? 2 : 1, {0}, 0, 0, NULL};
+                                       v->uses_threads ? 2 : 1, {0}, 0, 0, NULL, 0, 0};
             bench_rep rep;
             CHECK(&c, ds.axes[0].values && ds.axes[0].values[t] == steps_at[t], "time value");
             CHECK(&c, bench_measure(v, &problem, slice, steps_at[t], 0, 1, &rep, want, &err) == STENCIL_OK,

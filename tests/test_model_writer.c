@@ -93,7 +93,7 @@ int main(int argc, char **argv)
         const stencil_variant *ref = v->device == STENCIL_GPU ? v : stencil_variant_find("naive");
         memcpy(want[0], slice, sizeof slice);
         for (int s = 1; s <= STEPS; s++) {
-            stencil_problem problem = {NZ, NY, NX, 0.1f, STENCIL_SCHEME_COURSE, 1, {0}, 0, 0, NULL};
+            stencil_problem problem = {NZ, NY, NX, 0.1f, STENCIL_SCHEME_COURSE, 1, {0}, 0, 0, NULL, 0, 0};
             bench_rep rep;
             CHECK(&c, bench_measure(ref, &problem, slice, s, 0, 1, &rep, want[s], &err) == STENCIL_OK,
                   "%s", err.msg);

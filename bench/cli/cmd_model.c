@@ -485,7 +485,9 @@ static int model_main(int argc, char **argv)
 
     stencil_problem problem = {ds.nz, ds.ny, ds.nx, (float)a.k, a.scheme,
                                a.v->uses_threads ? (int)a.threads : 1, {0},
-                               bench_largest_cache_bytes(), 0, NULL};
+                               0, 0, NULL, 0, 0};
+    const bench_caches caches = bench_cache_layout();
+    bench_problem_caches(&problem, &caches);
     model_times tm = {0, 0, 0, 0};
     long completed = 0;
     st = run_model(&a, &problem, field, slots, nslots, threaded, w, &tm, &completed, &err);

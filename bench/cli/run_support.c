@@ -216,7 +216,7 @@ double bench_run_calibrate(bench_plan *plan, const bench_probes *probes, int bus
         }
         if (v->device != STENCIL_CPU || v->uses_ranks || cal.nkernel >= BENCH_MAX_CALIBRATED)
             continue; /* the fixed rates: a GPU's launch floor; MPI needs its ranks */
-        stencil_problem pr = {N, N, N, plan->k, plan->scheme, p->threads, {0}, 0, 1, NULL};
+        stencil_problem pr = {N, N, N, plan->k, plan->scheme, p->threads, {0}, 0, 1, NULL, 0, 0};
         calib_times ct;
         memset(&ct, 0, sizeof ct);
         if (bench_measure_batched(v, &pr, in, STEPS, 1, 0, REPS, plan->min_time_s, calib_rep, &ct,

@@ -33,7 +33,7 @@ typedef struct gb_case {
     const stencil_variant *v;
     gb_grid *grid;
     int steps, threads;
-    size_t cache_bytes;
+    bench_caches caches;
 } gb_case;
 
 static void run_case(bench_gb_state *state, void *ctx)
@@ -63,7 +63,8 @@ static void run_case(bench_gb_state *state, void *ctx)
         }
     }
     stencil_problem problem = {g->nz, g->ny, g->nx, 0.1f, STENCIL_SCHEME_COURSE, c->threads, {0},
-                               c->cache_bytes, 0, NULL};
+                               0, 0, NULL, 0, 0};
+    bench_problem_caches(&problem, &c->caches);
     void *st = NULL;
     double seconds;
     if (c->v->prepare(&problem, &st, &err) != STENCIL_OK ||
@@ -178,7 +179,7 @@ int main(int argc, char **argv)
         }
         ng++;
     }
-    size_t cache = bench_largest_cache_bytes();
+    const bench_caches caches = bench_cache_layout();
     for (size_t i = 0; i < stencil_variant_count(); i++) {
         const stencil_variant *v = stencil_variant_at(i);
         char why[256];
@@ -192,7 +193,7 @@ int main(int argc, char **argv)
             c->grid = &grids[g];
             c->steps = (int)steps;
             c->threads = v->uses_threads ? (int)threads : 1;
-            c->cache_bytes = cache;
+            c->caches = caches;
             char name[160];
             snprintf(name, sizeof name, "%s/%zux%zux%zu/steps:%d/omp:%d", v->name,
                      grids[g].nz, grids[g].ny, grids[g].nx, c->steps, c->threads);

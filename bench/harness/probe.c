@@ -63,30 +63,48 @@ double bench_cpu_copy_gbps(int threads, size_t bytes, int reps)
     return 2.0 * (double)n * sizeof(float) / best / 1e9;
 }
 
-size_t bench_largest_cache_bytes(void)
+bench_caches bench_cache_layout(void)
 {
     /* hwloc reads the caches from sysfs; glibc's sysconf can report a whole socket's L3 in a
      * guest (384 MiB seen on a 2-core VM whose L3 is 32 MiB). */
-    size_t largest = 0;
+    bench_caches c = {0, 0, 0};
     hwloc_topology_t topo;
     if (hwloc_topology_init(&topo) == 0) {
         if (hwloc_topology_load(topo) == 0) {
-            hwloc_obj_t obj = NULL;
-            while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_L3CACHE, obj)) != NULL)
-                if (obj->attr && obj->attr->cache.size > largest)
-                    largest = (size_t)obj->attr->cache.size;
-            obj = NULL;
-            while (!largest && (obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_L2CACHE, obj)) != NULL)
-                if (obj->attr && obj->attr->cache.size > largest)
-                    largest = (size_t)obj->attr->cache.size;
+            const hwloc_obj_type_t levels[2] = {HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L2CACHE};
+            for (int l = 0; l < 2 && !c.largest_bytes; l++) {
+                hwloc_obj_t obj = NULL;
+                while ((obj = hwloc_get_next_obj_by_type(topo, levels[l], obj)) != NULL)
+                    if (obj->attr && obj->attr->cache.size > 0) {
+                        c.largest_instances++;
+                        if (obj->attr->cache.size > c.largest_bytes)
+                            c.largest_bytes = (size_t)obj->attr->cache.size;
+                    }
+            }
+            hwloc_obj_t l2 = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_L2CACHE, NULL);
+            if (l2 && l2->attr)
+                c.core_bytes = (size_t)l2->attr->cache.size;
         }
         hwloc_topology_destroy(topo);
     }
-    if (!largest) {
+    if (!c.largest_bytes) {
         long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
-        largest = l3 > 0 ? (size_t)l3 : (size_t)32 << 20;
+        c.largest_bytes = l3 > 0 ? (size_t)l3 : (size_t)32 << 20;
+        c.largest_instances = 0;
     }
-    return largest;
+    return c;
+}
+
+size_t bench_largest_cache_bytes(void)
+{
+    return bench_cache_layout().largest_bytes;
+}
+
+void bench_problem_caches(stencil_problem *p, const bench_caches *c)
+{
+    p->cache_bytes = c->largest_bytes;
+    p->core_cache_bytes = c->core_bytes;
+    p->cache_instances = c->largest_instances;
 }
 
 size_t bench_copy_probe_bytes(void)

@@ -18,6 +18,19 @@ double bench_cpu_copy_gbps(int threads, size_t bytes, int reps);
 /* The largest cache in bytes (the L3, else the L2) as hwloc reports it; sysconf as fallback. */
 size_t bench_largest_cache_bytes(void);
 
+/* The caches the CPU variants block for, as hwloc reports them: the largest (as above), the
+ * number of its instances, and one core's L2 (0 when hwloc does not know). */
+typedef struct bench_caches {
+    size_t largest_bytes;
+    int largest_instances;
+    size_t core_bytes;
+} bench_caches;
+bench_caches bench_cache_layout(void);
+
+struct stencil_problem;
+/* Fills the problem's cache fields (cache_bytes, core_cache_bytes, cache_instances). */
+void bench_problem_caches(struct stencil_problem *p, const bench_caches *c);
+
 /* Bytes per array that keep the copy far out of cache: 4 x the largest cache, at least
  * 128 MiB, at most 2 GiB and a quarter of available memory. */
 size_t bench_copy_probe_bytes(void);

@@ -19,7 +19,7 @@ enum { MAX_REPS = 1000 };
 
 typedef struct run_state {
     bench_study *s;
-    size_t cache_bytes;
+    bench_caches caches;
     /* the current grid's input, reference and output (pageable) */
     float *input, *ref, *out;
     const bench_point *grid_of; /* the point whose grid input holds; NULL when none */
@@ -394,7 +394,8 @@ static stencil_status run_point(run_state *rs, size_t i, stencil_error *err)
     }
     base_row(rs, p, &rs->row);
     stencil_problem problem = {p->nz, p->ny, p->nx, plan->k, plan->scheme, p->threads, p->tuning,
-                               rs->cache_bytes, 0, NULL};
+                               0, 0, NULL, 0, 0};
+    bench_problem_caches(&problem, &rs->caches);
     int have_ref = rs->ref_of && bench_point_same_reference(rs->ref_of, p);
     if (!have_ref && strcmp(v->name, "naive") == 0) {
         rs->ref_from_this = 1; /* naive is the reference: its first repetition becomes it */
@@ -496,7 +497,7 @@ stencil_status bench_study_run(bench_study *s, stencil_error *err)
     if (!rs)
         return stencil_fail(err, STENCIL_ERR_NOMEM, "out of memory");
     rs->s = s;
-    rs->cache_bytes = bench_largest_cache_bytes();
+    rs->caches = bench_cache_layout();
     rs->t0 = bench_now();
     rs->probes_now = *s->probes;
     s->nprobe_rounds = 1;

@@ -20,7 +20,7 @@ static int peer_rep(void *ctx, int rep, const bench_rep *times, const float *out
 stencil_status bench_study_serve(bench_study *s, stencil_error *err)
 {
     const bench_plan *plan = s->plan;
-    size_t cache_bytes = bench_largest_cache_bytes();
+    const bench_caches caches = bench_cache_layout();
     double t0 = bench_now();
     for (;;) {
         int i = bench_ranks_bcast_int(s->ranks, -1);
@@ -34,7 +34,8 @@ stencil_status bench_study_serve(bench_study *s, stencil_error *err)
         bench_point_ranks_open(s->ranks, p->ranks, &pr);
         if (pr.member) {
             stencil_problem problem = {p->nz, p->ny, p->nx, plan->k, plan->scheme, p->threads,
-                                       p->tuning, cache_bytes, p->ranks, pr.comm};
+                                       p->tuning, 0, p->ranks, pr.comm, 0, 0};
+            bench_problem_caches(&problem, &caches);
             int first = s->first_rep ? s->first_rep[i] : 0;
             stencil_error perr;
             /* a failure is rank 0's to record: the variant's stages agree on it across ranks */

@@ -110,8 +110,9 @@ int main(int argc, char **argv)
     }
     fclose(f);
     stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.1f,
-                         .scheme = STENCIL_SCHEME_COURSE, .threads = (int)threads,
-                         .cache_bytes = bench_largest_cache_bytes()};
+                         .scheme = STENCIL_SCHEME_COURSE, .threads = (int)threads};
+    const bench_caches caches = bench_cache_layout();
+    bench_problem_caches(&p, &caches);
     int failed = 0;
     for (int i = 9; i < argc; i++) {
         const stencil_variant *v = stencil_variant_find(argv[i]);

@@ -171,7 +171,7 @@ int main(int argc, char **argv)
     int maxt = v->uses_threads ? omp_get_num_procs() : 1;
     for (int threads = 1; threads <= maxt; threads *= 2) {
         stencil_problem pr = {(size_t)n, (size_t)n, (size_t)n, 0.1f, STENCIL_SCHEME_COURSE, threads,
-                              {0}, 0, 1, NULL};
+                              {0}, 0, 1, NULL, 0, 0};
         if (!run_trials(v, &pr, in, out, steps, trials, quiet, "quiet"))
             return 1;
         pid_t pid = start_hog();
