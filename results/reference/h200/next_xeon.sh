@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Planned (not yet run): issue 19 on the H200's 16-core Xeon host, CPU only (a few minutes).
+# Issue 19 on the H200's 16-core Xeon host, CPU only (a few minutes); run in call 24 (session 7,
+# log/call24/xeon/).
 # The lead (session 6): hwloc inside that VM reports one 300 MiB L3 (machine.json of call 18), so
 # the rules that ask "do the two fields fit the largest cache?" see 256^3 (128 MiB) as cached:
 # openmp's streaming stores stay off (each write then reads its line first: 12 bytes a cell update
