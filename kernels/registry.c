@@ -2,6 +2,7 @@
  * below, its name in STENCIL_CPU_VARIANTS or STENCIL_GPU_VARIANTS in kernels/CMakeLists.txt
  * (ctest's test_variants_registry holds the two lists equal). CUDA variants are listed only when the build has CUDA.
  * The order is the order of `stencilbench list`; naive, the reference, comes first. */
+#include <stdio.h>
 #include <string.h>
 
 #include "variant.h"
@@ -61,19 +62,80 @@ const stencil_variant *stencil_variant_find(const char *name)
     return NULL;
 }
 
-const stencil_variant *stencil_variant_pick_fastest(const stencil_variant *const *variants, size_t n)
+/* The fastest of variants[i] not yet taken (taken may be NULL); its index in *at. */
+static const stencil_variant *pick_next(const stencil_variant *const *variants, size_t n,
+                                        const unsigned char *taken, size_t *at)
 {
     const stencil_variant *best = NULL;
     char why[256];
     for (size_t i = 0; i < n; i++) {
         const stencil_variant *v = variants[i];
-        if (v->uses_ranks || !v->available(why, sizeof why))
+        if ((taken && taken[i]) || v->uses_ranks || !v->available(why, sizeof why))
             continue;
         int gpu = v->device == STENCIL_GPU, best_gpu = best && best->device == STENCIL_GPU;
-        if (!best || gpu > best_gpu || (gpu == best_gpu && v->speed_rank > best->speed_rank))
+        if (!best || gpu > best_gpu || (gpu == best_gpu && v->speed_rank > best->speed_rank)) {
             best = v;
+            *at = i;
+        }
     }
     return best;
+}
+
+const stencil_variant *stencil_variant_pick_fastest(const stencil_variant *const *variants, size_t n)
+{
+    size_t at = 0;
+    return pick_next(variants, n, NULL, &at);
+}
+
+const stencil_variant *stencil_variant_pick_for(const stencil_variant *const *variants, size_t n,
+                                                const stencil_problem *problem, int threads,
+                                                char *declined, size_t declined_len,
+                                                stencil_error *err)
+{
+    enum { MAX_CANDIDATES = 64 };
+    unsigned char taken[MAX_CANDIDATES] = {0};
+    size_t len = 0;
+    if (declined && declined_len)
+        declined[0] = '\0';
+    if (n > MAX_CANDIDATES) {
+        stencil_fail(err, STENCIL_ERR_ARG, "%zu variants to choose from: at most %d", n, MAX_CANDIDATES);
+        return NULL;
+    }
+    const stencil_variant *v;
+    size_t at = 0;
+    while ((v = pick_next(variants, n, taken, &at)) != NULL) {
+        taken[at] = 1;
+        stencil_problem p = *problem;
+        p.threads = v->uses_threads ? threads : 1;
+        void *state = NULL;
+        stencil_error why = {{0}};
+        stencil_status st = v->prepare(&p, &state, &why);
+        if (st == STENCIL_OK) {
+            v->release(state);
+            return v;
+        }
+        if (st != STENCIL_ERR_UNAVAILABLE) {
+            stencil_fail(err, st, "%s: %s", v->name, why.msg);
+            return NULL;
+        }
+        if (declined && len + 1 < declined_len) {
+            int wrote = snprintf(declined + len, declined_len - len, "%s%s: %s", len ? "; " : "", v->name,
+                                 why.msg);
+            if (wrote > 0)
+                len = len + (size_t)wrote < declined_len ? len + (size_t)wrote : declined_len - 1;
+        }
+    }
+    stencil_fail(err, STENCIL_ERR_UNAVAILABLE, "no variant takes a %zux%zux%zu grid here%s%s", problem->nz,
+                 problem->ny, problem->nx, declined && len ? ": " : "", declined && len ? declined : "");
+    return NULL;
+}
+
+const stencil_variant *stencil_variant_fastest_for(const stencil_problem *problem, int threads,
+                                                   char *declined, size_t declined_len,
+                                                   stencil_error *err)
+{
+    return stencil_variant_pick_for(registry, stencil_variant_count(), problem, threads, declined,
+                                    declined_len, err);
 }
 
 const stencil_variant *stencil_variant_fastest(void)

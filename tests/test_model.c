@@ -174,9 +174,12 @@ int main(int argc, char **argv)
     }
     CHECK(&c, tested >= 1, "no variant could run");
 
-    /* Without --variant, model runs the registry's fastest available variant: openmp_fused on
-     * a machine with no GPU (tests/test_registry checks the choice itself). */
-    const stencil_variant *fastest = stencil_variant_fastest();
+    /* Without --variant, model runs the registry's fastest variant that takes the grid:
+     * openmp_fused on a machine with no GPU, cuda_shared on a GPU where cuda_bulk declines nx = 11
+     * (tests/test_registry checks the choice itself). */
+    stencil_problem grid = {NZ, NY, NX, 0.1f, STENCIL_SCHEME_COURSE, 1, {0}, 0, 0, NULL, 0, 0};
+    stencil_error perr;
+    const stencil_variant *fastest = stencil_variant_fastest_for(&grid, 2, NULL, 0, &perr);
     snprintf(out, sizeof out, "%s/out_default.nc", dir);
     snprintf(cmd, sizeof cmd, "'%s' model --input '%s' --output '%s' --steps 2 --threads 2", argv[1],
              in, out);

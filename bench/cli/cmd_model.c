@@ -383,10 +383,11 @@ static int model_main(int argc, char **argv)
     if (stencil_scheme_unstable(a.scheme, a.k, why, sizeof why))
         fprintf(stderr, "stencilbench model: warning: %s\n", why);
     why[0] = '\0';
-    if (!a.v && !(a.v = stencil_variant_fastest())) {
+    const int pick = !a.v; /* no --variant: the fastest that takes the dataset's grid, below */
+    if (pick && !stencil_variant_fastest()) {
         fprintf(stderr, "stencilbench model: no variant can run here (stencilbench list says why)\n");
         return BENCH_EXIT_USAGE;
-    } else if (!a.v->available(why, sizeof why)) {
+    } else if (!pick && !a.v->available(why, sizeof why)) {
         fprintf(stderr, "stencilbench model: variant %s cannot run here: %s (stencilbench list "
                         "shows the ones that can)\n", a.v->name, why);
         return BENCH_EXIT_USAGE;
@@ -399,10 +400,6 @@ static int model_main(int argc, char **argv)
         return BENCH_EXIT_USAGE;
     }
     a.input = input;
-    if (a.output)
-        snprintf(output, sizeof output, "%s", a.output);
-    else
-        snprintf(output, sizeof output, "predicted_temperatures_%s.nc", a.v->name);
 
     io_dataset ds;
     io_writer *w = NULL;
@@ -413,11 +410,30 @@ static int model_main(int argc, char **argv)
     status = BENCH_EXIT_USAGE;
     if (model_stop) { /* while the default dataset was generated */
         fprintf(stderr, "stencilbench model: interrupted before the first step; %s was not "
-                        "written\n", output);
+                        "written\n", a.output ? a.output : "no prediction");
         return BENCH_EXIT_INTERRUPTED;
     }
+    output[0] = '\0';
     if (io_dataset_open(input, a.var, &ds, &err) != STENCIL_OK)
         goto fail;
+    stencil_problem problem = {ds.nz, ds.ny, ds.nx, (float)a.k, a.scheme, 1, {0}, 0, 0, NULL, 0, 0};
+    const bench_caches caches = bench_cache_layout();
+    bench_problem_caches(&problem, &caches);
+    if (pick) {
+        char declined[1024];
+        if (!(a.v = stencil_variant_fastest_for(&problem, (int)a.threads, declined, sizeof declined, &err))) {
+            status = BENCH_EXIT_FAILED;
+            goto fail;
+        }
+        if (declined[0])
+            fprintf(stderr, "stencilbench model: running %s, the fastest variant that takes this "
+                            "%zux%zux%zu grid here (declined: %s)\n", a.v->name, ds.nz, ds.ny, ds.nx, declined);
+    }
+    problem.threads = a.v->uses_threads ? (int)a.threads : 1;
+    if (a.output)
+        snprintf(output, sizeof output, "%s", a.output);
+    else
+        snprintf(output, sizeof output, "predicted_temperatures_%s.nc", a.v->name);
     if ((size_t)a.time_index >= ds.nt) {
         stencil_fail(&err, STENCIL_ERR_ARG, "--time-index %ld is out of range: '%s' in %s has %zu "
                      "time%s (0 to %zu)", a.time_index, ds.var, input, ds.nt, ds.nt == 1 ? "" : "s",
@@ -483,11 +499,6 @@ static int model_main(int argc, char **argv)
         io_writer_put(w, 0, field, &err) != STENCIL_OK)
         goto fail;
 
-    stencil_problem problem = {ds.nz, ds.ny, ds.nx, (float)a.k, a.scheme,
-                               a.v->uses_threads ? (int)a.threads : 1, {0},
-                               0, 0, NULL, 0, 0};
-    const bench_caches caches = bench_cache_layout();
-    bench_problem_caches(&problem, &caches);
     model_times tm = {0, 0, 0, 0};
     long completed = 0;
     st = run_model(&a, &problem, field, slots, nslots, threaded, w, &tm, &completed, &err);
