@@ -136,7 +136,9 @@ static void fused_block(const sweep *w, float *out, float *rings, int S, size_t 
  * (README, issue 19):
  * - Few threads a largest-cache instance (2 on the 2-core Zen 4 VM, 32 MiB L3): a quarter of a
  *   thread's share of it. Longer blocks restart the wavefront less often: whole planes ran
- *   8-12 % faster there than 64-row blocks at 256^3, 4-8 % at 512^3.
+ *   8-12 % faster there than 64-row blocks at 256^3 (2 steps a sweep); at 512^3 and 4
+ *   steps whole planes (15 MiB a thread) fell to 0.85x the single-sweep limit while the rule's
+ *   136 rows, like 64 or 256, ran 1.26-1.28x.
  * - Eight or more threads on one instance (16 on the H200's Xeon host, 300 MiB L3, 2 MiB L2 a
  *   core): half the core's own L2. Whole planes ran at 0.99-1.02x the single-sweep limit there,
  *   blocks of 64 rows (a third to a half of the L2) at 1.30-1.34x, at 256^3 and 512^3 alike:
@@ -151,12 +153,12 @@ size_t stencil_fused_block_rows(const stencil_problem *p)
     const size_t threads = (size_t)(p->threads > 0 ? p->threads : omp_get_max_threads());
     const size_t instances = p->cache_instances > 0 ? (size_t)p->cache_instances : 1;
     const size_t sharers = (threads + instances - 1) / instances;
-    const size_t cell = (12 * (size_t)stencil_fused_sweep_steps(p) + 12) * p->nx; /* bytes a row: 36 a cell at 2 steps */
+    const size_t row_bytes = (12 * (size_t)stencil_fused_sweep_steps(p) + 12) * p->nx; /* 36 B a cell at 2 steps */
     size_t fit = 0;
     if (sharers >= SHARED_CACHE_CROWD && p->core_cache_bytes)
-        fit = p->core_cache_bytes / 2 / cell;
+        fit = p->core_cache_bytes / 2 / row_bytes;
     else if (p->cache_bytes)
-        fit = p->cache_bytes / (4 * sharers) / cell;
+        fit = p->cache_bytes / (4 * sharers) / row_bytes;
     rows = fit > rows ? fit : rows;
     return rows < 1 ? 1 : rows;
 }

@@ -37,6 +37,21 @@ int main(int argc, char **argv)
           topo.cores, topo.pus);
     CHECK(&t, topo.memory_bytes > 0, "memory");
     CHECK(&t, topo.ncaches > 0 && (topo.l2_bytes > 0 || topo.l3_bytes > 0), "caches");
+    /* What the CPU variants block for (passed to them in the problem): hwloc's largest cache,
+     * its instances, a core's L2. */
+    bench_caches caches = bench_cache_layout();
+    CHECK(&t, caches.largest_bytes == (topo.l3_bytes ? topo.l3_bytes : topo.l2_bytes) &&
+                  caches.core_bytes == topo.l2_bytes && caches.largest_instances >= 1 &&
+                  caches.largest_instances <= topo.pus,
+          "caches: largest %zu (topology L3 %zu, L2 %zu) x %d, core %zu", caches.largest_bytes,
+          topo.l3_bytes, topo.l2_bytes, caches.largest_instances, caches.core_bytes);
+    stencil_problem problem = {.nz = 8, .ny = 8, .nx = 8, .k = 0.1f, .threads = 1};
+    bench_problem_caches(&problem, &caches);
+    CHECK(&t, problem.cache_bytes == caches.largest_bytes && problem.core_cache_bytes == caches.core_bytes &&
+                  problem.cache_instances == caches.largest_instances,
+          "problem caches %zu %zu %d", problem.cache_bytes, problem.core_cache_bytes, problem.cache_instances);
+    printf("caches: %zu KiB x %d, a core's L2 %zu KiB\n", caches.largest_bytes >> 10, caches.largest_instances,
+           caches.core_bytes >> 10);
     int threads[2] = {1, topo.cores};
     bench_probes p;
     CHECK(&t, bench_probes_run(threads, topo.cores > 1 ? 2 : 1, 0, &p, &err) == STENCIL_OK, "%s",

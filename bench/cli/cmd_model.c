@@ -409,8 +409,8 @@ static int model_main(int argc, char **argv)
     char memory[512];
     status = BENCH_EXIT_USAGE;
     if (model_stop) { /* while the default dataset was generated */
-        fprintf(stderr, "stencilbench model: interrupted before the first step; %s was not "
-                        "written\n", a.output ? a.output : "no prediction");
+        fprintf(stderr, "stencilbench model: interrupted before the first step; %s%s written\n",
+                a.output ? a.output : "nothing", a.output ? " was not" : " was");
         return BENCH_EXIT_INTERRUPTED;
     }
     output[0] = '\0';

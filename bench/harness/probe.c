@@ -1,10 +1,11 @@
 #define _GNU_SOURCE
-#include <hwloc.h>
 #include <omp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "harness/grid.h"
+#include "harness/machine.h"
 #include "harness/probe.h"
 #include "harness/timer.h"
 #include "cpu_state.h"
@@ -65,27 +66,18 @@ double bench_cpu_copy_gbps(int threads, size_t bytes, int reps)
 
 bench_caches bench_cache_layout(void)
 {
-    /* hwloc reads the caches from sysfs; glibc's sysconf can report a whole socket's L3 in a
-     * guest (384 MiB seen on a 2-core VM whose L3 is 32 MiB). */
+    /* hwloc reads the caches from sysfs (bench_topology_read); glibc's sysconf can report a whole
+     * socket's L3 in a guest (384 MiB seen on a 2-core VM whose L3 is 32 MiB). */
     bench_caches c = {0, 0, 0};
-    hwloc_topology_t topo;
-    if (hwloc_topology_init(&topo) == 0) {
-        if (hwloc_topology_load(topo) == 0) {
-            const hwloc_obj_type_t levels[2] = {HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L2CACHE};
-            for (int l = 0; l < 2 && !c.largest_bytes; l++) {
-                hwloc_obj_t obj = NULL;
-                while ((obj = hwloc_get_next_obj_by_type(topo, levels[l], obj)) != NULL)
-                    if (obj->attr && obj->attr->cache.size > 0) {
-                        c.largest_instances++;
-                        if (obj->attr->cache.size > c.largest_bytes)
-                            c.largest_bytes = (size_t)obj->attr->cache.size;
-                    }
-            }
-            hwloc_obj_t l2 = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_L2CACHE, NULL);
-            if (l2 && l2->attr)
-                c.core_bytes = (size_t)l2->attr->cache.size;
-        }
-        hwloc_topology_destroy(topo);
+    bench_topology t;
+    stencil_error err;
+    if (bench_topology_read(&t, &err) == STENCIL_OK) {
+        const int level = t.l3_bytes ? 3 : 2;
+        c.largest_bytes = t.l3_bytes ? t.l3_bytes : t.l2_bytes;
+        for (int i = 0; i < t.ncaches; i++)
+            if (t.caches[i].level == level && strcmp(t.caches[i].type, "instruction") != 0)
+                c.largest_instances += t.caches[i].count;
+        c.core_bytes = t.l2_bytes;
     }
     if (!c.largest_bytes) {
         long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
