@@ -428,14 +428,24 @@ stencil_status plot_gnuplot_run(const char *dir, const char *script, stencil_err
     }
     int code = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
     if (code != 0 || k > 0) {
-        if (k > 0 && kept[k - 1] == '\n')
-            kept[k - 1] = '\0';
-        plot_msg(err, "gnuplot %s/%s %s%s%.380s", dir, script,
+        /* a failure with nothing but benign lines shows them all: they may be its cause */
+        const char *shown = code != 0 && k == 0 ? text : kept;
+        size_t shown_len = strlen(shown);
+        if (shown_len && shown[shown_len - 1] == '\n')
+            shown_len--;
+        if (shown_len > 380)
+            shown_len = 380;
+        char status[96] = "";
+        if (WIFSIGNALED(ws))
+            snprintf(status, sizeof status, " (killed by signal %d, %s)", WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+        else if (code != 0 && code != 126 && code != 127)
+            snprintf(status, sizeof status, " (exit status %d)", code);
+        plot_msg(err, "gnuplot %s/%s %s%s%s%.*s", dir, script,
                  code == 127   ? "could not be started"
                  : code == 126 ? "could not enter the folder"
                  : code != 0   ? "failed"
                                : "warned",
-                 k ? ": " : "", kept);
+                 status, shown_len ? ": " : "", (int)shown_len, shown);
         return STENCIL_ERR_IO;
     }
     remove(log);

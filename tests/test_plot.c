@@ -391,6 +391,22 @@ int main(int argc, char **argv)
     }
     wst = plot_gnuplot_run(".", "plot_clean.gp", &err);
     CHECK(&ctx, wst == STENCIL_OK, "a clean script failed: %s", err.msg);
+    /* A failure says how gnuplot ended, and shows its output even when that is only lines
+     * otherwise passed over as benign (they may be the cause). */
+    if ((gp = fopen("plot_exit.gp", "w"))) {
+        fputs("print \"Fontconfig error: no writable cache\"\nexit status 3\n", gp);
+        fclose(gp);
+    }
+    wst = plot_gnuplot_run(".", "plot_exit.gp", &err);
+    CHECK(&ctx, wst == STENCIL_ERR_IO && strstr(err.msg, "failed (exit status 3): Fontconfig error: no writable cache"),
+          "gnuplot's exit status: %d %s", (int)wst, err.msg);
+    if ((gp = fopen("plot_killed.gp", "w"))) {
+        fputs("system(\"kill -KILL $PPID\")\n", gp);
+        fclose(gp);
+    }
+    wst = plot_gnuplot_run(".", "plot_killed.gp", &err);
+    CHECK(&ctx, wst == STENCIL_ERR_IO && strstr(err.msg, "failed (killed by signal 9, "),
+          "gnuplot killed: %d %s", (int)wst, err.msg);
 
     /* gnuplot missing: a message naming the package. */
     setenv("STENCILBENCH_GNUPLOT", "/nonexistent/gnuplot", 1);
