@@ -34,11 +34,12 @@ FAKE(gpu_fastest_absent, STENCIL_GPU, 9, no);
 
 /* Variants with stages, for stencil_variant_pick_for: one that takes only grids whose nx is a
  * multiple of 4 (as cuda_bulk), one that takes any, one whose prepare fails for want of memory. */
-static int prepared, released;
+static int prepared, released, prepared_threads;
 static stencil_status take_any(const stencil_problem *p, void **state, stencil_error *err)
 {
     (void)err;
     prepared++;
+    prepared_threads = p->threads;
     *state = (void *)&prepared;
     return p->threads >= 1 ? STENCIL_OK : STENCIL_ERR_ARG;
 }
@@ -113,7 +114,7 @@ int main(void)
     char declined[256];
     stencil_error perr = {{0}};
     const stencil_variant *got = stencil_variant_pick_for(staged, 4, &grid4, 3, declined, sizeof declined, &perr);
-    CHECK(&c, got == &gpu_picky && declined[0] == '\0' && prepared == 1 && released == 1,
+    CHECK(&c, got == &gpu_picky && declined[0] == '\0' && prepared == 1 && released == 1 && prepared_threads == 1,
           "nx = 12: got %s, declined '%s', %d prepared, %d released", got ? got->name : "(none)", declined,
           prepared, released);
     got = stencil_variant_pick_for(staged, 4, &grid5, 3, declined, sizeof declined, &perr);
@@ -123,7 +124,8 @@ int main(void)
           prepared, released);
     const stencil_variant *cpu_only[] = {&cpu_slow, &cpu_any};
     got = stencil_variant_pick_for(cpu_only, 2, &grid5, 3, NULL, 0, &perr);
-    CHECK(&c, got == &cpu_any && prepared == 3, "CPU: got %s", got ? got->name : "(none)");
+    CHECK(&c, got == &cpu_any && prepared == 3 && prepared_threads == 3, "CPU: got %s, prepared with %d threads",
+          got ? got->name : "(none)", prepared_threads);
     const stencil_variant *picky_only[] = {&gpu_picky};
     got = stencil_variant_pick_for(picky_only, 1, &grid5, 3, declined, sizeof declined, &perr);
     CHECK(&c, got == NULL && strstr(perr.msg, "no variant takes a 8x8x13 grid here: gpu_picky: nx = 13") != NULL,
