@@ -87,24 +87,26 @@ const stencil_variant *stencil_variant_pick_fastest(const stencil_variant *const
     return pick_next(variants, n, NULL, &at);
 }
 
-const stencil_variant *stencil_variant_pick_for(const stencil_variant *const *variants, size_t n,
-                                                const stencil_problem *problem, int threads,
-                                                char *declined, size_t declined_len,
-                                                stencil_error *err)
+size_t stencil_variant_candidates(const stencil_variant *const *variants, size_t n,
+                                  const stencil_problem *problem, int threads,
+                                  const stencil_variant **out, size_t max, char *declined,
+                                  size_t declined_len, stencil_error *err)
 {
     enum { MAX_CANDIDATES = 64 };
     unsigned char taken[MAX_CANDIDATES] = {0};
-    size_t len = 0;
+    size_t len = 0, got = 0;
     if (declined && declined_len)
         declined[0] = '\0';
     if (n > MAX_CANDIDATES) {
         stencil_fail(err, STENCIL_ERR_ARG, "%zu variants to choose from: at most %d", n, MAX_CANDIDATES);
-        return NULL;
+        return 0;
     }
     const stencil_variant *v;
     size_t at = 0;
-    while ((v = pick_next(variants, n, taken, &at)) != NULL) {
+    while (got < max && (v = pick_next(variants, n, taken, &at)) != NULL) {
         taken[at] = 1;
+        if (got && v->device != out[0]->device)
+            break; /* pick_next offers every GPU variant before the CPU ones */
         stencil_problem p = *problem;
         p.threads = v->uses_threads ? threads : 1;
         void *state = NULL;
@@ -112,11 +114,14 @@ const stencil_variant *stencil_variant_pick_for(const stencil_variant *const *va
         stencil_status st = v->prepare(&p, &state, &why);
         if (st == STENCIL_OK) {
             v->release(state);
-            return v;
+            out[got++] = v;
+            continue;
         }
+        if (got) /* the first is found: the others are only its rivals */
+            continue;
         if (st != STENCIL_ERR_UNAVAILABLE) {
             stencil_fail(err, st, "%s: %s", v->name, why.msg);
-            return NULL;
+            return 0;
         }
         if (declined && len + 1 < declined_len) {
             int wrote = snprintf(declined + len, declined_len - len, "%s%s: %s", len ? "; " : "", v->name,
@@ -125,9 +130,30 @@ const stencil_variant *stencil_variant_pick_for(const stencil_variant *const *va
                 len = len + (size_t)wrote < declined_len ? len + (size_t)wrote : declined_len - 1;
         }
     }
-    stencil_fail(err, STENCIL_ERR_UNAVAILABLE, "no variant takes a %zux%zux%zu grid here%s%s", problem->nz,
-                 problem->ny, problem->nx, declined && len ? ": " : "", declined && len ? declined : "");
-    return NULL;
+    if (!got)
+        stencil_fail(err, STENCIL_ERR_UNAVAILABLE, "no variant takes a %zux%zux%zu grid here%s%s",
+                     problem->nz, problem->ny, problem->nx, declined && len ? ": " : "",
+                     declined && len ? declined : "");
+    return got;
+}
+
+const stencil_variant *stencil_variant_pick_for(const stencil_variant *const *variants, size_t n,
+                                                const stencil_problem *problem, int threads,
+                                                char *declined, size_t declined_len,
+                                                stencil_error *err)
+{
+    const stencil_variant *v = NULL;
+    return stencil_variant_candidates(variants, n, problem, threads, &v, 1, declined, declined_len, err)
+               ? v
+               : NULL;
+}
+
+size_t stencil_variant_candidates_for(const stencil_problem *problem, int threads,
+                                      const stencil_variant **out, size_t max, char *declined,
+                                      size_t declined_len, stencil_error *err)
+{
+    return stencil_variant_candidates(registry, stencil_variant_count(), problem, threads, out, max,
+                                      declined, declined_len, err);
 }
 
 const stencil_variant *stencil_variant_fastest_for(const stencil_problem *problem, int threads,

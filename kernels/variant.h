@@ -127,6 +127,20 @@ const stencil_variant *stencil_variant_pick_for(const stencil_variant *const *va
                                                 char *declined, size_t declined_len,
                                                 stencil_error *err);
 
+/* The variants that take this problem, fastest first (at most max into out; returns how many,
+ * 0 with err set as stencil_variant_pick_for fails): the first is stencil_variant_pick_for's
+ * choice; after it come the next variants of the same device, in the same order, whose prepare
+ * takes the problem (those that decline or fail are passed over silently: they are only the
+ * first's rivals, for stencilbench model's trial). declined names what declined before the first.
+ * stencil_variant_candidates_for does the same over the registry. */
+size_t stencil_variant_candidates(const stencil_variant *const *variants, size_t n,
+                                  const stencil_problem *problem, int threads,
+                                  const stencil_variant **out, size_t max, char *declined,
+                                  size_t declined_len, stencil_error *err);
+size_t stencil_variant_candidates_for(const stencil_problem *problem, int threads,
+                                      const stencil_variant **out, size_t max, char *declined,
+                                      size_t declined_len, stencil_error *err);
+
 /* Checks a problem's shape, k and scheme; fills err and returns STENCIL_ERR_ARG if bad. */
 stencil_status stencil_problem_check(const stencil_problem *problem, stencil_error *err);
 

@@ -2,8 +2,11 @@
  * a fake variant replays what kernels/cuda_common.cu caches (one CUDA graph per chunk length
  * and starting buffer; a launch advances up to `sweep` steps and swaps the buffers) and the
  * test checks, for many step counts, snapshot intervals and sweeps, that every graph the timed
- * run needs was captured in the warm-up, which never runs more steps than the run; and the
- * transfer line's seconds, GB/s and host memory. */
+ * run needs was captured in the warm-up, which never runs more steps than the run; the
+ * transfer line's seconds, GB/s and host memory; and the trial behind model's default on a GPU
+ * (bench_model_trial), with staged variants and a clock of their own: the faster runs, each
+ * candidate is prepared once and released, warmed up for the trial's chunk and uploaded before
+ * its timed runs, the median of the runs counts, and a candidate that fails is passed over. */
 #include <stdio.h>
 #include <string.h>
 
@@ -126,6 +129,129 @@ static void check_line(check_ctx *c)
           "the memory note: '%s'", line);
 }
 
+/* The trial's staged candidates: each has a cost a step on the trial's clock (its runs of the
+ * median rep cost that; the other reps are far off, so that only a median gives it), and a
+ * prepare that may fail. */
+typedef struct trial_fake {
+    fake_state st;
+    double per_step;
+    int prepares, releases, timed, fail_prepare, threads;
+} trial_fake;
+static trial_fake trial_fakes[3];
+
+static stencil_status trial_prepare(int i, const stencil_problem *p, void **state, stencil_error *err)
+{
+    trial_fake *f = &trial_fakes[i];
+    *state = NULL;
+    f->prepares++;
+    f->threads = p->threads;
+    if (f->fail_prepare)
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "fake %d: out of device memory", i);
+    memset(&f->st, 0, sizeof f->st);
+    f->st.sweep = 1;
+    *state = f;
+    return STENCIL_OK;
+}
+static stencil_status prep0(const stencil_problem *p, void **s, stencil_error *e) { return trial_prepare(0, p, s, e); }
+static stencil_status prep1(const stencil_problem *p, void **s, stencil_error *e) { return trial_prepare(1, p, s, e); }
+static stencil_status prep2(const stencil_problem *p, void **s, stencil_error *e) { return trial_prepare(2, p, s, e); }
+static void trial_release(void *state) { ((trial_fake *)state)->releases++; }
+static stencil_status trial_upload(void *state, const float *f, stencil_error *e) { return fake_upload(&((trial_fake *)state)->st, f, e); }
+static stencil_status trial_run(void *state, int steps, stencil_error *e) { return fake_run(&((trial_fake *)state)->st, steps, e); }
+static stencil_status trial_download(void *state, float *o, stencil_error *e) { return fake_download(&((trial_fake *)state)->st, o, e); }
+
+#define TRIAL_FAKE(label, prep, threaded)                                                                 \
+    {.name = label, .device = STENCIL_GPU, .uses_threads = threaded, .available = fake_available,          \
+     .prepare = prep, .upload = trial_upload, .run = trial_run, .download = trial_download,               \
+     .release = trial_release}
+static const stencil_variant trial_variants[3] = {TRIAL_FAKE("first", prep0, 0), TRIAL_FAKE("second", prep1, 1),
+                                                  TRIAL_FAKE("third", prep2, 0)};
+
+/* The clock: a timed run of n steps costs n x per_step on the middle one of three reps, 100x
+ * that on the first and 0.01x on the last (so the median is the middle one). It also checks that
+ * a timed run follows an upload and a warm-up. */
+static int trial_clock_bad;
+static stencil_status trial_timer(const stencil_variant *v, void *state, bench_stage what, const float *input,
+                                  float *out, int steps, double *seconds, stencil_error *err)
+{
+    (void)v, (void)input, (void)out;
+    trial_fake *f = state;
+    if (what != BENCH_STAGE_RUN || f->st.uploads < 2 || f->st.downloads < 1 || steps < 1)
+        trial_clock_bad++;
+    stencil_status st = trial_run(state, steps, err);
+    const double scale[3] = {100.0, 1.0, 0.01};
+    *seconds = (double)steps * f->per_step * scale[f->timed++ % 3];
+    return st;
+}
+
+static void check_trial(check_ctx *c)
+{
+    const stencil_problem problem = {.nz = 8, .ny = 9, .nx = 10, .k = 0.1f};
+    const double costs[][3] = {{2e-5, 1e-5, 3e-5}, {1e-5, 2e-5, 3e-5}, {3e-5, 2e-5, 1e-5}};
+    for (int k = 0; k < 3; k++)
+        for (int fail = -1; fail < 3; fail++) {
+            const stencil_variant *cands[3] = {&trial_variants[0], &trial_variants[1], &trial_variants[2]};
+            memset(trial_fakes, 0, sizeof trial_fakes);
+            for (int i = 0; i < 3; i++) {
+                trial_fakes[i].per_step = costs[k][i];
+                trial_fakes[i].fail_prepare = i == fail;
+            }
+            trial_clock_bad = 0;
+            double per_step[3];
+            char why[3][BENCH_MODEL_TRIAL_WHY];
+            int best = -1;
+            stencil_error err = {{0}};
+            stencil_status st = bench_model_trial(cands, 3, &problem, 4, NULL, NULL, 25, 7, trial_timer, per_step,
+                                                  why, &best, &err);
+            int want = -1;
+            for (int i = 0; i < 3; i++)
+                if (i != fail && (want < 0 || costs[k][i] < costs[k][want]))
+                    want = i;
+            CHECK(c, st == STENCIL_OK && best == want, "costs %d, candidate %d failing: best %d (want %d), '%s'", k,
+                  fail, best, want, err.msg);
+            for (int i = 0; i < 3; i++) {
+                const trial_fake *f = &trial_fakes[i];
+                CHECK(c, f->prepares == 1 && f->releases == (i != fail), "candidate %d: %d prepares, %d releases", i,
+                      f->prepares, f->releases);
+                CHECK(c, f->threads == (i == 1 ? 4 : 1), "candidate %d prepared with %d threads", i, f->threads);
+                if (i == fail) {
+                    CHECK(c, per_step[i] < 0 && strstr(why[i], "out of device memory") != NULL,
+                          "the failed candidate: %g, '%s'", per_step[i], why[i]);
+                    continue;
+                }
+                /* the warm-up (2 chunks of 7 steps), then 3 timed runs of 7 */
+                CHECK(c, f->timed == 3 && f->st.steps_run == 5 * 7 && f->st.seen[7][0] && f->st.seen[7][1],
+                      "candidate %d: %d timed runs, %ld steps", i, f->timed, f->st.steps_run);
+                CHECK(c, per_step[i] == costs[k][i] && why[i][0] == '\0', "candidate %d: %g a step (want the median %g)",
+                      i, per_step[i], costs[k][i]);
+            }
+            CHECK(c, trial_clock_bad == 0, "%d timed runs without an upload and a warm-up before them",
+                  trial_clock_bad);
+        }
+    /* every trial fails: the first failure's error */
+    memset(trial_fakes, 0, sizeof trial_fakes);
+    trial_fakes[0].fail_prepare = trial_fakes[1].fail_prepare = 1;
+    const stencil_variant *two[2] = {&trial_variants[0], &trial_variants[1]};
+    double per_step[2];
+    int best = 0;
+    stencil_error err = {{0}};
+    stencil_status st = bench_model_trial(two, 2, &problem, 1, NULL, NULL, 3, 10, trial_timer, per_step, NULL,
+                                          &best, &err);
+    CHECK(c, st == STENCIL_ERR_NOMEM && best == -1 && strcmp(err.msg, "fake 0: out of device memory") == 0,
+          "all fail: status %d, best %d, '%s'", (int)st, best, err.msg);
+    /* chunks shorter than the trial's: min(steps, every, BENCH_MODEL_TRIAL_STEPS) */
+    const long cases[][3] = {{3, 10, 3}, {100, 50, BENCH_MODEL_TRIAL_STEPS}, {100, 4, 4}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memset(trial_fakes, 0, sizeof trial_fakes);
+        trial_fakes[0].per_step = 1e-6;
+        st = bench_model_trial(two, 1, &problem, 1, NULL, NULL, cases[i][0], cases[i][1], trial_timer, per_step,
+                               NULL, &best, &err);
+        CHECK(c, st == STENCIL_OK && best == 0 && trial_fakes[0].st.steps_run == 5 * cases[i][2],
+              "steps %ld every %ld: %ld steps run (want 5 x %ld)", cases[i][0], cases[i][1],
+              trial_fakes[0].st.steps_run, cases[i][2]);
+    }
+}
+
 int main(void)
 {
     check_ctx c = {0, 0};
@@ -135,5 +261,6 @@ int main(void)
             for (int sweep = 1; sweep <= 4; sweep++)
                 check_schedule(&c, steps, every, sweep);
     check_line(&c);
+    check_trial(&c);
     return check_finish(&c, "test_model_support");
 }

@@ -67,6 +67,7 @@ STAGED(gpu_picky, STENCIL_GPU, 30, take_nx4, 0);
 STAGED(gpu_any, STENCIL_GPU, 20, take_any, 0);
 STAGED(cpu_any, STENCIL_CPU, 50, take_any, 1);
 STAGED(gpu_broken, STENCIL_GPU, 40, take_none, 0);
+STAGED(gpu_broken_low, STENCIL_GPU, 25, take_none, 0);
 
 static const char *pick(const stencil_variant *const *list, size_t n)
 {
@@ -136,6 +137,25 @@ int main(void)
           "a prepare that fails otherwise stops the choice: got %s, '%s'", got ? got->name : "(none)",
           perr.msg);
     CHECK(&c, prepared == 3 && released == 3, "%d prepared, %d released", prepared, released);
+
+    /* stencil_variant_candidates: the choice and then its rivals of the same device, in order;
+     * rivals that decline or fail are passed over, and a CPU variant never follows a GPU one */
+    const stencil_variant *cands[4] = {NULL};
+    size_t n = stencil_variant_candidates(staged, 4, &grid4, 3, cands, 4, declined, sizeof declined, &perr);
+    CHECK(&c, n == 2 && cands[0] == &gpu_picky && cands[1] == &gpu_any && declined[0] == '\0' &&
+                  prepared == 5 && released == 5,
+          "nx = 12: %zu candidates (%s, %s), %d prepared, %d released", n, n ? cands[0]->name : "-",
+          n > 1 ? cands[1]->name : "-", prepared, released);
+    n = stencil_variant_candidates(staged, 4, &grid4, 3, cands, 1, NULL, 0, &perr);
+    CHECK(&c, n == 1 && cands[0] == &gpu_picky && prepared == 6, "max 1: %zu candidates, %d prepared", n, prepared);
+    n = stencil_variant_candidates(staged, 4, &grid5, 3, cands, 4, declined, sizeof declined, &perr);
+    CHECK(&c, n == 1 && cands[0] == &gpu_any && strcmp(declined, "gpu_picky: nx = 13 is not a multiple of 4") == 0,
+          "nx = 13: %zu candidates, declined '%s'", n, declined);
+    const stencil_variant *rival_broken[] = {&gpu_any, &gpu_broken_low, &gpu_picky};
+    n = stencil_variant_candidates(rival_broken, 3, &grid4, 3, cands, 4, NULL, 0, &perr);
+    CHECK(&c, n == 2 && cands[0] == &gpu_picky && cands[1] == &gpu_any,
+          "a rival that fails is passed over: %zu candidates", n);
+    CHECK(&c, prepared == released, "%d prepared, %d released", prepared, released);
 
     const stencil_variant *gpu_absent[] = {&gpu_fastest_absent, &cpu_slow};
     CHECK(&c, strcmp(pick(gpu_absent, 2), "cpu_slow") == 0, "no GPU: got %s", pick(gpu_absent, 2));

@@ -51,6 +51,78 @@ stencil_status bench_model_warm_up(const stencil_variant *v, void *state, const 
     return st;
 }
 
+static int by_value(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* One candidate's trial: its median seconds a step into *per_step. */
+static stencil_status trial_one(const stencil_variant *v, const stencil_problem *problem, int threads,
+                                const float *input, float *out, long len, bench_model_timer_fn timer,
+                                double *per_step, stencil_error *err)
+{
+    stencil_problem p = *problem;
+    p.threads = v->uses_threads ? threads : 1;
+    void *state = NULL;
+    long warm = 0;
+    double t[BENCH_MODEL_TRIAL_REPS];
+    stencil_status st = v->prepare(&p, &state, err);
+    if (st != STENCIL_OK)
+        return st;
+    st = bench_model_warm_up(v, state, input, out, 2 * len, len, &warm, err);
+    if (st == STENCIL_OK)
+        st = v->upload(state, input, err);
+    for (int r = 0; r < BENCH_MODEL_TRIAL_REPS && st == STENCIL_OK; r++) {
+        st = timer(v, state, BENCH_STAGE_RUN, input, out, (int)len, &t[r], err);
+        t[r] /= (double)len;
+    }
+    v->release(state);
+    if (st == STENCIL_OK) {
+        qsort(t, BENCH_MODEL_TRIAL_REPS, sizeof t[0], by_value);
+        *per_step = t[BENCH_MODEL_TRIAL_REPS / 2];
+    }
+    return st;
+}
+
+stencil_status bench_model_trial(const stencil_variant *const *candidates, int n,
+                                 const stencil_problem *problem, int threads, const float *input,
+                                 float *out, long steps, long every, bench_model_timer_fn timer,
+                                 double *per_step, char (*why)[BENCH_MODEL_TRIAL_WHY], int *best,
+                                 stencil_error *err)
+{
+    long len = steps < every ? steps : every;
+    if (len > BENCH_MODEL_TRIAL_STEPS)
+        len = BENCH_MODEL_TRIAL_STEPS;
+    if (n < 1 || len < 1)
+        return stencil_fail(err, STENCIL_ERR_ARG, "a trial needs a candidate and a step (got %d, %ld)",
+                            n, len);
+    stencil_error first = {{0}};
+    stencil_status first_st = STENCIL_OK;
+    *best = -1;
+    for (int i = 0; i < n; i++) {
+        stencil_error e = {{0}};
+        stencil_status st = trial_one(candidates[i], problem, threads, input, out, len, timer,
+                                      &per_step[i], &e);
+        if (why)
+            snprintf(why[i], BENCH_MODEL_TRIAL_WHY, "%s", st == STENCIL_OK ? "" : e.msg);
+        if (st != STENCIL_OK) {
+            per_step[i] = -1.0;
+            if (first_st == STENCIL_OK) {
+                first_st = st;
+                first = e;
+            }
+            continue;
+        }
+        if (*best < 0 || per_step[i] < per_step[*best])
+            *best = i;
+    }
+    if (*best >= 0)
+        return STENCIL_OK;
+    *err = first;
+    return first_st;
+}
+
 static void rate(char *buf, size_t len, double bytes, double seconds)
 {
     if (seconds > 0)

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "harness/measure.h"
 #include "variant.h"
 
 enum { BENCH_MODEL_WARMUP_RUNS = 7, BENCH_MODEL_WARMUP_MAX = 1000 };
@@ -34,6 +35,28 @@ int bench_model_warmup_plan(long steps, long every, long lens[BENCH_MODEL_WARMUP
 stencil_status bench_model_warm_up(const stencil_variant *v, void *state, const float *input,
                                    float *out, long steps, long every, long *warm_steps,
                                    stencil_error *err);
+
+/* The trial behind model's default on a GPU (no --variant): the rank order is measured on
+ * fields without land, and a field's land moves the variants apart (H200, half land, 256^3:
+ * cuda_shared 42.4 us a step, cuda_bulk, ranked above it, 45.7), so where two GPU variants take
+ * the grid the model times both on its own field and runs the faster. For each of the n
+ * candidates: prepare (problem.threads = threads for variants that use threads, else 1), the
+ * warm-up of a run of 2 x len steps in chunks of len (len = min(steps, every,
+ * BENCH_MODEL_TRIAL_STEPS)), upload, BENCH_MODEL_TRIAL_REPS timed runs of len steps through
+ * timer (bench_time_stage; tests pass their own clock), release. per_step[i] gets candidate i's
+ * median seconds a step, or a negative value where its trial failed (why[i] then says why, when
+ * why is not NULL: why[i] holds BENCH_MODEL_TRIAL_WHY bytes). *best gets the fastest's index.
+ * Fails (with the first candidate's error) only when no trial succeeds. out (a field's worth of
+ * host memory) is scratch. */
+enum { BENCH_MODEL_TRIAL_STEPS = 10, BENCH_MODEL_TRIAL_REPS = 3, BENCH_MODEL_TRIAL_WHY = 256 };
+typedef stencil_status (*bench_model_timer_fn)(const stencil_variant *v, void *state, bench_stage what,
+                                               const float *input, float *out, int steps,
+                                               double *seconds, stencil_error *err);
+stencil_status bench_model_trial(const stencil_variant *const *candidates, int n,
+                                 const stencil_problem *problem, int threads, const float *input,
+                                 float *out, long steps, long every, bench_model_timer_fn timer,
+                                 double *per_step, char (*why)[BENCH_MODEL_TRIAL_WHY], int *best,
+                                 stencil_error *err);
 
 /* The GPU transfer line: "<variant> transfers: host->device X seconds (G GB/s), device->host
  * Y seconds for N downloads of M MiB (G GB/s), <memory>." GB/s are 1e9 bytes per second over
