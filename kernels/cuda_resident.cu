@@ -19,14 +19,17 @@
  * Arithmetic: the division-free update of kernels/stencil_cell.h where all six neighbours are sea
  * (stencil_sea6_*), stencil_cell elsewhere: bit for bit naive's.
  *
- * Work: a warp streams units of (row, run of planes) through z, the z neighbours in registers
- * (about 35 instructions a row of 30 cells in the compiled loop).
+ * Work: a warp streams units of (row, run of planes) through z, the z neighbours in registers;
+ * a warp vote skips rows whose owned cells are all land (44 % of the course grid's rows). The
+ * halos are loaded by the whole block between two barriers (an x halo of 16 rows a warp
+ * instruction), not in a pass over every row and plane.
  *
- * Measured on the H200 (results/reference/h200/README.md, session 5, call 17): course grid, 100
- * steps, 11.7-11.8 us a step against cuda_shared's 11.9 (half land), 11.4 against 13.6 without
- * land; a 30 x 100 x 120 grid 4.3 us against 7.3. The first version (a row per iteration, about
- * 80 instructions, grid-wide barrier) took 14.6 us on the course grid: there the arithmetic, not
- * the memory or the waiting, sets the pace. */
+ * Measured on the H200 (results/reference/h200/README.md, session 8, calls 29-31): course grid,
+ * 100 steps a launch, 9.3-9.4 us a step against cuda_shared's 12.0 and this kernel's previous
+ * version's 11.8-11.9 (494 M warp instructions for 100 steps instead of 675 M); in model's
+ * chunks of 10 steps 10.6-11.5 us against cuda_shared's 12.6; a 30 x 100 x 120 grid 3.8 us
+ * against 7.3. Still short of issue 15's 5 us: Nsight counts 15 cycles between a warp's
+ * instructions, 6 of them at block barriers, and 4.9 M warp instructions a step. */
 #include <cuda/atomic>
 
 #include "cuda_common.cuh"
@@ -65,10 +68,55 @@ __device__ __forceinline__ void resident_wait(int *flags, int nb, int step)
 
 /* Shared memory: two copies of the tile, each nz planes of tile_y + 2 rows of 32 floats; row r
  * (0 to tile_y + 1), lane c holds cell (y0 - 1 + r, x0 - 1 + c). Rows 1 to tile_y, lanes 1 to 30
- * are the tile's own cells. A step's halo cells (lanes 0 and 31, rows 0 and tile_y + 1) come
- * from global memory, where the neighbours published them (faces and land: there since
- * upload): each warp loads those of its own rows into the copy it reads, all its loads in flight
- * at once, so the step waits for L2 once. */
+ * are the tile's own cells. A step's halo cells (lanes 0 and 31 of the owned rows, lanes 1 to 30
+ * of rows 0 and tile_y + 1) come from global memory, where the neighbours published them (faces
+ * and land: there since upload): the whole block loads them, up to RESIDENT_BATCH loads in
+ * flight a thread, between two barriers, so the step waits for L2 once and every lane then reads
+ * any plane of the copy. */
+enum { RESIDENT_BATCH = 4 };
+
+/* The halo cells of step t into cur: x halos 16 rows a warp instruction (lane = 2 x row + side),
+ * y halos a row of 32 lanes (the owned 30 load). Items q = warp, warp + warps, ...: first the
+ * x halos (planes x row groups of 16), then the y halos (planes x 2 sides). */
+__device__ __forceinline__ void resident_halos(const resident_args &a, float *cur, const float *src, int rows,
+                                               int y0, int x0)
+{
+    const int lane = (int)threadIdx.x, warp = (int)threadIdx.y, warps = (int)blockDim.y;
+    const int ty = a.tile_y, nx = a.nx, planes = a.nz - 2;
+    const size_t sz = (size_t)a.ny * (size_t)nx, plane = (size_t)(ty + 2) * RESIDENT_LANES;
+    const int groups = (rows + 15) / 16, xitems = planes * groups, items = xitems + 2 * planes;
+    const int side = lane & 1, hx = side ? RESIDENT_LANES - 1 : 0, hgx = x0 - 1 + hx;
+    const int gx = x0 - 1 + lane;
+    const bool owned_lane = lane >= 1 && lane <= RESIDENT_TILE_X && gx <= nx - 2;
+    for (int q0 = warp; q0 < items; q0 += RESIDENT_BATCH * warps) {
+        float v[RESIDENT_BATCH];
+        int at[RESIDENT_BATCH];
+#pragma unroll
+        for (int b = 0; b < RESIDENT_BATCH; b++) {
+            const int q = q0 + b * warps;
+            at[b] = -1;
+            if (q < xitems) {
+                const int z = 1 + q / groups, r = 1 + (q % groups) * 16 + (lane >> 1);
+                if (r <= rows && hgx < nx) {
+                    at[b] = z * (int)plane + r * RESIDENT_LANES + hx;
+                    v[b] = __ldcg(src + (size_t)z * sz + (size_t)(y0 - 1 + r) * nx + hgx);
+                }
+            } else if (q < items) {
+                const int z = 1 + (q - xitems) / 2, r = (q - xitems) & 1 ? ty + 1 : 0;
+                const int gy = y0 - 1 + r;
+                if (owned_lane && gy < a.ny) {
+                    at[b] = z * (int)plane + r * RESIDENT_LANES + lane;
+                    v[b] = __ldcg(src + (size_t)z * sz + (size_t)gy * nx + gx);
+                }
+            }
+        }
+#pragma unroll
+        for (int b = 0; b < RESIDENT_BATCH; b++)
+            if (at[b] >= 0)
+                cur[at[b]] = v[b];
+    }
+}
+
 __global__ void __launch_bounds__(RESIDENT_LANES *RESIDENT_MAX_WARPS, 1)
     resident_steps(const resident_args a)
 {
@@ -85,23 +133,25 @@ __global__ void __launch_bounds__(RESIDENT_LANES *RESIDENT_MAX_WARPS, 1)
                    : lane == 1            ? (ix + 1 < a.tiles_x ? tile + 1 : -1)
                    : lane == 2            ? (iy > 0 ? tile - a.tiles_x : -1)
                                           : (iy + 1 < tiles_y ? tile + a.tiles_x : -1);
-    const size_t sz = (size_t)ny * (size_t)nx, plane = (size_t)(ty + 2) * RESIDENT_LANES;
+    const size_t sz = (size_t)ny * (size_t)nx;
+    const int plane = (ty + 2) * RESIDENT_LANES;
     float *const copy0 = sh, *const copy1 = sh + (size_t)nz * plane;
-    const bool in_x = gx < nx, halo_lane = lane == 0 || lane == RESIDENT_LANES - 1;
-    const bool owned_x = !halo_lane && gx <= nx - 2;
+    const bool in_x = gx < nx;
+    const bool owned_x = lane >= 1 && lane <= RESIDENT_TILE_X && gx <= nx - 2;
     const bool edge_x = lane == 1 || lane == RESIDENT_TILE_X;
     /* work units: row r = 1 + u % rows, the (u / rows)-th of `chunks` runs of planes, streamed
-     * through z with the z neighbours in registers; warp w takes units w, w + warps, ... */
+     * through z with the z neighbours in registers; warp w takes units w, w + warps, ... (taking
+     * units from a counter in shared memory instead, so that warps whose rows are land take
+     * more, was 7 % slower on the H200: results/reference/h200, call 30) */
     const int chunks = warps / rows > 1 ? warps / rows : 1, units = rows * chunks, planes = nz - 2;
 
-    /* every row of the tile in the grid, halos included, into both copies; loads in flight */
+    /* every row of the tile in the grid, halos included, into both copies; loads in flight;
+     * cells outside the grid (lanes past nx, rows past ny) hold 0, read by no owned cell */
     for (int q = warp; q < nz * (ty + 2); q += warps) {
         const int z = q / (ty + 2), r = q % (ty + 2);
-        if (in_x && y0 - 1 + r < ny) {
-            const float v = a.in[(size_t)z * sz + (size_t)(y0 - 1 + r) * nx + gx];
-            copy0[(size_t)z * plane + r * RESIDENT_LANES + lane] = v;
-            copy1[(size_t)z * plane + r * RESIDENT_LANES + lane] = v;
-        }
+        const float v = in_x && y0 - 1 + r < ny ? a.in[(size_t)z * sz + (size_t)(y0 - 1 + r) * nx + gx] : 0.0f;
+        copy0[z * plane + r * RESIDENT_LANES + lane] = v;
+        copy1[z * plane + r * RESIDENT_LANES + lane] = v;
     }
     __syncthreads();
 
@@ -112,46 +162,31 @@ __global__ void __launch_bounds__(RESIDENT_LANES *RESIDENT_MAX_WARPS, 1)
         float *dst = t & 1 ? a.in : a.out;       /* edges of step t + 1 */
         if (t > 0) { /* step 0's halos are the loaded field's */
             resident_wait(a.flags, nb, t);
-            for (int u = warp; u < units; u += warps) {
-                const int r = 1 + u % rows, j = u / rows;
-                const int z1 = 1 + (j + 1) * planes / chunks;
-                const float *g = src + (size_t)(1 + j * planes / chunks) * sz + (size_t)(y0 - 1 + r) * nx + gx;
-                float *row = cur + (size_t)(1 + j * planes / chunks) * plane + r * RESIDENT_LANES;
-#pragma unroll 4
-                for (int z = 1 + j * planes / chunks; z < z1; z++, g += sz, row += plane) {
-                    if (halo_lane && in_x)
-                        row[lane] = __ldcg(g);
-                    if (r == 1 && owned_x)
-                        row[lane - RESIDENT_LANES] = __ldcg(g - nx);
-                    if (r == ty && owned_x)
-                        row[lane + RESIDENT_LANES] = __ldcg(g + nx);
-                }
-            }
-            __syncwarp(); /* a warp reads only the halo cells it loaded */
+            resident_halos(a, cur, src, rows, y0, x0);
+            __syncthreads();
         }
         for (int u = warp; u < units; u += warps) {
             const int r = 1 + u % rows, j = u / rows;
             const int z0 = 1 + j * planes / chunks, z1 = 1 + (j + 1) * planes / chunks;
             const bool edge = r == 1 || r == rows || edge_x;
-            const float *p = cur + (size_t)z0 * plane + r * RESIDENT_LANES + lane;
-            float *q = nxt + (size_t)z0 * plane + r * RESIDENT_LANES + lane;
+            int o = z0 * plane + r * RESIDENT_LANES + lane;
             float *g = dst + (size_t)z0 * sz + (size_t)(y0 - 1 + r) * nx + gx;
-            float zm = halo_lane ? 0.0f : p[-(int)plane], c = p[0];
-            for (int z = z0; z < z1; z++, p += plane, q += plane, g += sz) {
-                /* a halo lane's cell is the one it loaded this step, never the next plane's
-                 * (which another warp may be loading) */
-                const float cz = halo_lane ? p[0] : c;
-                const float zp = halo_lane ? 0.0f : p[plane];
-                const float xm = __shfl_up_sync(0xffffffffu, cz, 1);
-                const float xp = __shfl_down_sync(0xffffffffu, cz, 1);
-                if (owned_x && cz == cz) {
-                    const float v = stencil_cuda_cell(cz, zm, zp, p[-RESIDENT_LANES], p[RESIDENT_LANES], xm,
-                                                      xp, a.k, a.insulated);
-                    *q = v;
-                    if (edge)
-                        __stcg(g, v); /* a neighbour's halo */
+            float zm = cur[o - plane], c = cur[o];
+            for (int z = z0; z < z1; z++, o += plane, g += sz) {
+                const float zp = cur[o + plane];
+                const bool sea = owned_x && c == c;
+                if (__any_sync(0xffffffffu, sea)) { /* rows of land only: nothing to do */
+                    const float xm = __shfl_up_sync(0xffffffffu, c, 1);
+                    const float xp = __shfl_down_sync(0xffffffffu, c, 1);
+                    const float ym = cur[o - RESIDENT_LANES], yp = cur[o + RESIDENT_LANES];
+                    if (sea) {
+                        const float v = stencil_cuda_cell(c, zm, zp, ym, yp, xm, xp, a.k, a.insulated);
+                        nxt[o] = v;
+                        if (edge)
+                            __stcg(g, v); /* a neighbour's halo */
+                    }
                 }
-                zm = cz;
+                zm = c;
                 c = zp;
             }
         }
@@ -165,7 +200,7 @@ __global__ void __launch_bounds__(RESIDENT_LANES *RESIDENT_MAX_WARPS, 1)
         const int r = 1 + u % rows, j = u / rows;
         const int z0 = 1 + j * planes / chunks, z1 = 1 + (j + 1) * planes / chunks;
         for (int z = z0; z < z1; z++) {
-            const float v = last[(size_t)z * plane + r * RESIDENT_LANES + lane];
+            const float v = last[z * plane + r * RESIDENT_LANES + lane];
             if (owned_x && v == v)
                 a.out[(size_t)z * sz + (size_t)(y0 - 1 + r) * nx + gx] = v;
         }
@@ -212,6 +247,7 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
                             warps, RESIDENT_MAX_WARPS);
     if (t->tile_y < 0)
         return stencil_fail(err, STENCIL_ERR_ARG, "tile_y=%d: give a positive row count", t->tile_y);
+
     if (t->graph > 0)
         return stencil_fail(err, STENCIL_ERR_ARG, "graph=1: cuda_resident runs its steps in one "
                             "cooperative launch, not a graph");
@@ -273,9 +309,9 @@ extern "C" const stencil_variant stencil_variant_cuda_resident = {
     .bytes_per_cell = 8.0,
     .tunings = "block_y,tile_y,graph",
     .uses_threads = 0,
-    .speed_rank = 5, /* only grids that fit in shared memory; on the course grid 2 % faster than
-                      * cuda_shared at 100 steps a launch but 11 % slower in model's chunks of 10
-                      * (H200, call 27): below cuda_shared */
+    .speed_rank = 22, /* above cuda_shared, below cuda_bulk: where it takes the grid (small ones)
+                       * model's trial times it against the other (course grid, H200, chunks of
+                       * 10 steps: 10.8-10.9 against cuda_shared's 12.1-12.3, call 31) */
     .uses_ranks = 0,
     .available = stencil_cuda_available,
     .prepare = cuda_resident_prepare,
