@@ -289,9 +289,11 @@ extern "C" const stencil_variant stencil_variant_cuda_bulk = {
     .bytes_per_cell = 8.0,
     .tunings = "block_y,block_z,tile_z,graph",
     .uses_threads = 0,
-    .speed_rank = 25, /* above cuda_shared: as fast or faster on every grid it takes (H200, cubes of
-                       * 128 to 1024 without land: +7, +1, +9, +1 %, calls 23 and 27); model passes
-                       * it over where it declines (nx % 4, compute capability below 9.0) */
+    .speed_rank = 25, /* first: as fast or faster than cuda_shared on every cube without land
+                       * (H200, 128 to 1024: +7, +1, +9, +1 %, calls 23 and 27), though not on a
+                       * half-land 256^3 field (-8 %, call 28), so model times it against the
+                       * next variant on the field itself; passed over where it declines (nx % 4,
+                       * compute capability below 9.0) */
     .uses_ranks = 0,
     .available = stencil_cuda_available,
     .prepare = cuda_bulk_prepare,
