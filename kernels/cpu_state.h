@@ -7,6 +7,16 @@
 
 #include "variant.h"
 
+/* Software prefetch of input rows the sweep reads a few rows from now: into the L2
+ * (__builtin_prefetch locality 1: prefetcht2 on x86), not the L1. Into the L1 (locality 3) the
+ * prefetched rows evict the rows the current output row still reads; on the 2-core Zen 4 VM
+ * (interleaved runs, 2 threads, half land) openmp ran 3.0-3.5 G at 256^3 and 3.4-3.5 G at 512^3
+ * that way, 4.0-4.3 and 3.7-4.1 G with locality 1 (93-98 % of the in-run copy); tiled (one
+ * thread) 1.8 and 1.7 against 2.3 and 2.5 G; openmp_counts 3.5-3.6 and 3.4 against 3.5-4.4 and
+ * 3.7-4.2 G; openmp_fused 5.5 against 5.9-6.1 G at 512^3, equal at 256^3 (README, issue 19).
+ * Unmeasured on the other hosts (Xeon, Zen 5) so far. */
+#define STENCIL_PREFETCH_READ(p) __builtin_prefetch((p), 0, 1)
+
 typedef struct stencil_cpu_state {
     stencil_problem problem;
     float *cur, *next;

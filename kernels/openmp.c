@@ -48,7 +48,7 @@ static stencil_status openmp_run(void *state, int steps, stencil_error *err)
                 size_t row = (r / iy + 1) * sz + (r % iy + 1) * sy;
                 if (r + PREFETCH_ROWS < r1)
                     for (size_t x = 0; x < nx; x += FLOATS_PER_LINE) {
-                        __builtin_prefetch(in + row + sz + PREFETCH_ROWS * sy + x, 0, 3);
+                        STENCIL_PREFETCH_READ(in + row + sz + PREFETCH_ROWS * sy + x);
                         if (!stream)
                             __builtin_prefetch(out + row + PREFETCH_ROWS * sy + x, 1, 3);
                     }

@@ -36,12 +36,12 @@ static stencil_status counts_run(void *state, int steps, stencil_error *err)
                 size_t row = (r / iy + 1) * sz + (r % iy + 1) * sy;
                 if (r + PREFETCH_ROWS < r1) {
                     for (size_t x = 0; x < nx; x += FLOATS_PER_LINE) {
-                        __builtin_prefetch(in + row + sz + PREFETCH_ROWS * sy + x, 0, 3);
+                        STENCIL_PREFETCH_READ(in + row + sz + PREFETCH_ROWS * sy + x);
                         if (!stream)
                             __builtin_prefetch(out + row + PREFETCH_ROWS * sy + x, 1, 3);
                     }
                     for (size_t x = 0; x < nx; x += 4 * FLOATS_PER_LINE)
-                        __builtin_prefetch(s->count + row + PREFETCH_ROWS * sy + x, 0, 3);
+                        STENCIL_PREFETCH_READ(s->count + row + PREFETCH_ROWS * sy + x);
                 }
                 stencil_counts_row(out + row, in + row, in + row - sz, in + row + sz,
                                    s->count + row, nx, sy, k, insulated, stream);

@@ -60,9 +60,9 @@ static void plane_rows(const sweep *w, float *out, const float *below, const flo
         size_t row = y * nx;
         if (y + PREFETCH_ROWS < y1) {
             for (size_t x = 0; pre && x < nx; x += FLOATS_PER_LINE)
-                __builtin_prefetch(pre + row + PREFETCH_ROWS * nx + x, 0, 3);
+                STENCIL_PREFETCH_READ(pre + row + PREFETCH_ROWS * nx + x);
             for (size_t x = 0; x < nx; x += 4 * FLOATS_PER_LINE)
-                __builtin_prefetch(cnt + row + PREFETCH_ROWS * nx + x, 0, 3);
+                STENCIL_PREFETCH_READ(cnt + row + PREFETCH_ROWS * nx + x);
         }
         stencil_counts_row(out + row, at + row, below + row, above + row, cnt + row, nx, nx,
                            w->k, w->insulated, stream);

@@ -42,7 +42,7 @@ static stencil_status tiled_run(void *state, int steps, stencil_error *err)
                             ahead = y0 + (ahead - y1) % (y1 - y0), pz++;
                         if (pz < nz)
                             for (size_t x = x0; x < x1; x += FLOATS_PER_LINE)
-                                __builtin_prefetch(in + pz * sz + ahead * sy + x, 0, 3);
+                                STENCIL_PREFETCH_READ(in + pz * sz + ahead * sy + x);
                         stencil_row_any(in + row, out + row, x0, x1, sy, sz, k, insulated, stream);
                     }
             }
