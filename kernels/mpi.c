@@ -20,6 +20,7 @@
 #include "mpi_grid.h"
 
 enum { TAG_FACE = 100, TAG_SCATTER = 200, TAG_GATHER = 300, INTERIOR_CHUNKS = 4 };
+enum { PREFETCH_ROWS = 6, FLOATS_PER_LINE = 16 }; /* as openmp's rows */
 
 typedef struct mpi_state {
     stencil_problem problem;
@@ -258,6 +259,9 @@ static void update_box(const mpi_state *m, const float *in, float *out, const lo
             size_t row = (size_t)z * sz + (size_t)y * sy;
             if (!skip_interior || !interior || z < m->i0[0] || z > m->i1[0] || y < m->i0[1] ||
                 y > m->i1[1]) {
+                if (r + PREFETCH_ROWS < rows && z + 1 <= hi[0]) /* the z+1 row, read first here */
+                    for (long x = lo[2]; x <= hi[2]; x += FLOATS_PER_LINE)
+                        STENCIL_PREFETCH_READ(in + row + sz + PREFETCH_ROWS * sy + (size_t)x);
                 stencil_row_any(in + row, out + row, (size_t)lo[2], (size_t)hi[2] + 1, sy, sz, k,
                                 insulated, stream);
                 continue;
