@@ -156,14 +156,6 @@ size_t stencil_variant_candidates_for(const stencil_problem *problem, int thread
                                       declined, declined_len, err);
 }
 
-const stencil_variant *stencil_variant_fastest_for(const stencil_problem *problem, int threads,
-                                                   char *declined, size_t declined_len,
-                                                   stencil_error *err)
-{
-    return stencil_variant_pick_for(registry, stencil_variant_count(), problem, threads, declined,
-                                    declined_len, err);
-}
-
 const stencil_variant *stencil_variant_fastest(void)
 {
     return stencil_variant_pick_fastest(registry, stencil_variant_count());

@@ -87,9 +87,10 @@ typedef struct stencil_variant {
     int uses_threads;        /* 1 when problem.threads changes what it does */
     /* Expected speed among the variants of its device: higher is expected faster (by design
      * and by the reference results in results/reference/). `model` runs, by default, the
-     * available variant of highest rank that takes the grid, GPU variants before CPU ones
-     * (stencil_variant_fastest_for); give a new variant a rank above the ones it beats where
-     * it runs, and let its prepare decline the rest as STENCIL_ERR_UNAVAILABLE. */
+     * available variant of highest rank that takes the grid, GPU variants before CPU ones (on a
+     * GPU the faster on the field of the two highest: stencil_variant_candidates_for); give a
+     * new variant a rank above the ones it beats where it runs, and let its prepare decline the
+     * rest as STENCIL_ERR_UNAVAILABLE. */
     int speed_rank;
     int uses_ranks;          /* 1 for MPI variants: one process per rank (problem.ranks) */
     /* Returns 1 when it can run here; otherwise 0 with the reason in why. */
@@ -112,16 +113,13 @@ const stencil_variant *stencil_variant_find(const char *name); /* NULL when unkn
  * when none can run. stencil_variant_pick_fastest does the same over any n variants. */
 const stencil_variant *stencil_variant_fastest(void);
 const stencil_variant *stencil_variant_pick_fastest(const stencil_variant *const *variants, size_t n);
-/* The fastest variant that takes this problem: the same order, trying each one's prepare (then
- * release) and passing over those that decline the grid or the device as unavailable (cuda_bulk
- * on a grid whose nx is not a multiple of 4, or a GPU before compute capability 9.0), with
- * problem.threads set to `threads` for variants that use threads and 1 for the others. What
- * declined goes into `declined` ("name: why; ..."; may be NULL). NULL with err set when a
- * prepare fails otherwise (memory, arguments) or when none takes it. At most 64 variants.
- * stencil_variant_pick_for does the same over any n variants. */
-const stencil_variant *stencil_variant_fastest_for(const stencil_problem *problem, int threads,
-                                                   char *declined, size_t declined_len,
-                                                   stencil_error *err);
+/* The fastest of the n variants that takes this problem: the same order, trying each one's
+ * prepare (then release) and passing over those that decline the grid or the device as
+ * unavailable (cuda_bulk on a grid whose nx is not a multiple of 4, or a GPU before compute
+ * capability 9.0), with problem.threads set to `threads` for variants that use threads and 1
+ * for the others. What declined goes into `declined` ("name: why; ..."; may be NULL). NULL with
+ * err set when a prepare fails otherwise (memory, arguments) or when none takes it. At most 64
+ * variants. */
 const stencil_variant *stencil_variant_pick_for(const stencil_variant *const *variants, size_t n,
                                                 const stencil_problem *problem, int threads,
                                                 char *declined, size_t declined_len,

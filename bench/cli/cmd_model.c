@@ -294,6 +294,20 @@ static stencil_status run_model(const model_args *a, const stencil_problem *prob
     return st;
 }
 
+/* The output's path: --output, else predicted_temperatures_<variant>.nc; never the input. */
+static stencil_status name_output(const model_args *a, const char *input, char *output, size_t len,
+                                  stencil_error *err)
+{
+    if (a->output)
+        snprintf(output, len, "%s", a->output);
+    else
+        snprintf(output, len, "predicted_temperatures_%s.nc", a->v->name);
+    if (io_same_file(input, output))
+        return stencil_fail(err, STENCIL_ERR_ARG, "the output '%s' is the input file; choose another "
+                            "--output (the input is never overwritten)", output);
+    return STENCIL_OK;
+}
+
 /* model's default on a GPU: the two fastest GPU variants that take the grid, in rank order,
  * timed on the field itself (bench_model_trial); a->v becomes the faster, named on stderr with
  * the figures. */
@@ -324,12 +338,10 @@ static stencil_status trial(model_args *a, const stencil_variant *const *rivals,
         if (wrote > 0)
             len = len + (size_t)wrote < sizeof others ? len + (size_t)wrote : sizeof others - 1;
     }
-    long len_steps = a->steps < a->save_every ? a->steps : a->save_every;
-    if (len_steps > BENCH_MODEL_TRIAL_STEPS)
-        len_steps = BENCH_MODEL_TRIAL_STEPS;
     fprintf(stderr, "stencilbench model: running %s, the faster on this field in a trial (median of %d runs "
                     "of %ld steps each, after a warm-up): %.4g us a step%s (--variant picks one)%s%s\n",
-            a->v->name, BENCH_MODEL_TRIAL_REPS, len_steps, per_step[best] * 1e6, others,
+            a->v->name, BENCH_MODEL_TRIAL_REPS, bench_model_trial_steps(a->steps, a->save_every),
+            per_step[best] * 1e6, others,
             declined[0] ? "; declined: " : "", declined);
     return STENCIL_OK;
 }
@@ -479,21 +491,14 @@ static int model_main(int argc, char **argv)
                             "%zux%zux%zu grid here (declined: %s)\n", a.v->name, ds.nz, ds.ny, ds.nx, declined);
     }
     problem.threads = a.v->uses_threads ? (int)a.threads : 1;
-    if (a.output)
-        snprintf(output, sizeof output, "%s", a.output);
-    else
-        snprintf(output, sizeof output, "predicted_temperatures_%s.nc", a.v->name);
     if ((size_t)a.time_index >= ds.nt) {
         stencil_fail(&err, STENCIL_ERR_ARG, "--time-index %ld is out of range: '%s' in %s has %zu "
                      "time%s (0 to %zu)", a.time_index, ds.var, input, ds.nt, ds.nt == 1 ? "" : "s",
                      ds.nt - 1);
         goto fail;
     }
-    if (io_same_file(input, output)) {
-        stencil_fail(&err, STENCIL_ERR_ARG, "the output '%s' is the input file; choose another "
-                     "--output (the input is never overwritten)", output);
+    if (name_output(&a, input, output, sizeof output, &err) != STENCIL_OK)
         goto fail;
-    }
     size_t cells, bytes;
     if (io_size_field(ds.nz, ds.ny, ds.nx, sizeof(float), &cells, &bytes, input, &err) != STENCIL_OK)
         goto fail;
@@ -531,13 +536,8 @@ static int model_main(int argc, char **argv)
         if (trial(&a, rivals, (int)nrivals, &problem, field, slots[0], declined, &err) != STENCIL_OK)
             goto fail;
         problem.threads = a.v->uses_threads ? (int)a.threads : 1;
-        if (!a.output)
-            snprintf(output, sizeof output, "predicted_temperatures_%s.nc", a.v->name);
-        if (io_same_file(input, output)) {
-            stencil_fail(&err, STENCIL_ERR_ARG, "the output '%s' is the input file; choose another "
-                         "--output (the input is never overwritten)", output);
+        if (name_output(&a, input, output, sizeof output, &err) != STENCIL_OK)
             goto fail;
-        }
     }
     io_axis axes[IO_AXES];
     memcpy(axes, ds.axes, sizeof axes);

@@ -51,6 +51,12 @@ stencil_status bench_model_warm_up(const stencil_variant *v, void *state, const 
     return st;
 }
 
+long bench_model_trial_steps(long steps, long every)
+{
+    const long len = steps < every ? steps : every;
+    return len < BENCH_MODEL_TRIAL_STEPS ? len : BENCH_MODEL_TRIAL_STEPS;
+}
+
 static int by_value(const void *a, const void *b)
 {
     const double x = *(const double *)a, y = *(const double *)b;
@@ -91,9 +97,7 @@ stencil_status bench_model_trial(const stencil_variant *const *candidates, int n
                                  double *per_step, char (*why)[BENCH_MODEL_TRIAL_WHY], int *best,
                                  stencil_error *err)
 {
-    long len = steps < every ? steps : every;
-    if (len > BENCH_MODEL_TRIAL_STEPS)
-        len = BENCH_MODEL_TRIAL_STEPS;
+    const long len = bench_model_trial_steps(steps, every);
     if (n < 1 || len < 1)
         return stencil_fail(err, STENCIL_ERR_ARG, "a trial needs a candidate and a step (got %d, %ld)",
                             n, len);

@@ -49,6 +49,8 @@ stencil_status bench_model_warm_up(const stencil_variant *v, void *state, const 
  * Fails (with the first candidate's error) only when no trial succeeds. out (a field's worth of
  * host memory) is scratch. */
 enum { BENCH_MODEL_TRIAL_STEPS = 10, BENCH_MODEL_TRIAL_REPS = 3, BENCH_MODEL_TRIAL_WHY = 256 };
+/* The trial's run length: min(steps, every, BENCH_MODEL_TRIAL_STEPS). */
+long bench_model_trial_steps(long steps, long every);
 typedef stencil_status (*bench_model_timer_fn)(const stencil_variant *v, void *state, bench_stage what,
                                                const float *input, float *out, int steps,
                                                double *seconds, stencil_error *err);
