@@ -239,6 +239,24 @@ static void check_trial(check_ctx *c)
                                           &best, &err);
     CHECK(c, st == STENCIL_ERR_NOMEM && best == -1 && strcmp(err.msg, "fake 0: out of device memory") == 0,
           "all fail: status %d, best %d, '%s'", (int)st, best, err.msg);
+    /* the note on stderr: the pick, the rival's figure or why its trial failed, what declined */
+    const stencil_variant *named[2] = {&trial_variants[0], &trial_variants[1]};
+    const double secs[2] = {12.3e-6, 10.8e-6}, failed[2] = {12.3e-6, -1.0};
+    char whys[2][BENCH_MODEL_TRIAL_WHY] = {"", "out of device memory"}, line[512];
+    bench_model_trial_line(line, sizeof line, named, 2, secs, whys, 1, 10, "big: nx");
+    CHECK(c, strcmp(line, "running second, the faster on this field in a trial (median of 3 runs of 10 steps "
+                          "each, after a warm-up): 10.8 us a step against first's 12.3 (--variant picks one); "
+                          "declined: big: nx") == 0,
+          "trial line '%s'", line);
+    bench_model_trial_line(line, sizeof line, named, 2, failed, whys, 0, 4, "");
+    CHECK(c, strcmp(line, "running first, the faster on this field in a trial (median of 3 runs of 4 steps each, "
+                          "after a warm-up): 12.3 us a step; second's trial failed: out of device memory "
+                          "(--variant picks one)") == 0,
+          "trial line with a failed rival '%s'", line);
+    char small[24];
+    int need = bench_model_trial_line(small, sizeof small, named, 2, secs, whys, 1, 10, "big: nx");
+    CHECK(c, need > (int)sizeof small && strlen(small) == sizeof small - 1 && strncmp(small, line, 8) == 0,
+          "cut to %zu bytes: '%s' (%d wanted)", sizeof small, small, need);
     /* chunks shorter than the trial's: min(steps, every, BENCH_MODEL_TRIAL_STEPS) */
     const long cases[][3] = {{3, 10, 3}, {100, 50, BENCH_MODEL_TRIAL_STEPS}, {100, 4, 4}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -324,25 +324,10 @@ static stencil_status trial(model_args *a, const stencil_variant *const *rivals,
     if (st != STENCIL_OK)
         return st;
     a->v = rivals[best];
-    char others[512];
-    size_t len = 0;
-    others[0] = '\0';
-    for (int i = 0; i < n && len + 1 < sizeof others; i++) {
-        if (i == best)
-            continue;
-        int wrote = per_step[i] < 0
-                        ? snprintf(others + len, sizeof others - len, "; %s's trial failed: %s",
-                                   rivals[i]->name, why[i])
-                        : snprintf(others + len, sizeof others - len, " against %s's %.4g", rivals[i]->name,
-                                   per_step[i] * 1e6);
-        if (wrote > 0)
-            len = len + (size_t)wrote < sizeof others ? len + (size_t)wrote : sizeof others - 1;
-    }
-    fprintf(stderr, "stencilbench model: running %s, the faster on this field in a trial (median of %d runs "
-                    "of %ld steps each, after a warm-up): %.4g us a step%s (--variant picks one)%s%s\n",
-            a->v->name, BENCH_MODEL_TRIAL_REPS, bench_model_trial_steps(a->steps, a->save_every),
-            per_step[best] * 1e6, others,
-            declined[0] ? "; declined: " : "", declined);
+    char line[2048];
+    bench_model_trial_line(line, sizeof line, rivals, n, per_step, why, best,
+                           bench_model_trial_steps(a->steps, a->save_every), declined);
+    fprintf(stderr, "stencilbench model: %s\n", line);
     return STENCIL_OK;
 }
 

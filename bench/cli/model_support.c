@@ -57,6 +57,37 @@ long bench_model_trial_steps(long steps, long every)
     return len < BENCH_MODEL_TRIAL_STEPS ? len : BENCH_MODEL_TRIAL_STEPS;
 }
 
+int bench_model_trial_line(char *buf, size_t len, const stencil_variant *const *candidates, int n,
+                           const double *per_step, char (*why)[BENCH_MODEL_TRIAL_WHY], int best,
+                           long run_steps, const char *declined)
+{
+    size_t at = 0;
+    int total = 0;
+#define TRIAL_PUT(...)                                                              \
+    do {                                                                            \
+        int w = snprintf(buf + at, len > at ? len - at : 0, __VA_ARGS__);           \
+        if (w > 0) {                                                                \
+            total += w;                                                             \
+            at = at + (size_t)w < len ? at + (size_t)w : (len ? len - 1 : 0);       \
+        }                                                                           \
+    } while (0)
+    TRIAL_PUT("running %s, the faster on this field in a trial (median of %d runs of %ld steps each, "
+              "after a warm-up): %.4g us a step", candidates[best]->name, BENCH_MODEL_TRIAL_REPS, run_steps,
+              per_step[best] * 1e6);
+    for (int i = 0; i < n; i++) {
+        if (i == best)
+            continue;
+        if (per_step[i] < 0)
+            TRIAL_PUT("; %s's trial failed: %s", candidates[i]->name, why ? why[i] : "");
+        else
+            TRIAL_PUT(" against %s's %.4g", candidates[i]->name, per_step[i] * 1e6);
+    }
+    TRIAL_PUT(" (--variant picks one)%s%s", declined && declined[0] ? "; declined: " : "",
+              declined ? declined : "");
+#undef TRIAL_PUT
+    return total;
+}
+
 static int by_value(const void *a, const void *b)
 {
     const double x = *(const double *)a, y = *(const double *)b;

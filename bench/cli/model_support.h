@@ -51,6 +51,13 @@ stencil_status bench_model_warm_up(const stencil_variant *v, void *state, const 
 enum { BENCH_MODEL_TRIAL_STEPS = 10, BENCH_MODEL_TRIAL_REPS = 3, BENCH_MODEL_TRIAL_WHY = 256 };
 /* The trial's run length: min(steps, every, BENCH_MODEL_TRIAL_STEPS). */
 long bench_model_trial_steps(long steps, long every);
+/* The trial's note: "running <best>, the faster on this field in a trial (median of R runs of L
+ * steps each, after a warm-up): X us a step against <other>'s Y (--variant picks one)", a
+ * failed rival as "; <other>'s trial failed: <why>", then "; declined: <declined>" when that is
+ * not empty. Returns snprintf's count (the text is cut to len). */
+int bench_model_trial_line(char *buf, size_t len, const stencil_variant *const *candidates, int n,
+                           const double *per_step, char (*why)[BENCH_MODEL_TRIAL_WHY], int best,
+                           long run_steps, const char *declined);
 typedef stencil_status (*bench_model_timer_fn)(const stencil_variant *v, void *state, bench_stage what,
                                                const float *input, float *out, int steps,
                                                double *seconds, stencil_error *err);
