@@ -1,58 +1,57 @@
 /* cuda_fused: temporal blocking, S timesteps (steps_per_sweep, 1 to 8) in one pass over the
- * grid, as a 2.5-D wavefront (AN5D, EBISU). A block owns an x-y tile extended by a halo of S
- * cells on each side (the halo is recomputed by both neighbouring tiles) and streams through a
- * run of z planes. In iteration i it loads plane i (level 0) and, for t = 1..S, computes level
- * t (the field after t steps) on plane i - t from level t-1's planes i-t-1, i-t and i-t+1: the
- * z neighbours in registers, the x-y neighbours from a copy of plane i-t in shared memory
+ * grid, as a 2.5-D wavefront (AN5D, EBISU). A block owns an x-y tile 128 cells wide (a warp a
+ * row, 4 cells a lane) and `block_y` rows high, which holds its part of the grid (out_x by out_y)
+ * and a halo (S rows on each y side, S rounded up to 4 on each x side) that both neighbouring
+ * tiles recompute, and streams through a run of z planes. In iteration i it loads plane i
+ * (level 0) and, for t = 1..S, computes level t (the field after t steps) on plane i - t from
+ * level t-1's planes i-t-1, i-t and i-t+1: the z neighbours in registers, the x neighbours from
+ * the neighbouring lanes (shuffles), the y neighbours from a copy of plane i-t in shared memory
  * written in the iteration before. Each level keeps two shared copies (even and odd
  * iterations), so one barrier per iteration orders every write before its reads. Level S is
- * stored. Cells on the box's faces and NaN cells keep their value at every level; a level t
- * value is right at least t cells inside the extended tile, so the tile's inner part (S cells
- * from its edge) is exact.
+ * stored. A level t value is right at least t cells inside the tile, so its stored part is.
  *
- * Arithmetic: level 1 calls stencil_cell on the field as it is (NaN = land) and notes each
- * cell's sea-neighbour count n in a 4-bit code (15: the cell is not updated), kept for S-1
- * planes in a shift register; levels 2..S run on the field with land replaced by +0 and call
- * stencil_cell_zero_filled with that n, which rounds bit for bit as stencil_cell does
- * (kernels/stencil_cell.h). So every level equals naive's field after t steps.
+ * Arithmetic: where every updated cell of a warp has six sea neighbours and an update the
+ * division-free form of kernels/stencil_cell.h gets exactly (a warp vote), the warp takes that
+ * form: about 14 instructions a cell. Elsewhere level 1 calls stencil_cell on the field as it
+ * is (NaN = land) and notes each cell's sea-neighbour count n in a 4-bit code (15: not
+ * updated), kept for S-1 planes; levels 2..S run on the field with land replaced by +0 and call
+ * stencil_cell_zero_filled with that n, which rounds bit for bit as stencil_cell does. So every
+ * level equals naive's field after t steps.
  *
- * Threads: block_x by block_y; the extended tile is block_x cells wide and tile_y = block_y *
- * R rows high (R = 1, 2 or 4 rows per thread, rows ty, ty + block_y, ...). A level t row or
- * cell closer than t to the tile's edge is not computed (its value is never used).
- *
- * Cells whose six neighbours are sea take the division-free update of kernels/stencil_cell.h
- * (stencil_sea6_*) at every level; the others stencil_cell or stencil_cell_zero_filled.
- *
- * Measured on the H200 (results/reference/h200/README.md, session 4): bound by instructions,
- * not memory (Nsight Compute: 97 instructions a cell update, issue slots 72 % busy, 25 %
- * occupancy with 4 rows a thread); 64 x 16 threads with 2 rows each (the same 64 x 32 tile, 50 %
- * occupancy) reach 299 G cell updates/s at 512^3 without land, 0.57 times the single-sweep
- * limit, against 256 G with 64 x 8 threads of 4 rows and cuda_shared's 397 G in the same run.
- * The per-thread code is kernels/cuda_fused_sweep.h; tests/test_fused_emu runs it on the CPU. */
+ * Session 4's kernel (one cell a thread, x neighbours from shared memory, branches a cell)
+ * issued 93 instructions a cell update at S = 2 and reached 0.57x the single-sweep limit
+ * (results/reference/h200/README.md). The per-thread code is kernels/cuda_fused_sweep.h;
+ * tests/test_fused_emu runs it on the CPU. */
 #include "cuda_common.cuh"
 #include "cuda_fused_sweep.h"
 
-struct fused_block_sync {
-    __device__ __forceinline__ void operator()() const { __syncthreads(); }
+struct fused_gpu_ops {
+    __device__ __forceinline__ void sync() const { __syncthreads(); }
+    __device__ __forceinline__ void swap(float w, float e, float &l, float &r) const
+    {
+        l = __shfl_up_sync(0xffffffffu, w, 1);
+        r = __shfl_down_sync(0xffffffffu, e, 1);
+    }
+    __device__ __forceinline__ bool all(bool p) const { return __all_sync(0xffffffffu, p) != 0; }
 };
 
-template <int S, int R> __global__ void fused_sweep(const fused_args a)
+/* Up to S = 3 a block may hold 1024 threads (64 registers each); beyond, 576 (113 registers). */
+#define FUSED_BOUND(S) ((S) <= 3 ? 1024 : 576)
+
+template <int S, bool V> __global__ void __launch_bounds__(FUSED_BOUND(S)) fused_sweep(const fused_args a)
 {
-    extern __shared__ float sh[]; /* 2 S planes: level t's copy for parity p at (2 t + p) */
-    const fused_thread th = {(int)threadIdx.x, (int)threadIdx.y, (int)blockDim.x,
-                             (int)blockDim.y, (int)blockIdx.x, (int)blockIdx.y};
-    fused_body<S, R>(a, th, sh, fused_block_sync());
+    extern __shared__ float4 fused_sh[]; /* 2 S planes: level t's copy for parity p at (2 t + p) */
+    const fused_thread th = {(int)threadIdx.x, (int)threadIdx.y, (int)blockDim.y, (int)blockIdx.x,
+                             (int)blockIdx.y};
+    fused_body<S, V, FUSED_LANES>(a, th, (float *)fused_sh, fused_gpu_ops());
 }
 
 typedef void (*fused_kernel)(const fused_args);
 
-#define FUSED_ROW(R)                                                                             \
-    {fused_sweep<1, R>, fused_sweep<2, R>, fused_sweep<3, R>, fused_sweep<4, R>,                \
-     fused_sweep<5, R>, fused_sweep<6, R>, fused_sweep<7, R>, fused_sweep<8, R>}
-static const fused_kernel fused_kernels[3][FUSED_MAX_S] = {FUSED_ROW(1), FUSED_ROW(2),
-                                                          FUSED_ROW(4)};
-
-static int rows_index(int rows) { return rows == 1 ? 0 : rows == 2 ? 1 : 2; }
+#define FUSED_ROW(V)                                                                             \
+    {fused_sweep<1, V>, fused_sweep<2, V>, fused_sweep<3, V>, fused_sweep<4, V>,                \
+     fused_sweep<5, V>, fused_sweep<6, V>, fused_sweep<7, V>, fused_sweep<8, V>}
+static const fused_kernel fused_kernels[2][FUSED_MAX_S] = {FUSED_ROW(false), FUSED_ROW(true)};
 
 static stencil_status fused_launch(const stencil_cuda_state *s, const float *in, float *out,
                                    int steps, cudaStream_t stream, stencil_error *err)
@@ -62,8 +61,8 @@ static stencil_status fused_launch(const stencil_cuda_state *s, const float *in,
         return stencil_fail(err, STENCIL_ERR_ARG, "cuda_fused: %d steps in one sweep", steps);
     fused_args a;
     unsigned tiles, runs;
-    const int ey = (int)s->block.y * s->vec;
-    fused_grid(p->nz, p->ny, p->nx, steps, (int)s->block.x, ey, s->tile_z, &a, &tiles, &runs);
+    const int rows = (int)s->block.y;
+    fused_grid(p->nz, p->ny, p->nx, steps, FUSED_LANES, rows, s->tile_z, &a, &tiles, &runs);
     a.in = in;
     a.out = out;
     a.nz = (int)p->nz;
@@ -71,70 +70,61 @@ static stencil_status fused_launch(const stencil_cuda_state *s, const float *in,
     a.nx = (int)p->nx;
     a.k = p->k;
     a.insulated = p->scheme == STENCIL_SCHEME_INSULATED;
-    const fused_kernel fn = fused_kernels[rows_index(s->vec)][steps - 1];
-    fn<<<dim3(tiles, runs, 1), s->block, fused_shared_bytes(steps, (int)s->block.x, ey), stream>>>(a);
+    const fused_kernel fn = fused_kernels[s->vec][steps - 1];
+    fn<<<dim3(tiles, runs, 1), s->block, fused_shared_bytes(steps, FUSED_LANES, rows), stream>>>(a);
     STENCIL_CUDA_CHECK(err, cudaGetLastError());
     return STENCIL_OK;
 }
 
-/* Knobs: steps_per_sweep (default 4), block_x x block_y threads and tile_y rows of the extended
- * tile (block_y, 2 block_y or 4 block_y). Defaults: up to S = 4, 64 x 16 threads of 2 rows (a
- * 64 x 32 tile, 56 x 24 exact at S = 4, about 1.4 cell updates computed per one kept; 58
- * registers a thread at S = 4, so the 1024 threads fit; at S = 5 the 2-row kernel needs all 64,
- * no margin); S = 5: 64 x 8 threads of 4 rows; from S = 6 on, 48 x 8 threads of 4 rows. A
- * block_y given without tile_y keeps 4 rows a thread. tile_z output
- * planes per block (default: about four waves of blocks, at least 4 S planes a run). Checks
- * every kernel a run may launch (S steps, and 1 .. S-1 for the remainder). */
+/* Knobs: steps_per_sweep (default 2), block_y (the tile's rows, a warp each: default 32 up to
+ * S = 3, 18 beyond; at least 2 S + 1), tile_z output planes per block (default: about four waves
+ * of blocks, at least 4 S planes a run). Checks every kernel a run may launch (S steps, and
+ * 1 .. S-1 for the remainder). */
 static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
 {
     const stencil_problem *p = &s->problem;
     const stencil_tuning *t = &p->tuning;
-    const int S = t->steps_per_sweep ? t->steps_per_sweep : 4;
-    const int wide = S <= 4; /* 2 rows a thread: 1024 threads fit the registers with a margin */
-    const int bx = t->block_x ? t->block_x : S <= 5 ? 64 : 48;
-    const int by = t->block_y ? t->block_y : wide ? 16 : 8;
+    const int S = t->steps_per_sweep ? t->steps_per_sweep : 2;
     if (S < 1 || S > FUSED_MAX_S)
         return stencil_fail(err, STENCIL_ERR_ARG, "steps_per_sweep=%d: use 1 to %d", S, FUSED_MAX_S);
-    const int ey = t->tile_y ? t->tile_y : wide && !t->block_y ? 2 * by : 4 * by;
-    const int rows = ey / by;
-    if (ey % by != 0 || (rows != 1 && rows != 2 && rows != 4))
+    const int ey = t->block_y ? t->block_y : S <= 3 ? 32 : 18;
+    if (ey < 2 * S + 1)
         return stencil_fail(err, STENCIL_ERR_ARG,
-                            "tile_y=%d with block_y=%d: tile_y must be 1, 2 or 4 times block_y", ey, by);
-    if (bx < 2 * S + 1 || ey < 2 * S + 1)
-        return stencil_fail(err, STENCIL_ERR_ARG,
-                            "block_x=%d, tile_y=%d: with steps_per_sweep=%d both must be at least "
-                            "%d (the tile's halo is %d cells a side)",
-                            bx, ey, S, 2 * S + 1, S);
+                            "block_y=%d: with steps_per_sweep=%d the tile needs at least %d rows (its "
+                            "halo is %d rows a side)",
+                            ey, S, 2 * S + 1, S);
     if (p->nx > (size_t)1 << 30 || p->ny > (size_t)1 << 30 || p->nz > (size_t)1 << 30)
         return stencil_fail(err, STENCIL_ERR_ARG, "grid axes must be below 2^30 cells for CUDA");
+    const int vec = p->nx % 4 == 0;
     int dev = 0, smem_optin = 0;
     STENCIL_CUDA_CHECK(err, cudaGetDevice(&dev));
     STENCIL_CUDA_CHECK(err, cudaDeviceGetAttribute(&smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev));
     for (int k = 1; k <= S; k++) {
-        const void *fn = (const void *)fused_kernels[rows_index(rows)][k - 1];
+        const void *fn = (const void *)fused_kernels[vec][k - 1];
         cudaFuncAttributes attr;
         STENCIL_CUDA_CHECK(err, cudaFuncGetAttributes(&attr, fn));
-        const size_t bytes = fused_shared_bytes(k, bx, ey);
-        if ((long)bx * by > attr.maxThreadsPerBlock || bytes > (size_t)smem_optin)
+        const size_t bytes = fused_shared_bytes(k, FUSED_LANES, ey);
+        if ((long)FUSED_LANES * ey > attr.maxThreadsPerBlock || bytes > (size_t)smem_optin)
             return stencil_fail(err, STENCIL_ERR_ARG,
-                                "block %dx%d, tile_y=%d, steps_per_sweep=%d: at most %d threads and "
-                                "%d bytes of shared memory a block (this needs %zu)",
-                                bx, by, ey, k, attr.maxThreadsPerBlock, smem_optin, bytes);
+                                "block_y=%d, steps_per_sweep=%d: at most %d rows (a warp each) and %d "
+                                "bytes of shared memory a block (this needs %zu)",
+                                ey, k, attr.maxThreadsPerBlock / FUSED_LANES, smem_optin, bytes);
         if (bytes > (size_t)attr.maxDynamicSharedSizeBytes) /* raised, never lowered under another state */
             STENCIL_CUDA_CHECK(err, cudaFuncSetAttribute(fn, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                          (int)bytes));
     }
-    const size_t tiles = ((p->nx + (size_t)(bx - 2 * S) - 1) / (size_t)(bx - 2 * S)) *
+    const int out_x = 4 * FUSED_LANES - 2 * fused_halo_x(S);
+    const size_t tiles = ((p->nx + (size_t)out_x - 1) / (size_t)out_x) *
                          ((p->ny + (size_t)(ey - 2 * S) - 1) / (size_t)(ey - 2 * S));
     if (tiles > 0x7fffffffu)
-        return stencil_fail(err, STENCIL_ERR_ARG, "too many x-y tiles: use a larger block");
+        return stencil_fail(err, STENCIL_ERR_ARG, "too many x-y tiles: use more rows a block");
     const size_t planes = p->nz > 2 ? p->nz - 2 : 1;
     size_t tile_z = (size_t)t->tile_z;
     if (!tile_z) { /* runs for about four waves of blocks, each at least 4 S planes */
         int per_sm = 0;
         STENCIL_CUDA_CHECK(err, cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-                                    &per_sm, (const void *)fused_kernels[rows_index(rows)][S - 1],
-                                    bx * by, fused_shared_bytes(S, bx, ey)));
+                                    &per_sm, (const void *)fused_kernels[vec][S - 1], FUSED_LANES * ey,
+                                    fused_shared_bytes(S, FUSED_LANES, ey)));
         const size_t wave = (size_t)(per_sm > 0 ? per_sm : 1) * (size_t)stencil_cuda_sms();
         const size_t runs = (4 * wave + tiles - 1) / tiles;
         tile_z = (planes + runs - 1) / runs;
@@ -144,9 +134,9 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
     if (tile_z < (planes + 65534) / 65535)
         tile_z = (planes + 65534) / 65535;
     s->sweep = S;
-    s->vec = rows;
+    s->vec = vec;
     s->tile_z = (int)(tile_z < planes ? tile_z : planes);
-    s->block = dim3((unsigned)bx, (unsigned)by, 1);
+    s->block = dim3(FUSED_LANES, (unsigned)ey, 1);
     return STENCIL_OK;
 }
 
@@ -161,7 +151,7 @@ extern "C" const stencil_variant stencil_variant_cuda_fused = {
     .device = STENCIL_GPU,
     .description = "CUDA, temporal blocking: steps_per_sweep steps a pass, z-streaming wavefront",
     .bytes_per_cell = 8.0,
-    .tunings = "steps_per_sweep,block_x,block_y,tile_y,tile_z,graph",
+    .tunings = "steps_per_sweep,block_y,tile_z,graph",
     .uses_threads = 0,
     /* measured below cuda_shared (H200, 512^3 without land: 299 against 397 G cell updates/s;
      * bound by instructions, not memory): model picks cuda_shared first */

@@ -2,7 +2,13 @@
  * does). Written once for the GPU kernel and for tests/test_fused_emu.cpp, which runs it on the
  * CPU with one std::thread per CUDA thread, so that the wavefront is checked against naive on
  * machines without a GPU. Under nvcc the functions are device code; under a host C++ compiler,
- * plain inline functions (shared memory is the caller's buffer, the barrier its functor). */
+ * plain inline functions. The caller passes the block's shared memory and an `ops` object with
+ * the block's barrier and the warp's shuffles and vote:
+ *   ops.sync()          every thread of the block, equally often
+ *   ops.swap(w, e, l, r)  l = lane-1's w (lane 0: its own), r = lane+1's e (the last: its own),
+ *                       as __shfl_up_sync(~0, w, 1) and __shfl_down_sync(~0, e, 1)
+ *   ops.all(p)          whether p holds in every lane of the warp, as __all_sync(~0, p)
+ * All four are called by every thread of the block at the same points. */
 #ifndef STENCIL_CUDA_FUSED_SWEEP_H
 #define STENCIL_CUDA_FUSED_SWEEP_H
 
@@ -18,28 +24,56 @@
 #define FUSED_UNROLL
 #endif
 
-enum { FUSED_MAX_S = 8 };
+/* FUSED_LANES: a warp, whose 4 cells a lane make a tile's width (tests/test_fused_emu also runs
+ * narrower ones); FUSED_FAST: a plane's code word says that every updated cell of the thread has
+ * six sea neighbours */
+enum { FUSED_MAX_S = 8, FUSED_LANES = 32, FUSED_FAST = 1 << 16 };
 
 struct fused_args {
     const float *in;
     float *out;
     int nz, ny, nx;
     int tiles_x;      /* tiles across x */
-    int out_x, out_y; /* the exact part of a tile: extended size less 2 S */
+    int halo_x;       /* cells recomputed on each x side: S rounded up to a multiple of 4 */
+    int out_x, out_y; /* the part of a tile it stores: 4 lanes - 2 halo_x by rows - 2 S */
     int tile_z;       /* output planes per block */
     float k;
     int insulated;
 };
 
-/* One thread: its index in the block (tx, ty), the block's shape (bx, by), its x-y tile
+/* One thread: its lane (4 cells in x) and row in the block, the block's rows, its x-y tile
  * (blockIdx.x) and its run of planes (blockIdx.y). */
 struct fused_thread {
-    int tx, ty, bx, by, tile, run;
+    int lane, row, rows, tile, run;
 };
 
 FUSED_DEV int fused_min(int a, int b) { return a < b ? a : b; }
 FUSED_DEV int fused_max(int a, int b) { return a > b ? a : b; }
-FUSED_DEV float fused_load(const float *p)
+FUSED_DEV int fused_clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+FUSED_DEV float fused_zf(float v) { return v == v ? v : 0.0f; } /* land (NaN) as +0 */
+
+/* Four consecutive floats, 16-byte aligned (global rows when nx % 4 == 0, shared planes). */
+FUSED_DEV void fused_load4(const float *p, float v[4], bool global)
+{
+#if defined(__CUDA_ARCH__)
+    const float4 q = global ? __ldg((const float4 *)p) : *(const float4 *)p;
+    v[0] = q.x, v[1] = q.y, v[2] = q.z, v[3] = q.w;
+#else
+    (void)global;
+    v[0] = p[0], v[1] = p[1], v[2] = p[2], v[3] = p[3];
+#endif
+}
+
+FUSED_DEV void fused_store4(float *p, const float v[4])
+{
+#if defined(__CUDA_ARCH__)
+    *(float4 *)p = make_float4(v[0], v[1], v[2], v[3]);
+#else
+    p[0] = v[0], p[1] = v[1], p[2] = v[2], p[3] = v[3];
+#endif
+}
+
+FUSED_DEV float fused_ldg(const float *p)
 {
 #if defined(__CUDA_ARCH__)
     return __ldg(p);
@@ -48,14 +82,17 @@ FUSED_DEV float fused_load(const float *p)
 #endif
 }
 
-/* Host: the launch of an S-step sweep on nz x ny x nx with an ex x ey extended tile (ex, ey >=
- * 2S+1) and runs of tile_z planes: fills a's tiles_x, out_x, out_y and tile_z, and the grid
- * (blocks: tiles x runs). */
-inline void fused_grid(size_t nz, size_t ny, size_t nx, int S, int ex, int ey, int tile_z,
+inline int fused_halo_x(int S) { return (S + 3) / 4 * 4; }
+
+/* Host: the launch of an S-step sweep on nz x ny x nx with tiles of 4 lanes by `rows` rows (at
+ * least 2S+1; 4 lanes more than 2 halo_x) and runs of tile_z planes: fills a's tiles_x, halo_x,
+ * out_x, out_y and tile_z, and the grid (blocks: tiles x runs). */
+inline void fused_grid(size_t nz, size_t ny, size_t nx, int S, int lanes, int rows, int tile_z,
                        fused_args *a, unsigned *tiles, unsigned *runs)
 {
-    a->out_x = ex - 2 * S;
-    a->out_y = ey - 2 * S;
+    a->halo_x = fused_halo_x(S);
+    a->out_x = 4 * lanes - 2 * a->halo_x;
+    a->out_y = rows - 2 * S;
     a->tiles_x = (int)((nx + (size_t)a->out_x - 1) / (size_t)a->out_x);
     const size_t tiles_y = (ny + (size_t)a->out_y - 1) / (size_t)a->out_y;
     const size_t planes = nz - 2;
@@ -64,134 +101,177 @@ inline void fused_grid(size_t nz, size_t ny, size_t nx, int S, int ex, int ey, i
     *runs = (unsigned)((planes + (size_t)tile_z - 1) / (size_t)tile_z);
 }
 
-/* Shared memory of an S-step sweep: two copies of a plane per level below S. */
-inline size_t fused_shared_bytes(int S, int ex, int ey)
+/* Shared memory of an S-step sweep: two copies (even and odd iterations) of a plane of each
+ * level below S. */
+inline size_t fused_shared_bytes(int S, int lanes, int rows)
 {
-    return 2 * (size_t)S * (size_t)ex * (size_t)ey * sizeof(float);
+    return 2 * (size_t)S * (size_t)rows * 4 * (size_t)lanes * sizeof(float);
 }
 
-/* The sweep, for one thread: sh is the block's fused_shared_bytes of shared memory, sync()
- * the block's barrier (every thread of a block calls it equally often). */
-template <int S, int R, class Sync>
-FUSED_DEV void fused_body(const fused_args &a, const fused_thread &th, float *sh, const Sync &sync)
+/* The sweep, for one thread of a block of L lanes (32 on the GPU) by th.rows rows. V: rows are
+ * 16-byte aligned (nx % 4 == 0), so the thread's four cells load and store as one vector. */
+template <int S, bool V, int L, class Ops>
+FUSED_DEV void fused_body(const fused_args &a, const fused_thread &th, float *sh, const Ops &ops)
 {
-    const int bx = th.bx, by = th.by, tx = th.tx, ty = th.ty;
-    const int ex = bx, ey = by * R, plane = ex * ey;
-    const int tile = th.tile;
-    const int gx = (tile % a.tiles_x) * a.out_x - S + tx;
-    const int oy = (tile / a.tiles_x) * a.out_y - S;
-    const int z0 = 1 + th.run * a.tile_z;
-    const int z1 = fused_min(z0 + a.tile_z, a.nz - 1);
-    const int zs = fused_max(z0 - S, 0), zlast = z1 - 1 + S;
-    const size_t sz = (size_t)a.ny * (size_t)a.nx;
-    const int dx = fused_min(tx, ex - 1 - tx);
+    enum { EX = 4 * L };
+    const int lane = th.lane, row = th.row, ey = th.rows, plane = ey * EX;
+    const int nx = a.nx, ny = a.ny, nz = a.nz, H = a.halo_x;
+    const int lx = 4 * lane, gx = (th.tile % a.tiles_x) * a.out_x - H + lx;
+    const int gy = (th.tile / a.tiles_x) * a.out_y - S + row;
+    const int z0 = 1 + th.run * a.tile_z, z1 = fused_min(z0 + a.tile_z, nz - 1);
+    const int zs = fused_max(z0 - S, 0), zlast = z1 - 1 + S, zload = fused_min(zlast, nz - 1);
+    const size_t sz = (size_t)ny * (size_t)nx;
+    const bool yin = gy >= 1 && gy <= ny - 2, ystore = row >= S && row < ey - S;
 
-    for (int i = ty * bx + tx; i < 2 * S * plane; i += bx * by)
+    /* cells outside the box read a clamped cell (only cells outside the exact part use them) */
+    const float *src = a.in + (size_t)fused_clamp(gy, 0, ny - 1) * (size_t)nx;
+    float *dst = a.out + (size_t)fused_clamp(gy, 0, ny - 1) * (size_t)nx;
+    int xo[4];                  /* each cell's clamped x (V: the vector's) */
+    bool upd[4], keep_out[4];   /* updated in x and y; stored by this tile */
+    unsigned fast_word = FUSED_FAST; /* the code word of a plane of sea: 6 where updated, else 15 */
+    bool store_all = true;
+    FUSED_UNROLL
+    for (int j = 0; j < 4; j++) {
+        const int x = gx + j;
+        xo[j] = V ? fused_clamp(gx, 0, nx - 4) : fused_clamp(x, 0, nx - 1);
+        upd[j] = yin && x >= 1 && x <= nx - 2;
+        keep_out[j] = upd[j] && ystore && lx + j >= H && lx + j < EX - H;
+        fast_word |= (upd[j] ? 6u : 15u) << (4 * j);
+        store_all = store_all && keep_out[j];
+    }
+    const int me = row * EX + lx;
+    const int up = (row > 0 ? row - 1 : row) * EX + lx; /* the tile's edge rows read */
+    const int dn = (row < ey - 1 ? row + 1 : row) * EX + lx; /* their own (never kept) */
+
+    for (int i = row * L + lane; i < 2 * S * plane; i += L * ey)
         sh[i] = 0.0f; /* the first iteration reads copies no level has written yet */
 
-    int me[R], de[R];           /* the row's shared index and distance from the tile's edge */
-    bool inbox[R], inner[R];    /* in the box; updated in x and y (not on a face) */
-    const float *src[R];
-    float *dst[R];
-    float lo[S][R], mid[S][R];  /* level t's planes i-t-2 and i-t-1 (before iteration i) */
-    float ahead1[R], ahead2[R]; /* level 0's planes i and i+1, loaded ahead */
-    unsigned codes[R];          /* level 1's 4-bit codes, newest plane in the low bits */
+    float lo[S][4], mid[S][4]; /* level t's planes i-t-2 and i-t-1 (before iteration i) */
+    float ahead[4];            /* level 0's plane i, loaded an iteration ahead */
+    unsigned codes[S];         /* level 1's code words of planes i-1 .. i-S: 4 bits a cell */
     FUSED_UNROLL
-    for (int j = 0; j < R; j++) {
-        const int ly = ty + j * by, gy = oy + ly;
-        me[j] = ly * ex + tx;
-        de[j] = fused_min(dx, fused_min(ly, ey - 1 - ly));
-        inbox[j] = gx >= 0 && gx < a.nx && gy >= 0 && gy < a.ny;
-        inner[j] = gx >= 1 && gx <= a.nx - 2 && gy >= 1 && gy <= a.ny - 2;
-        const size_t off = inbox[j] ? (size_t)gy * (size_t)a.nx + (size_t)gx : 0;
-        src[j] = a.in + off;
-        dst[j] = a.out + off;
-        codes[j] = 0xffffffffu;
+    for (int t = 0; t < S; t++) {
+        codes[t] = 0xffffu;
         FUSED_UNROLL
-        for (int t = 0; t < S; t++)
+        for (int j = 0; j < 4; j++)
             lo[t][j] = mid[t][j] = 0.0f;
-        ahead1[j] = inbox[j] ? fused_load(src[j] + (size_t)zs * sz) : 0.0f;
-        ahead2[j] = inbox[j] && zs + 1 < a.nz && zs + 1 <= zlast
-                        ? fused_load(src[j] + (size_t)(zs + 1) * sz)
-                        : 0.0f;
     }
-    sync();
+    {
+        const float *p = src + (size_t)zs * sz;
+        if (V)
+            fused_load4(p + xo[0], ahead, true);
+        else
+            FUSED_UNROLL
+            for (int j = 0; j < 4; j++)
+                ahead[j] = fused_ldg(p + xo[j]);
+    }
+    ops.sync();
 
     for (int i = zs; i <= zlast; i++) {
         const int par = i & 1;
-        float cur[R]; /* the newest plane of the level below the one being computed */
+        float cur[4]; /* the newest plane of the level below the one being computed */
         FUSED_UNROLL
-        for (int j = 0; j < R; j++) {
-            cur[j] = ahead1[j];
-            ahead1[j] = ahead2[j];
-            ahead2[j] = inbox[j] && i + 2 < a.nz && i + 2 <= zlast
-                            ? fused_load(src[j] + (size_t)(i + 2) * sz)
-                            : 0.0f;
+        for (int j = 0; j < 4; j++)
+            cur[j] = ahead[j];
+        {
+            const float *p = src + (size_t)fused_min(i + 1, zload) * sz;
+            if (V)
+                fused_load4(p + xo[0], ahead, true);
+            else
+                FUSED_UNROLL
+                for (int j = 0; j < 4; j++)
+                    ahead[j] = fused_ldg(p + xo[j]);
         }
+        FUSED_UNROLL
+        for (int t = S - 1; t > 0; t--)
+            codes[t] = codes[t - 1];
+
         FUSED_UNROLL
         for (int t = 1; t <= S; t++) {
             const int pt = i - t; /* the plane level t computes */
+            const bool zin = pt >= 1 && pt <= nz - 2;
             const float *below = sh + (2 * (t - 1) + (par ^ 1)) * plane;
-            float *keep = sh + (2 * (t - 1) + par) * plane;
-            float next[R];
+            fused_store4(sh + (2 * (t - 1) + par) * plane + me, cur);
+            float c[4], ym[4], yp[4], x[4], v[4];
             FUSED_UNROLL
-            for (int j = 0; j < R; j++) {
-                const float c = mid[t - 1][j], zm = lo[t - 1][j], zp = cur[j];
-                const float *b = below + me[j];
-                float v = c;
-                if (t == 1) {
+            for (int j = 0; j < 4; j++)
+                c[j] = mid[t - 1][j];
+            fused_load4(below + up, ym, false);
+            fused_load4(below + dn, yp, false);
+            float xl, xr;
+            ops.swap(c[3], c[0], xl, xr);
+            const float *zm = lo[t - 1], *zp = cur;
+            bool ok = t == 1 || (codes[t - 1] & FUSED_FAST) != 0;
+            FUSED_UNROLL
+            for (int j = 0; j < 4; j++) {
+                const float xm = j ? c[j - 1] : xl, xp = j < 3 ? c[j + 1] : xr;
+                x[j] = stencil_sea6_update(c[j], zm[j], zp[j], ym[j], yp[j], xm, xp, a.k);
+                ok = ok && (!upd[j] || stencil_sea6_ok(x[j]));
+            }
+            ok = ops.all(ok && zin); /* zin is the block's: every lane votes alike */
+            if (ok) { /* the warp's updated cells all have six sea neighbours: no division */
+                FUSED_UNROLL
+                for (int j = 0; j < 4; j++)
+                    v[j] = upd[j] ? stencil_sea6_finish(c[j], x[j]) : t == 1 && S > 1 ? fused_zf(c[j]) : c[j];
+                if (t == 1)
+                    codes[0] = fast_word;
+            } else if (t == 1) { /* on the field as it is (NaN = land): note each cell's code */
+                unsigned word = FUSED_FAST;
+                FUSED_UNROLL
+                for (int j = 0; j < 4; j++) {
+                    const float xm = j ? c[j - 1] : xl, xp = j < 3 ? c[j + 1] : xr;
                     unsigned code = 15u;
-                    if (de[j] >= 1 && inner[j] && pt >= 1 && pt <= a.nz - 2 && c == c) {
-                        const float ym = b[-ex], yp = b[ex], xm = b[-1], xp = b[1];
-                        const float x = stencil_sea6_update(c, zm, zp, ym, yp, xm, xp, a.k);
-                        if (stencil_sea6_ok(x)) { /* six sea neighbours: no division */
-                            v = stencil_sea6_finish(c, x);
+                    float w = c[j];
+                    if (zin && upd[j] && c[j] == c[j]) {
+                        if (stencil_sea6_ok(x[j])) {
+                            w = stencil_sea6_finish(c[j], x[j]);
                             code = 6u;
                         } else {
-                            v = stencil_cell(c, zm, zp, ym, yp, xm, xp, a.k, a.insulated);
-                            code = (unsigned)((zm == zm) + (zp == zp) + (ym == ym) + (yp == yp) +
-                                              (xm == xm) + (xp == xp));
+                            w = stencil_cell(c[j], zm[j], zp[j], ym[j], yp[j], xm, xp, a.k, a.insulated);
+                            code = (unsigned)((zm[j] == zm[j]) + (zp[j] == zp[j]) + (ym[j] == ym[j]) +
+                                              (yp[j] == yp[j]) + (xm == xm) + (xp == xp));
                         }
                     }
-                    codes[j] = (codes[j] << 4) | code;
-                    if (S > 1)
-                        v = v == v ? v : 0.0f; /* land is +0 from level 1 on */
-                } else {
-                    const unsigned code = (codes[j] >> (4 * (t - 1))) & 15u;
-                    if (code != 15u && de[j] >= t) {
-                        const float ym = b[-ex], yp = b[ex], xm = b[-1], xp = b[1];
-                        bool fast = false;
-                        if (code == 6u) { /* six sea neighbours: no division */
-                            const float x = stencil_sea6_update(c, zm, zp, ym, yp, xm, xp, a.k);
-                            fast = stencil_sea6_ok(x);
-                            if (fast)
-                                v = stencil_sea6_finish(c, x);
-                        }
-                        if (!fast)
-                            v = stencil_cell_zero_filled(c, zm, zp, ym, yp, xm, xp, (float)code,
-                                                         a.k, a.insulated);
-                    }
+                    if (upd[j] && code != 6u)
+                        word &= ~(unsigned)FUSED_FAST;
+                    word |= code << (4 * j);
+                    v[j] = S > 1 ? fused_zf(w) : w; /* land is +0 from level 1 on */
                 }
-                next[j] = v;
-                keep[me[j]] = cur[j];
-                lo[t - 1][j] = c;
-                mid[t - 1][j] = cur[j];
+                codes[0] = word;
+            } else { /* on the zero-filled field, with the count noted at level 1 */
+                FUSED_UNROLL
+                for (int j = 0; j < 4; j++) {
+                    const float xm = j ? c[j - 1] : xl, xp = j < 3 ? c[j + 1] : xr;
+                    const unsigned code = (codes[t - 1] >> (4 * j)) & 15u;
+                    v[j] = c[j];
+                    if (code == 6u && stencil_sea6_ok(x[j]))
+                        v[j] = stencil_sea6_finish(c[j], x[j]);
+                    else if (code != 15u)
+                        v[j] = stencil_cell_zero_filled(c[j], zm[j], zp[j], ym[j], yp[j], xm, xp,
+                                                        (float)code, a.k, a.insulated);
+                }
             }
             FUSED_UNROLL
-            for (int j = 0; j < R; j++)
-                cur[j] = next[j];
+            for (int j = 0; j < 4; j++) {
+                lo[t - 1][j] = c[j];
+                mid[t - 1][j] = cur[j];
+                cur[j] = v[j];
+            }
         }
-        /* level S on plane i - S: stored where it is in the tile's exact part and updated */
+        /* level S on plane i - S: stored where this tile keeps it and the cell is updated */
         const int ps = i - S;
         if (ps >= z0 && ps < z1) {
-            FUSED_UNROLL
-            for (int j = 0; j < R; j++) {
-                const unsigned code = (codes[j] >> (4 * (S - 1))) & 15u;
-                if (code != 15u && de[j] >= S && inner[j])
-                    dst[j][(size_t)ps * sz] = cur[j];
-            }
+            float *p = dst + (size_t)ps * sz;
+            const unsigned word = codes[S - 1];
+            if (V && store_all && (word & FUSED_FAST))
+                fused_store4(p + gx, cur);
+            else
+                FUSED_UNROLL
+                for (int j = 0; j < 4; j++)
+                    if (keep_out[j] && ((word >> (4 * j)) & 15u) != 15u)
+                        p[gx + j] = cur[j];
         }
-        sync();
+        ops.sync();
     }
 }
 

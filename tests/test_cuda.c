@@ -3,7 +3,7 @@
  * schemes, every tuning knob; face and NaN cells unchanged; runs continued without upload;
  * graphs longer than one capture; out-of-memory reported, not fatal. cuda_fused besides: every
  * steps_per_sweep 1..8 on step counts it does not divide (1, 7, 13) with default and odd tile
- * shapes (1, 2 and 4 rows a thread, runs of 1 to 200 planes), and its bad tile shapes refused.
+ * shapes (the fewest rows the halo allows, runs of 1 to 200 planes), and its bad tile shapes refused.
  * cuda_resident: every shape it takes (the larger ones it must refuse, naming cuda_shared),
  * with 1 to 32 warps and 1 to 3 rows a tile, runs continued over several launches.
  * cuda_bulk: every shape whose rows are 16-byte multiples (nx % 4 == 0; it must refuse the others,
@@ -34,12 +34,10 @@ static const char *const shared_tunings[] = {
 /* cuda_fused: the first FUSED_BIG tunings run on every shape, the rest on those of at most
  * TINY_CELLS cells (the device call that runs this test has minutes) */
 static const char *const fused_tunings[] = {
-    "", "steps_per_sweep=8,block_x=17,block_y=17,tile_y=17",
-    "steps_per_sweep=3,block_x=7,block_y=3,tile_y=12",
-    "steps_per_sweep=6,block_x=32,block_y=8,tile_y=16,tile_z=200,graph=1",
-    "steps_per_sweep=5,block_x=64,block_y=4,tile_y=16,tile_z=3", "graph=-1", "steps_per_sweep=2",
-    "steps_per_sweep=7,block_x=15,block_y=8,tile_y=32,tile_z=1,graph=-1",
-    "steps_per_sweep=4,block_x=64,block_y=8", NULL};
+    "", "steps_per_sweep=8,block_y=17", "steps_per_sweep=3,block_y=7",
+    "steps_per_sweep=6,block_y=18,tile_z=200,graph=1", "steps_per_sweep=5,block_y=11,tile_z=3",
+    "graph=-1", "steps_per_sweep=1,block_y=3", "steps_per_sweep=7,block_y=15,tile_z=1,graph=-1",
+    "steps_per_sweep=4,block_y=9", "steps_per_sweep=3,block_y=32,tile_z=2", NULL};
 
 /* cuda_resident: graph=1 is refused (one cooperative launch a run); tile_y given may not fit */
 static const char *const resident_tunings[] = {"", "block_y=1", "graph=-1", "block_y=7,tile_y=3",
@@ -167,15 +165,14 @@ static void fused_sweeps(check_ctx *c, const stencil_variant *v, test_rng *rng, 
             CHECK(c, bench_reference(&p, in, steps, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
             for (int sweep = 1; sweep <= 8; sweep++)
                 for (int shape = 0; shape < 2; shape++) {
-                    /* odd shapes: the smallest tile for the halo (block_x = 2S+1), 1, 2 or 4
-                     * rows a thread, runs of 2 planes, graphs off for odd S */
-                    const int rows = 1 << (sweep % 3), by = (2 * sweep + rows) / rows;
+                    /* odd shapes: the smallest tile for the halo (block_y = 2S+1), runs of 2
+                     * planes, graphs off for odd S */
                     char t[160];
                     if (shape == 0)
                         snprintf(t, sizeof t, "steps_per_sweep=%d", sweep);
                     else
-                        snprintf(t, sizeof t, "steps_per_sweep=%d,block_x=%d,block_y=%d,tile_y=%d,tile_z=2,graph=%d",
-                                 sweep, 2 * sweep + 1, by, by * rows, sweep % 2 ? -1 : 1);
+                        snprintf(t, sizeof t, "steps_per_sweep=%d,block_y=%d,tile_z=2,graph=%d", sweep,
+                                 2 * sweep + 1, sweep % 2 ? -1 : 1);
                     CHECK(c, stencil_tuning_parse(t, v->tunings, &p.tuning, &err) == STENCIL_OK,
                           "%s tuning '%s': %s", v->name, t, err.msg);
                     memset(out, 0xff, cells * sizeof *out);
@@ -235,12 +232,13 @@ static void off_fast_path(check_ctx *c, const stencil_variant *const *gpu, test_
         }
 }
 
-/* cuda_fused refuses tiles too small for the halo, bad row counts and steps_per_sweep > 8. */
+/* cuda_fused refuses tiles too small for the halo, more rows than its registers allow and
+ * steps_per_sweep > 8. */
 static void fused_refusals(check_ctx *c, const stencil_variant *v)
 {
-    const char *const bad[] = {"steps_per_sweep=9", "steps_per_sweep=4,block_x=8",
-                               "steps_per_sweep=4,block_y=2,tile_y=8", "block_y=4,tile_y=12",
-                               "block_y=4,tile_y=6", "block_x=64,block_y=32", NULL};
+    const char *const bad[] = {"steps_per_sweep=9", "steps_per_sweep=4,block_y=8", "block_y=4",
+                               "steps_per_sweep=8,block_y=16", "steps_per_sweep=4,block_y=32",
+                               "block_y=33", NULL};
     for (const char *const *t = bad; *t; t++) {
         stencil_problem p = {.nz = 20, .ny = 20, .nx = 20, .k = 0.1f, .threads = 1};
         stencil_error err = {{0}};
@@ -379,7 +377,7 @@ static void bulk_refusals(check_ctx *c, const stencil_variant *v)
 }
 
 /* Two cuda_fused states alive at once: preparing the second (its S=4 remainder kernel needs
- * 56 KiB of shared memory) must not lower the limit the first one's S=4 kernel was given
+ * 44 KiB of shared memory) must not lower the limit the first one's S=4 kernel was given
  * (64 KiB): the first still runs. */
 static void fused_two_states(check_ctx *c, const stencil_variant *v, test_rng *rng)
 {
@@ -390,11 +388,9 @@ static void fused_two_states(check_ctx *c, const stencil_variant *v, test_rng *r
     stencil_error err = {{0}};
     void *sa = NULL, *sb = NULL;
     CHECK(c, bench_reference(&a, in, 8, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
-    stencil_status st = stencil_tuning_parse("steps_per_sweep=4,block_x=128,block_y=4,tile_y=16", v->tunings,
-                                             &a.tuning, &err);
+    stencil_status st = stencil_tuning_parse("steps_per_sweep=4,block_y=16", v->tunings, &a.tuning, &err);
     if (st == STENCIL_OK)
-        st = stencil_tuning_parse("steps_per_sweep=5,block_x=112,block_y=4,tile_y=16", v->tunings,
-                                  &b.tuning, &err);
+        st = stencil_tuning_parse("steps_per_sweep=5,block_y=11", v->tunings, &b.tuning, &err);
     if (st == STENCIL_OK)
         st = v->prepare(&a, &sa, &err);
     if (st == STENCIL_OK)

@@ -1,18 +1,18 @@
-/* cuda_fused's sweep (kernels/cuda_fused_sweep.h) run on the CPU, one std::thread per CUDA
- * thread with a real barrier, against the naive variant, bit for bit: every steps_per_sweep
- * 1..8, 1, 2 and 4 rows a thread, the smallest tiles the halo allows and larger ones, runs of 1
- * to 7 planes, odd shapes, 0 to 100 % land, both schemes, step counts the sweep does not
- * divide (ending, as cuda_fused does, with one shorter sweep). Shared memory starts as junk
+/* cuda_fused's sweep (kernels/cuda_fused_sweep.h) run on the CPU, one fiber per CUDA thread
+ * with a barrier and emulated shuffles and votes, against the naive variant, bit for
+ * bit: every steps_per_sweep 1..8, the smallest tiles the halo allows and larger ones, one to
+ * three tiles across x, vector and scalar rows, runs of 1 to 20 planes, odd shapes, 0 to 100 %
+ * land, both schemes, step counts the sweep does not divide (ending, as cuda_fused does, with one shorter sweep). Shared memory starts as junk
  * (the sweep must clear what it reads). Needs no GPU: this is the check of the wavefront's
  * indexing on machines without one; tests/test_cuda runs the real kernels. */
+#include <ucontext.h>
+
 #include <chrono>
-#include <condition_variable>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
-#include <thread>
+#include <functional>
 #include <vector>
 
 #include "cuda_fused_sweep.h"
@@ -21,53 +21,132 @@
 
 namespace {
 
-class emu_barrier {
+/* A block's threads as fibers (ucontext) on one OS thread: wait() is the barrier. Each pass of
+ * the scheduler runs every fiber from one barrier to the next, in turn forwards and backwards, so
+ * a thread that reads what another writes in the same phase sees it stale in one of the orders.
+ * A fiber that ends while others wait at a barrier is a barrier miscount: reported, as a
+ * failure. Fibers, not OS threads: a barrier costs microseconds instead of a context switch a
+ * thread. */
+class emu_block {
   public:
-    explicit emu_barrier(int n) : n_(n) {}
-    void wait()
+    explicit emu_block(int n) : n_(n), fibers_((size_t)n) {}
+    void wait() { swapcontext(&fibers_[(size_t)cur_].ctx, &sched_); }
+    /* runs fn(i) for every thread i; false on a barrier miscount */
+    bool run(const std::function<void(int)> &fn)
     {
-        std::unique_lock<std::mutex> lock(m_);
-        const unsigned long gen = gen_;
-        if (++waiting_ == n_) {
-            waiting_ = 0;
-            gen_++;
-            cv_.notify_all();
-        } else {
-            cv_.wait(lock, [&] { return gen_ != gen; });
+        fn_ = &fn;
+        for (int i = 0; i < n_; i++) {
+            fiber &f = fibers_[(size_t)i];
+            f.stack.resize(1 << 17);
+            f.done = false;
+            getcontext(&f.ctx);
+            f.ctx.uc_stack.ss_sp = f.stack.data();
+            f.ctx.uc_stack.ss_size = f.stack.size();
+            f.ctx.uc_link = &sched_;
+            makecontext(&f.ctx, (void (*)())entry, 0);
         }
+        emu_block *const outer = current_;
+        current_ = this;
+        bool ok = true;
+        for (int alive = n_, pass = 0; alive > 0; pass++) {
+            int ended = 0;
+            for (int q = 0; q < n_; q++) {
+                cur_ = pass & 1 ? n_ - 1 - q : q;
+                if (fibers_[(size_t)cur_].done)
+                    continue;
+                swapcontext(&sched_, &fibers_[(size_t)cur_].ctx);
+                ended += fibers_[(size_t)cur_].done;
+            }
+            if (ended != 0 && ended != alive) {
+                ok = false; /* some threads ended, others wait at a barrier */
+                break;
+            }
+            alive -= ended;
+        }
+        current_ = outer;
+        return ok;
     }
 
   private:
-    std::mutex m_;
-    std::condition_variable cv_;
-    int n_, waiting_ = 0;
-    unsigned long gen_ = 0;
+    struct fiber {
+        ucontext_t ctx;
+        std::vector<char> stack;
+        bool done;
+    };
+    static void entry()
+    {
+        emu_block *b = current_;
+        const int i = b->cur_;
+        (*b->fn_)(i);
+        b->fibers_[(size_t)i].done = true; /* returns to the scheduler through uc_link */
+    }
+    static emu_block *current_;
+    int n_, cur_ = 0;
+    std::vector<fiber> fibers_;
+    ucontext_t sched_;
+    const std::function<void(int)> *fn_ = nullptr;
+};
+emu_block *emu_block::current_ = nullptr;
+
+/* The block's barrier and its warps' shuffles and votes, through slots per thread (row * lanes +
+ * lane) in two sets used in turn, so that one barrier per exchange suffices: a thread writes a set
+ * again only after the barrier that follows everyone's reads of it. Every thread of the block
+ * calls them at the same points (kernels/cuda_fused_sweep.h). */
+struct emu_ops {
+    emu_block *barrier;
+    float *vals; /* 2 sets of 2 floats a thread */
+    int *preds;  /* 2 sets of 1 */
+    int lane, row, lanes, threads;
+    mutable int turn = 0;
+    void sync() const { barrier->wait(); }
+    void swap(float w, float e, float &l, float &r) const
+    {
+        float *set = vals + (size_t)(turn++ & 1) * 2 * threads;
+        const int me = row * lanes + lane;
+        set[2 * me] = w;
+        set[2 * me + 1] = e;
+        barrier->wait();
+        l = set[2 * (lane > 0 ? me - 1 : me)];
+        r = set[2 * (lane < lanes - 1 ? me + 1 : me) + 1];
+    }
+    bool all(bool p) const
+    {
+        int *set = preds + (size_t)(turn++ & 1) * threads;
+        set[row * lanes + lane] = p;
+        barrier->wait();
+        bool r = true;
+        for (int l = 0; l < lanes; l++)
+            r = r && set[row * lanes + l];
+        return r;
+    }
 };
 
-struct emu_sync {
-    emu_barrier *barrier;
-    void operator()() const { barrier->wait(); }
-};
+typedef void (*emu_body)(const fused_args &, const fused_thread &, float *, const emu_ops &);
 
-typedef void (*emu_body)(const fused_args &, const fused_thread &, float *, const emu_sync &);
-
-template <int R> emu_body body_for(int S)
+template <bool V, int L> emu_body body_for(int S)
 {
     static const emu_body table[FUSED_MAX_S] = {
-        fused_body<1, R, emu_sync>, fused_body<2, R, emu_sync>, fused_body<3, R, emu_sync>,
-        fused_body<4, R, emu_sync>, fused_body<5, R, emu_sync>, fused_body<6, R, emu_sync>,
-        fused_body<7, R, emu_sync>, fused_body<8, R, emu_sync>};
+        fused_body<1, V, L, emu_ops>, fused_body<2, V, L, emu_ops>, fused_body<3, V, L, emu_ops>,
+        fused_body<4, V, L, emu_ops>, fused_body<5, V, L, emu_ops>, fused_body<6, V, L, emu_ops>,
+        fused_body<7, V, L, emu_ops>, fused_body<8, V, L, emu_ops>};
     return table[S - 1];
+}
+
+/* Warps of 4 lanes (a 16-cell tile) or 6 (24 cells, room for the 8-cell halo from S = 5 on), so
+ * that a block is a few dozen threads, and the GPU's 32 */
+template <bool V> emu_body body_for(int S, int lanes)
+{
+    return lanes == 4 ? body_for<V, 4>(S) : lanes == 6 ? body_for<V, 6>(S) : body_for<V, 32>(S);
 }
 
 /* One launch of an S-step sweep: the block's threads run every block in turn (each block
  * ends on the sweep's last barrier, so the shared buffer is free for the next). */
-void emu_launch(int S, int rows, int bx, int by, int tile_z, const float *in, float *out,
-                size_t nz, size_t ny, size_t nx, float k, int insulated)
+bool emu_launch(int S, int lanes, int rows, int tile_z, const float *in, float *out, size_t nz,
+                size_t ny, size_t nx, float k, int insulated)
 {
     fused_args a;
     unsigned tiles, runs;
-    fused_grid(nz, ny, nx, S, bx, by * rows, tile_z, &a, &tiles, &runs);
+    fused_grid(nz, ny, nx, S, lanes, rows, tile_z, &a, &tiles, &runs);
     a.in = in;
     a.out = out;
     a.nz = (int)nz;
@@ -75,27 +154,29 @@ void emu_launch(int S, int rows, int bx, int by, int tile_z, const float *in, fl
     a.nx = (int)nx;
     a.k = k;
     a.insulated = insulated;
-    const emu_body body = rows == 1 ? body_for<1>(S) : rows == 2 ? body_for<2>(S) : body_for<4>(S);
-    std::vector<float> shared(fused_shared_bytes(S, bx, by * rows) / sizeof(float), 12345.0f);
-    emu_barrier barrier(bx * by);
-    const emu_sync sync = {&barrier};
-    std::vector<std::thread> threads;
-    for (int ty = 0; ty < by; ty++)
-        for (int tx = 0; tx < bx; tx++)
-            threads.emplace_back([&, tx, ty] {
-                for (unsigned run = 0; run < runs; run++)
-                    for (unsigned tile = 0; tile < tiles; tile++) {
-                        const fused_thread th = {tx, ty, bx, by, (int)tile, (int)run};
-                        body(a, th, shared.data(), sync);
-                    }
-            });
-    for (std::thread &t : threads)
-        t.join();
+    const emu_body body = nx % 4 == 0 ? body_for<true>(S, lanes) : body_for<false>(S, lanes);
+    std::vector<float> shared(fused_shared_bytes(S, lanes, rows) / sizeof(float), 12345.0f);
+    const int threads_n = lanes * rows;
+    std::vector<float> vals(4 * (size_t)threads_n);
+    std::vector<int> preds(2 * (size_t)threads_n);
+    emu_block block(threads_n);
+    for (unsigned run = 0; run < runs; run++)
+        for (unsigned tile = 0; tile < tiles; tile++) {
+            const std::function<void(int)> thread = [&](int i) {
+                const int lane = i % lanes, row = i / lanes;
+                const emu_ops ops = {&block, vals.data(), preds.data(), lane, row, lanes, threads_n};
+                const fused_thread th = {lane, row, rows, (int)tile, (int)run};
+                body(a, th, shared.data(), ops);
+            };
+            if (!block.run(thread))
+                return false;
+        }
+    return true;
 }
 
 struct emu_case {
     size_t nz, ny, nx;
-    int steps, S, rows, bx, by, tile_z;
+    int steps, S, lanes, rows, tile_z;
     double land;
     int insulated;
     int kind = 0; /* the field: 0 random temperatures, 1 tiny values (updates below 2^-125, off the
@@ -111,20 +192,24 @@ int main()
         std::printf("test_fused_emu: no naive variant\n");
         return 1;
     }
-    /* bx and by * rows at least 2S+1; the smallest halo-sized tiles, larger ones, one run of
-     * planes for the whole grid and runs of 1 */
+    /* rows at least 2S+1: the smallest tiles the halo allows and larger ones; nx a multiple of 4
+     * (vector loads and stores) or not; one x tile or several (8 cells a tile with 4 lanes, or 6
+     * lanes from S = 5 on; 120 with the GPU's 32 up to S = 4); one run of planes for the whole
+     * grid and runs of 1 */
     const emu_case cases[] = {
-        {7, 9, 11, 3, 2, 4, 9, 3, 5, 0.3, 0},    {7, 9, 11, 1, 2, 1, 5, 5, 5, 0.3, 1},
-        {8, 9, 10, 13, 4, 4, 9, 3, 3, 0.3, 0},   {12, 13, 17, 13, 4, 2, 12, 6, 20, 0.5, 1},
-        {6, 7, 8, 7, 1, 1, 3, 3, 1, 0.5, 0},     {6, 8, 9, 7, 3, 1, 7, 7, 3, 0.0, 1},
-        {10, 8, 14, 7, 3, 2, 10, 4, 4, 1.0, 0},  {6, 11, 9, 5, 5, 4, 11, 3, 7, 0.3, 0},
-        {10, 12, 13, 11, 5, 2, 13, 7, 3, 0.5, 1}, {9, 10, 11, 13, 6, 2, 16, 7, 5, 0.3, 0},
-        {11, 14, 13, 8, 6, 4, 16, 4, 1, 0.5, 1}, {11, 12, 13, 15, 7, 2, 20, 9, 6, 0.3, 0},
-        {12, 16, 15, 9, 7, 4, 18, 4, 2, 0.0, 1}, {10, 11, 12, 17, 8, 4, 20, 5, 4, 0.3, 0},
-        {12, 9, 10, 16, 8, 2, 20, 9, 20, 0.5, 1}, {3, 3, 3, 5, 2, 1, 5, 5, 1, 0.0, 0},
-        {3, 5, 4, 9, 4, 4, 9, 3, 1, 0.3, 1},     {4, 20, 3, 6, 3, 2, 7, 4, 2, 0.3, 0},
-        {8, 9, 10, 13, 4, 4, 9, 3, 3, 0.3, 0, 1}, {12, 13, 17, 13, 4, 2, 12, 6, 20, 0.5, 1, 2},
-        {10, 12, 13, 11, 5, 2, 13, 7, 3, 0.3, 0, 3}, {9, 10, 11, 13, 6, 2, 16, 7, 5, 0.2, 1, 1},
+        {7, 9, 11, 3, 2, 4, 5, 5, 0.3, 0},      {7, 9, 12, 1, 2, 4, 5, 5, 0.3, 1},
+        {8, 9, 20, 13, 4, 4, 9, 3, 0.3, 0},     {12, 13, 18, 13, 4, 4, 12, 20, 0.5, 1},
+        {6, 7, 8, 7, 1, 4, 3, 1, 0.5, 0},       {6, 8, 9, 7, 3, 4, 7, 3, 0.0, 1},
+        {10, 8, 24, 7, 3, 4, 8, 4, 1.0, 0},     {6, 11, 9, 5, 5, 6, 11, 7, 0.3, 0},
+        {10, 12, 28, 11, 5, 6, 13, 3, 0.5, 1},  {9, 10, 17, 13, 6, 6, 16, 5, 0.3, 0},
+        {11, 14, 36, 8, 6, 6, 13, 1, 0.5, 1},   {11, 12, 13, 15, 7, 6, 15, 6, 0.3, 0},
+        {12, 16, 16, 9, 7, 6, 15, 2, 0.0, 1},   {10, 11, 12, 17, 8, 6, 17, 4, 0.3, 0},
+        {12, 9, 21, 16, 8, 6, 17, 20, 0.5, 1},  {3, 3, 3, 5, 2, 4, 5, 1, 0.0, 0},
+        {3, 5, 4, 9, 4, 4, 9, 1, 0.3, 1},       {4, 20, 3, 6, 3, 4, 7, 2, 0.3, 0},
+        {9, 30, 16, 5, 2, 4, 6, 4, 0.0, 0},     {9, 23, 26, 6, 2, 4, 7, 3, 0.0, 1},
+        {8, 9, 20, 13, 4, 4, 9, 3, 0.3, 0, 1},  {12, 13, 17, 13, 4, 4, 12, 20, 0.5, 1, 2},
+        {10, 12, 36, 11, 5, 6, 13, 3, 0.3, 0, 3}, {9, 10, 11, 13, 6, 6, 16, 5, 0.2, 1, 1},
+        {6, 8, 132, 5, 2, 32, 5, 2, 0.3, 0},    {5, 7, 130, 4, 3, 32, 7, 3, 0.0, 1},
     };
     test_rng rng = {0x853c49e6748fea9bull};
     int failed = 0, checked = 0;
@@ -155,10 +240,11 @@ int main()
         buf[0] = in;
         buf[1] = in;
         int cur = 0;
-        for (int done = 0, n; done < c.steps; done += n, cur ^= 1) {
+        bool barriers = true;
+        for (int done = 0, n; done < c.steps && barriers; done += n, cur ^= 1) {
             n = c.steps - done < c.S ? c.steps - done : c.S;
-            emu_launch(n, c.rows, c.bx, c.by, c.tile_z, buf[cur].data(), buf[cur ^ 1].data(), c.nz,
-                       c.ny, c.nx, p.k, c.insulated);
+            barriers = emu_launch(n, c.lanes, c.rows, c.tile_z, buf[cur].data(), buf[cur ^ 1].data(),
+                                  c.nz, c.ny, c.nx, p.k, c.insulated);
         }
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -168,13 +254,19 @@ int main()
                 first = i;
         checked++;
         if (getenv("EMU_TIMES"))
-            std::printf("%zux%zux%zu S %d rows %d block %dx%d: %.2f s\n", c.nz, c.ny, c.nx, c.S,
-                        c.rows, c.bx, c.by, seconds);
+            std::printf("%zux%zux%zu S %d lanes %d rows %d: %.2f s\n", c.nz, c.ny, c.nx, c.S, c.lanes,
+                        c.rows, seconds);
+        if (!barriers) {
+            failed++;
+            std::printf("FAILED %zux%zux%zu S %d lanes %d rows %d: threads of a block passed different "
+                        "numbers of barriers\n", c.nz, c.ny, c.nx, c.S, c.lanes, c.rows);
+            continue;
+        }
         if (bad) {
             failed++;
-            std::printf("FAILED %zux%zux%zu steps %d S %d rows %d block %dx%d tile_z %d land %.1f %s field %d: "
+            std::printf("FAILED %zux%zux%zu steps %d S %d lanes %d rows %d tile_z %d land %.1f %s field %d: "
                         "%zu cells differ, first %zu: %.9g, naive %.9g\n",
-                        c.nz, c.ny, c.nx, c.steps, c.S, c.rows, c.bx, c.by, c.tile_z, c.land,
+                        c.nz, c.ny, c.nx, c.steps, c.S, c.lanes, c.rows, c.tile_z, c.land,
                         c.insulated ? "insulated" : "course", c.kind, bad, first, buf[cur][first], ref[first]);
         }
     }
