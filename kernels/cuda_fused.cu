@@ -33,6 +33,21 @@ struct fused_gpu_ops {
         r = __shfl_down_sync(0xffffffffu, e, 1);
     }
     __device__ __forceinline__ bool all(bool p) const { return __all_sync(0xffffffffu, p) != 0; }
+    __device__ __forceinline__ void copy4(float *d, const float *s) const
+    {
+        asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"((unsigned)__cvta_generic_to_shared(d)),
+                     "l"(s));
+    }
+    __device__ __forceinline__ void copy1(float *d, const float *s) const
+    {
+        asm volatile("cp.async.ca.shared.global [%0], [%1], 4;\n" ::"r"((unsigned)__cvta_generic_to_shared(d)),
+                     "l"(s));
+    }
+    __device__ __forceinline__ void commit() const { asm volatile("cp.async.commit_group;\n" ::); }
+    __device__ __forceinline__ void wait() const
+    {
+        asm volatile("cp.async.wait_group %0;\n" ::"n"(FUSED_AHEAD - 1) : "memory");
+    }
 };
 
 /* Up to S = 3 a block may hold 1024 threads (64 registers each); beyond, 576 (113 registers). */

@@ -8,7 +8,11 @@
  *   ops.swap(w, e, l, r)  l = lane-1's w (lane 0: its own), r = lane+1's e (the last: its own),
  *                       as __shfl_up_sync(~0, w, 1) and __shfl_down_sync(~0, e, 1)
  *   ops.all(p)          whether p holds in every lane of the warp, as __all_sync(~0, p)
- * All four are called by every thread of the block at the same points. */
+ *   ops.copy4(d, s)     copies 4 floats (16-byte aligned) from global s to shared d, and
+ *   ops.copy1(d, s)     one float, both asynchronously (cp.async): the copies land by the
+ *   ops.commit()        ops.wait() after the commit that follows them and FUSED_AHEAD - 1 more
+ *   ops.wait()          commits (cp.async.wait_group), visible to the block after ops.sync()
+ * sync, swap, all and wait are called by every thread of the block at the same points. */
 #ifndef STENCIL_CUDA_FUSED_SWEEP_H
 #define STENCIL_CUDA_FUSED_SWEEP_H
 
@@ -18,9 +22,11 @@
 
 #if defined(__CUDACC__)
 #define FUSED_DEV __device__ __forceinline__
+#define FUSED_HD __host__ __device__ inline
 #define FUSED_UNROLL _Pragma("unroll")
 #else
 #define FUSED_DEV inline
+#define FUSED_HD inline
 #define FUSED_UNROLL
 #endif
 
@@ -28,6 +34,9 @@
  * narrower ones); FUSED_FAST: a plane's code word says that every updated cell of the thread has
  * six sea neighbours */
 enum { FUSED_MAX_S = 8, FUSED_LANES = 32, FUSED_FAST = 1 << 16 };
+/* level 0's planes are copied FUSED_AHEAD iterations ahead into a ring of FUSED_RING slots: an
+ * iteration reads planes i-2, i-1 and i, and writes plane i + FUSED_AHEAD */
+enum { FUSED_AHEAD = 3, FUSED_RING = FUSED_AHEAD + 3 };
 
 struct fused_args {
     const float *in;
@@ -52,14 +61,14 @@ FUSED_DEV int fused_max(int a, int b) { return a > b ? a : b; }
 FUSED_DEV int fused_clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 FUSED_DEV float fused_zf(float v) { return v == v ? v : 0.0f; } /* land (NaN) as +0 */
 
-/* Four consecutive floats, 16-byte aligned (global rows when nx % 4 == 0, shared planes). */
-FUSED_DEV void fused_load4(const float *p, float v[4], bool global)
+/* Four consecutive floats, 16-byte aligned (a thread's cells in a shared plane, and in a row of
+ * the grid when nx % 4 == 0). */
+FUSED_DEV void fused_load4(const float *p, float v[4])
 {
 #if defined(__CUDA_ARCH__)
-    const float4 q = global ? __ldg((const float4 *)p) : *(const float4 *)p;
+    const float4 q = *(const float4 *)p;
     v[0] = q.x, v[1] = q.y, v[2] = q.z, v[3] = q.w;
 #else
-    (void)global;
     v[0] = p[0], v[1] = p[1], v[2] = p[2], v[3] = p[3];
 #endif
 }
@@ -70,15 +79,6 @@ FUSED_DEV void fused_store4(float *p, const float v[4])
     *(float4 *)p = make_float4(v[0], v[1], v[2], v[3]);
 #else
     p[0] = v[0], p[1] = v[1], p[2] = v[2], p[3] = v[3];
-#endif
-}
-
-FUSED_DEV float fused_ldg(const float *p)
-{
-#if defined(__CUDA_ARCH__)
-    return __ldg(p);
-#else
-    return *p;
 #endif
 }
 
@@ -101,11 +101,12 @@ inline void fused_grid(size_t nz, size_t ny, size_t nx, int S, int lanes, int ro
     *runs = (unsigned)((planes + (size_t)tile_z - 1) / (size_t)tile_z);
 }
 
-/* Shared memory of an S-step sweep: two copies (even and odd iterations) of a plane of each
- * level below S. */
+/* Shared memory of an S-step sweep, in planes of the tile: level 0's ring of FUSED_RING planes,
+ * and two copies (even and odd iterations) of a plane of each level from 1 to S-1. */
+FUSED_HD int fused_shared_planes(int S) { return FUSED_RING + 2 * (S - 1); }
 inline size_t fused_shared_bytes(int S, int lanes, int rows)
 {
-    return 2 * (size_t)S * (size_t)rows * 4 * (size_t)lanes * sizeof(float);
+    return (size_t)fused_shared_planes(S) * (size_t)rows * 4 * (size_t)lanes * sizeof(float);
 }
 
 /* The sweep, for one thread of a block of L lanes (32 on the GPU) by th.rows rows. V: rows are
@@ -143,11 +144,32 @@ FUSED_DEV void fused_body(const fused_args &a, const fused_thread &th, float *sh
     const int up = (row > 0 ? row - 1 : row) * EX + lx; /* the tile's edge rows read */
     const int dn = (row < ey - 1 ? row + 1 : row) * EX + lx; /* their own (never kept) */
 
-    for (int i = row * L + lane; i < 2 * S * plane; i += L * ey)
-        sh[i] = 0.0f; /* the first iteration reads copies no level has written yet */
+    for (int i = row * L + lane; i < fused_shared_planes(S) * plane; i += L * ey)
+        sh[i] = 0.0f; /* the first iterations read planes nothing has written yet */
+    ops.sync();
 
-    float lo[S][4], mid[S][4]; /* level t's planes i-t-2 and i-t-1 (before iteration i) */
-    float ahead[4];            /* level 0's plane i, loaded an iteration ahead */
+    /* level 0's planes in a ring of FUSED_RING plane slots, filled FUSED_AHEAD planes ahead by
+     * asynchronous copies; levels 1..S-1 in two copies each after it */
+    float *const ring = sh, *const levels = sh + FUSED_RING * plane;
+    const auto fetch = [&](int z) {
+        const float *p = src + (size_t)fused_min(z, zload) * sz;
+        float *d = ring + (z % FUSED_RING) * plane + me;
+        if (V)
+            ops.copy4(d, p + xo[0]);
+        else
+            FUSED_UNROLL
+            for (int j = 0; j < 4; j++)
+                ops.copy1(d + j, p + xo[j]);
+        ops.commit();
+    };
+    const auto slot = [&](int z) { return ring + ((z + FUSED_RING) % FUSED_RING) * plane; };
+    FUSED_UNROLL
+    for (int q = 0; q < FUSED_AHEAD; q++)
+        fetch(zs + q);
+    ops.wait();
+    ops.sync();
+
+    float lo[S][4], mid[S][4]; /* level t's planes i-t-2 and i-t-1, t >= 1, at [t - 1] */
     unsigned codes[S];         /* level 1's code words of planes i-1 .. i-S: 4 bits a cell */
     FUSED_UNROLL
     for (int t = 0; t < S; t++) {
@@ -156,32 +178,12 @@ FUSED_DEV void fused_body(const fused_args &a, const fused_thread &th, float *sh
         for (int j = 0; j < 4; j++)
             lo[t][j] = mid[t][j] = 0.0f;
     }
-    {
-        const float *p = src + (size_t)zs * sz;
-        if (V)
-            fused_load4(p + xo[0], ahead, true);
-        else
-            FUSED_UNROLL
-            for (int j = 0; j < 4; j++)
-                ahead[j] = fused_ldg(p + xo[j]);
-    }
-    ops.sync();
 
     for (int i = zs; i <= zlast; i++) {
         const int par = i & 1;
+        fetch(i + FUSED_AHEAD); /* the slot of plane i + AHEAD - RING, read last in iteration i - 1 */
         float cur[4]; /* the newest plane of the level below the one being computed */
-        FUSED_UNROLL
-        for (int j = 0; j < 4; j++)
-            cur[j] = ahead[j];
-        {
-            const float *p = src + (size_t)fused_min(i + 1, zload) * sz;
-            if (V)
-                fused_load4(p + xo[0], ahead, true);
-            else
-                FUSED_UNROLL
-                for (int j = 0; j < 4; j++)
-                    ahead[j] = fused_ldg(p + xo[j]);
-        }
+        fused_load4(slot(i) + me, cur);
         FUSED_UNROLL
         for (int t = S - 1; t > 0; t--)
             codes[t] = codes[t - 1];
@@ -190,17 +192,26 @@ FUSED_DEV void fused_body(const fused_args &a, const fused_thread &th, float *sh
         for (int t = 1; t <= S; t++) {
             const int pt = i - t; /* the plane level t computes */
             const bool zin = pt >= 1 && pt <= nz - 2;
-            const float *below = sh + (2 * (t - 1) + (par ^ 1)) * plane;
-            fused_store4(sh + (2 * (t - 1) + par) * plane + me, cur);
-            float c[4], ym[4], yp[4], x[4], v[4];
-            FUSED_UNROLL
-            for (int j = 0; j < 4; j++)
-                c[j] = mid[t - 1][j];
-            fused_load4(below + up, ym, false);
-            fused_load4(below + dn, yp, false);
+            float c[4], zm[4], ym[4], yp[4], x[4], v[4];
+            const float *below;
+            if (t == 1) {
+                below = slot(i - 1);
+                fused_load4(below + me, c);
+                fused_load4(slot(i - 2) + me, zm);
+            } else {
+                below = levels + (2 * (t - 2) + (par ^ 1)) * plane;
+                fused_store4(levels + (2 * (t - 2) + par) * plane + me, cur);
+                FUSED_UNROLL
+                for (int j = 0; j < 4; j++) {
+                    c[j] = mid[t - 1][j];
+                    zm[j] = lo[t - 1][j];
+                }
+            }
+            fused_load4(below + up, ym);
+            fused_load4(below + dn, yp);
             float xl, xr;
             ops.swap(c[3], c[0], xl, xr);
-            const float *zm = lo[t - 1], *zp = cur;
+            const float *zp = cur;
             bool ok = t == 1 || (codes[t - 1] & FUSED_FAST) != 0;
             FUSED_UNROLL
             for (int j = 0; j < 4; j++) {
@@ -253,8 +264,10 @@ FUSED_DEV void fused_body(const fused_args &a, const fused_thread &th, float *sh
             }
             FUSED_UNROLL
             for (int j = 0; j < 4; j++) {
-                lo[t - 1][j] = c[j];
-                mid[t - 1][j] = cur[j];
+                if (t > 1) {
+                    lo[t - 1][j] = c[j];
+                    mid[t - 1][j] = cur[j];
+                }
                 cur[j] = v[j];
             }
         }
@@ -271,6 +284,7 @@ FUSED_DEV void fused_body(const fused_args &a, const fused_thread &th, float *sh
                     if (keep_out[j] && ((word >> (4 * j)) & 15u) != 15u)
                         p[gx + j] = cur[j];
         }
+        ops.wait(); /* plane i + 1 is in its slot, for every thread after the barrier */
         ops.sync();
     }
 }

@@ -109,6 +109,10 @@ struct emu_ops {
         l = set[2 * (lane > 0 ? me - 1 : me)];
         r = set[2 * (lane < lanes - 1 ? me + 1 : me) + 1];
     }
+    void copy4(float *d, const float *s) const { std::memcpy(d, s, 4 * sizeof *d); }
+    void copy1(float *d, const float *s) const { *d = *s; }
+    void commit() const {}
+    void wait() const {}
     bool all(bool p) const
     {
         int *set = preds + (size_t)(turn++ & 1) * threads;
