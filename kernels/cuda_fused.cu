@@ -18,10 +18,17 @@
  * stencil_cell_zero_filled with that n, which rounds bit for bit as stencil_cell does. So every
  * level equals naive's field after t steps.
  *
- * Session 4's kernel (one cell a thread, x neighbours from shared memory, branches a cell)
- * issued 93 instructions a cell update at S = 2 and reached 0.57x the single-sweep limit
- * (results/reference/h200/README.md). The per-thread code is kernels/cuda_fused_sweep.h;
- * tests/test_fused_emu runs it on the CPU. */
+ * Level 0's planes come by asynchronous copies (cp.async) three planes ahead into a ring in
+ * shared memory, so that loads stay in flight while a block waits at its barrier.
+ *
+ * Measured on the H200 at 512^3 without land (results/reference/h200/README.md, session 9):
+ * 372 G cell updates/s at S = 3, 0.72x the single-sweep limit, against 299 G (0.57x) for the
+ * kernel before (one cell a thread, x neighbours from shared memory, a branch a cell, 93
+ * instructions a cell update) and cuda_bulk's 435 G in the same run. By its instruction count
+ * (about 20 a cell a level) it would fill about a third of the issue slots, so it waits: on the
+ * barrier a plane, with one block of 1024 threads a multiprocessor (what the registers allow);
+ * not yet profiled. The per-thread code is
+ * kernels/cuda_fused_sweep.h; tests/test_fused_emu runs it on the CPU. */
 #include "cuda_common.cuh"
 #include "cuda_fused_sweep.h"
 
@@ -91,7 +98,8 @@ static stencil_status fused_launch(const stencil_cuda_state *s, const float *in,
     return STENCIL_OK;
 }
 
-/* Knobs: steps_per_sweep (default 2), block_y (the tile's rows, a warp each: default 32 up to
+/* Knobs: steps_per_sweep (default 3: the fastest on the H200, results/reference/h200/README.md,
+ * session 9), block_y (the tile's rows, a warp each: default 32 up to
  * S = 3, 18 beyond; at least 2 S + 1), tile_z output planes per block (default: about four waves
  * of blocks, at least 4 S planes a run). Checks every kernel a run may launch (S steps, and
  * 1 .. S-1 for the remainder). */
@@ -99,7 +107,7 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
 {
     const stencil_problem *p = &s->problem;
     const stencil_tuning *t = &p->tuning;
-    const int S = t->steps_per_sweep ? t->steps_per_sweep : 2;
+    const int S = t->steps_per_sweep ? t->steps_per_sweep : 3;
     if (S < 1 || S > FUSED_MAX_S)
         return stencil_fail(err, STENCIL_ERR_ARG, "steps_per_sweep=%d: use 1 to %d", S, FUSED_MAX_S);
     const int ey = t->block_y ? t->block_y : S <= 3 ? 32 : 18;
@@ -168,8 +176,8 @@ extern "C" const stencil_variant stencil_variant_cuda_fused = {
     .bytes_per_cell = 8.0,
     .tunings = "steps_per_sweep,block_y,tile_z,graph",
     .uses_threads = 0,
-    /* measured below cuda_shared (H200, 512^3 without land: 299 against 397 G cell updates/s;
-     * bound by instructions, not memory): model picks cuda_shared first */
+    /* measured below cuda_shared and cuda_bulk (H200, 512^3 without land: 372 against 397 and
+     * 435 G cell updates/s; half land 300 against cuda_shared's 468): model picks those first */
     .speed_rank = 15,
     .uses_ranks = 0,
     .available = stencil_cuda_available,
