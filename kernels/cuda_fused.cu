@@ -57,7 +57,7 @@ struct fused_gpu_ops {
     }
 };
 
-/* Up to S = 3 a block may hold 1024 threads (64 registers each); beyond, 576 (113 registers). */
+/* Up to S = 3 a block may hold 1024 threads (64 registers each); beyond, 576 (ptxas gives them 96). */
 #define FUSED_BOUND(S) ((S) <= 3 ? 1024 : 576)
 
 template <int S, bool V> __global__ void __launch_bounds__(FUSED_BOUND(S)) fused_sweep(const fused_args a)

@@ -69,85 +69,10 @@ static void model_usage(FILE *f)
             BENCH_MODEL_RING_MIN_THREADED);
 }
 
-typedef enum { MODEL_WRITER_AUTO, MODEL_WRITER_THREAD, MODEL_WRITER_INLINE } model_writer;
-
-typedef struct model_args {
-    const stencil_variant *v;
-    const char *input, *output, *var;
-    long steps, time_index, save_every, threads;
-    double k;
-    stencil_scheme scheme;
-    model_writer writer;
-} model_args;
 
 /* Global and variable attributes of the prediction. */
-static stencil_status describe(io_writer *w, const model_args *a, const io_dataset *ds,
-                               size_t snapshots, stencil_error *err)
-{
-    char input_time[160] = "";
-    const io_axis *time = &ds->axes[IO_AXIS_TIME];
-    if (time->values)
-        io_time_text(time->values[a->time_index], time->units, input_time, sizeof input_time);
-    char title[IO_TEXT_LEN + 64] = "", history[512];
-    snprintf(history, sizeof history, "stencilbench %s model --variant %s --steps %ld "
-             "--save-every %ld --scheme %s --k %g --time-index %ld --var %s", STENCILBENCH_VERSION,
-             a->v->name, a->steps, a->save_every, stencil_scheme_name(a->scheme), a->k,
-             a->time_index, a->var);
-    const char *text[][3] = {
-        {NULL, "Conventions", "CF-1.8"},
-        {NULL, "title", "stencilbench diffusion model prediction"},
-        {NULL, "source", "stencilbench model: 3-D masked 7-point Jacobi diffusion of the input field"},
-        {NULL, "history", history},
-        {NULL, "stencilbench_version", STENCILBENCH_VERSION},
-        {NULL, "variant", a->v->name},
-        {NULL, "device", a->v->device == STENCIL_GPU ? "gpu" : "cpu"},
-        {NULL, "scheme", stencil_scheme_name(a->scheme)},
-        {NULL, "input_file", a->input},
-        {NULL, "input_variable", a->var},
-        {NULL, "input_time", input_time},
-        {NULL, "input_title", title},
-        /* Not a CF time coordinate (no axis T, no time units): k is dimensionless, so a step
-         * has no physical duration. The input's date is the global input_time. */
-        {"step", "long_name", "model timesteps completed"},
-        {"step", "units", "1"},
-        {"step", "comment", "step 0 is the input field (its date: the global attribute input_time); "
-                            "a timestep has no physical duration (k is dimensionless)"},
-        {a->var, "units", ds->units},
-        {a->var, "standard_name", ds->standard_name},
-        {a->var, "long_name", ds->long_name},
-    };
-    /* The input's title, and whether it was synthetic, travel with the prediction. */
-    int natts = io_dataset_global_count(ds), synthetic = 0;
-    for (int i = 0; i < natts; i++) {
-        char name[IO_NAME_LEN], value[IO_TEXT_LEN];
-        if (io_dataset_global(ds, i, name, sizeof name, value, sizeof value, err) != STENCIL_OK)
-            continue;
-        if (strcmp(name, "title") == 0)
-            snprintf(title, sizeof title, "%s", value);
-        if (strcmp(name, "synthetic") == 0 && strcmp(value, "true") == 0)
-            synthetic = 1;
-    }
-    stencil_status st = STENCIL_OK;
-    for (size_t i = 0; i < sizeof text / sizeof text[0] && st == STENCIL_OK; i++)
-        if (text[i][2][0])
-            st = io_writer_text(w, text[i][0], text[i][1], text[i][2], err);
-    if (st == STENCIL_OK && synthetic)
-        st = io_writer_text(w, NULL, "synthetic", "true", err);
-    if (st == STENCIL_OK)
-        st = io_writer_double(w, NULL, "k", a->k, err);
-    if (st == STENCIL_OK)
-        st = io_writer_int(w, NULL, "steps", a->steps, err);
-    if (st == STENCIL_OK)
-        st = io_writer_int(w, NULL, "save_every", a->save_every, err);
-    if (st == STENCIL_OK)
-        st = io_writer_int(w, NULL, "input_time_index", a->time_index, err);
-    if (st == STENCIL_OK)
-        st = io_writer_int(w, NULL, "snapshots", (long long)snapshots, err);
-    return st;
-}
-
 /* Parses the flags into a; returns -1 to go on, or an exit status. */
-static int parse_args(int argc, char **argv, model_args *a)
+static int parse_args(int argc, char **argv, bench_model_args *a)
 {
     static const struct option opts[] = {
         {"variant", required_argument, 0, 'v'},    {"steps", required_argument, 0, 's'},
@@ -193,11 +118,11 @@ static int parse_args(int argc, char **argv, model_args *a)
             break;
         case 'w':
             if (strcmp(optarg, "auto") == 0)
-                a->writer = MODEL_WRITER_AUTO;
+                a->writer = BENCH_MODEL_WRITER_AUTO;
             else if (strcmp(optarg, "thread") == 0)
-                a->writer = MODEL_WRITER_THREAD;
+                a->writer = BENCH_MODEL_WRITER_THREAD;
             else if (strcmp(optarg, "inline") == 0)
-                a->writer = MODEL_WRITER_INLINE;
+                a->writer = BENCH_MODEL_WRITER_INLINE;
             else {
                 fprintf(stderr, "stencilbench model: --writer %s: want thread, inline or auto\n", optarg);
                 ok = 0;
@@ -242,7 +167,7 @@ static stencil_status put_snapshot(void *w, size_t snap, const float *field, ste
  * signal ends the loop after the current chunk; the snapshots not yet written are then dropped
  * (the caller abandons the file), as after an error. Every snapshot is written (or dropped) and
  * the writer thread ended before this returns. */
-static stencil_status run_model(const model_args *a, const stencil_problem *problem,
+static stencil_status run_model(const bench_model_args *a, const stencil_problem *problem,
                                 const float *input, float *const *slots, int nslots, int threaded,
                                 io_writer *w, model_times *tm, long *steps_done, stencil_error *err)
 {
@@ -295,7 +220,7 @@ static stencil_status run_model(const model_args *a, const stencil_problem *prob
 }
 
 /* The output's path: --output, else predicted_temperatures_<variant>.nc; never the input. */
-static stencil_status name_output(const model_args *a, const char *input, char *output, size_t len,
+static stencil_status name_output(const bench_model_args *a, const char *input, char *output, size_t len,
                                   stencil_error *err)
 {
     if (a->output)
@@ -312,7 +237,7 @@ static stencil_status name_output(const model_args *a, const char *input, char *
  * timed on the field itself (bench_model_trial); a->v becomes the faster, named on stderr with
  * the figures. */
 enum { MODEL_RIVALS = 2 };
-static stencil_status trial(model_args *a, const stencil_variant *const *rivals, int n,
+static stencil_status trial(bench_model_args *a, const stencil_variant *const *rivals, int n,
                             const stencil_problem *problem, const float *field, float *scratch,
                             const char *declined, stencil_error *err)
 {
@@ -412,8 +337,8 @@ static stencil_status model_fields(size_t bytes, int gpu, int want, int least, f
 
 static int model_main(int argc, char **argv)
 {
-    model_args a = {NULL, NULL, NULL, IO_DEFAULT_VAR, 100, 0, 10, omp_get_num_procs(), 0.1,
-                    STENCIL_SCHEME_COURSE, MODEL_WRITER_AUTO};
+    bench_model_args a = {NULL, NULL, NULL, IO_DEFAULT_VAR, 100, 0, 10, omp_get_num_procs(), 0.1,
+                    STENCIL_SCHEME_COURSE, BENCH_MODEL_WRITER_AUTO};
     int status = parse_args(argc, argv, &a);
     if (status >= 0)
         return status;
@@ -489,8 +414,8 @@ static int model_main(int argc, char **argv)
         goto fail;
     /* The input as step 0, then every save_every steps and the last. */
     const size_t snapshots = 1 + (size_t)((a.steps + a.save_every - 1) / a.save_every);
-    const int threaded = a.writer == MODEL_WRITER_THREAD ||
-                         (a.writer == MODEL_WRITER_AUTO && a.v->device == STENCIL_GPU);
+    const int threaded = a.writer == BENCH_MODEL_WRITER_THREAD ||
+                         (a.writer == BENCH_MODEL_WRITER_AUTO && a.v->device == STENCIL_GPU);
     const int want = bench_model_ring_slots(snapshots, bytes, bench_model_ring_budget(), threaded);
     if (!(slots = calloc((size_t)want, sizeof *slots))) {
         stencil_fail(&err, STENCIL_ERR_NOMEM, "out of memory");
@@ -541,7 +466,7 @@ static int model_main(int argc, char **argv)
     axes[IO_AXIS_TIME].nc_type = NC_INT;
     stencil_status st = io_writer_create(output, axes, ds.var, &ds, &w, &err);
     free(steps_done);
-    if (st != STENCIL_OK || describe(w, &a, &ds, snapshots, &err) != STENCIL_OK ||
+    if (st != STENCIL_OK || bench_model_describe(w, &a, &ds, snapshots, &err) != STENCIL_OK ||
         io_writer_put(w, 0, field, &err) != STENCIL_OK)
         goto fail;
 

@@ -1,4 +1,5 @@
-/* stencilbench model: the warm-up, the transfer line and the snapshot ring (model_support.h). */
+/* stencilbench model: the warm-up, the transfer line, the snapshot ring, the trial and the
+ * prediction's attributes (model_support.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/model_support.h"
+#include "stencilbench_version.h"
 
 int bench_model_warmup_plan(long steps, long every, long lens[BENCH_MODEL_WARMUP_RUNS])
 {
@@ -399,5 +401,70 @@ stencil_status bench_model_ring_finish(bench_model_ring *r, stencil_error *err)
     if (st != STENCIL_OK)
         *err = r->err;
     ring_free(r);
+    return st;
+}
+
+stencil_status bench_model_describe(io_writer *w, const bench_model_args *a, const io_dataset *ds,
+                                    size_t snapshots, stencil_error *err)
+{
+    char input_time[160] = "";
+    const io_axis *time = &ds->axes[IO_AXIS_TIME];
+    if (time->values)
+        io_time_text(time->values[a->time_index], time->units, input_time, sizeof input_time);
+    char title[IO_TEXT_LEN + 64] = "", history[512];
+    snprintf(history, sizeof history, "stencilbench %s model --variant %s --steps %ld "
+             "--save-every %ld --scheme %s --k %g --time-index %ld --var %s", STENCILBENCH_VERSION,
+             a->v->name, a->steps, a->save_every, stencil_scheme_name(a->scheme), a->k,
+             a->time_index, a->var);
+    const char *text[][3] = {
+        {NULL, "Conventions", "CF-1.8"},
+        {NULL, "title", "stencilbench diffusion model prediction"},
+        {NULL, "source", "stencilbench model: 3-D masked 7-point Jacobi diffusion of the input field"},
+        {NULL, "history", history},
+        {NULL, "stencilbench_version", STENCILBENCH_VERSION},
+        {NULL, "variant", a->v->name},
+        {NULL, "device", a->v->device == STENCIL_GPU ? "gpu" : "cpu"},
+        {NULL, "scheme", stencil_scheme_name(a->scheme)},
+        {NULL, "input_file", a->input},
+        {NULL, "input_variable", a->var},
+        {NULL, "input_time", input_time},
+        {NULL, "input_title", title},
+        /* Not a CF time coordinate (no axis T, no time units): k is dimensionless, so a step
+         * has no physical duration. The input's date is the global input_time. */
+        {"step", "long_name", "model timesteps completed"},
+        {"step", "units", "1"},
+        {"step", "comment", "step 0 is the input field (its date: the global attribute input_time); "
+                            "a timestep has no physical duration (k is dimensionless)"},
+        {a->var, "units", ds->units},
+        {a->var, "standard_name", ds->standard_name},
+        {a->var, "long_name", ds->long_name},
+    };
+    /* The input's title, and whether it was synthetic, travel with the prediction. */
+    int natts = io_dataset_global_count(ds), synthetic = 0;
+    for (int i = 0; i < natts; i++) {
+        char name[IO_NAME_LEN], value[IO_TEXT_LEN];
+        if (io_dataset_global(ds, i, name, sizeof name, value, sizeof value, err) != STENCIL_OK)
+            continue;
+        if (strcmp(name, "title") == 0)
+            snprintf(title, sizeof title, "%s", value);
+        if (strcmp(name, "synthetic") == 0 && strcmp(value, "true") == 0)
+            synthetic = 1;
+    }
+    stencil_status st = STENCIL_OK;
+    for (size_t i = 0; i < sizeof text / sizeof text[0] && st == STENCIL_OK; i++)
+        if (text[i][2][0])
+            st = io_writer_text(w, text[i][0], text[i][1], text[i][2], err);
+    if (st == STENCIL_OK && synthetic)
+        st = io_writer_text(w, NULL, "synthetic", "true", err);
+    if (st == STENCIL_OK)
+        st = io_writer_double(w, NULL, "k", a->k, err);
+    if (st == STENCIL_OK)
+        st = io_writer_int(w, NULL, "steps", a->steps, err);
+    if (st == STENCIL_OK)
+        st = io_writer_int(w, NULL, "save_every", a->save_every, err);
+    if (st == STENCIL_OK)
+        st = io_writer_int(w, NULL, "input_time_index", a->time_index, err);
+    if (st == STENCIL_OK)
+        st = io_writer_int(w, NULL, "snapshots", (long long)snapshots, err);
     return st;
 }

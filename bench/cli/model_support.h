@@ -12,8 +12,10 @@
 
 #include <stddef.h>
 
+#include "dataset.h"
 #include "harness/measure.h"
 #include "variant.h"
+#include "writer.h"
 
 enum { BENCH_MODEL_WARMUP_RUNS = 7, BENCH_MODEL_WARMUP_MAX = 1000 };
 
@@ -140,5 +142,26 @@ void bench_model_ring_stop(bench_model_ring *r);
 /* Waits until every snapshot submitted is written (or dropped by stop, or a put failed), ends
  * the writer thread and frees r (accepts NULL). Returns a failed put's status and message. */
 stencil_status bench_model_ring_finish(bench_model_ring *r, stencil_error *err);
+
+/* model's flags, parsed (cmd_model.c) */
+typedef enum {
+    BENCH_MODEL_WRITER_AUTO,
+    BENCH_MODEL_WRITER_THREAD,
+    BENCH_MODEL_WRITER_INLINE
+} bench_model_writer;
+
+typedef struct bench_model_args {
+    const stencil_variant *v;
+    const char *input, *output, *var;
+    long steps, time_index, save_every, threads;
+    double k;
+    stencil_scheme scheme;
+    bench_model_writer writer;
+} bench_model_args;
+
+/* Writes the prediction's global and variable attributes (CF conventions, the run's settings,
+ * the input's file, variable, date and title) through w. */
+stencil_status bench_model_describe(io_writer *w, const bench_model_args *a, const io_dataset *ds,
+                                    size_t snapshots, stencil_error *err);
 
 #endif
