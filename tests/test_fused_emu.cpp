@@ -1,8 +1,9 @@
 /* cuda_fused's sweep (kernels/cuda_fused_sweep.h) run on the CPU, one fiber per CUDA thread
- * with a barrier and emulated shuffles and votes, against the naive variant, bit for
- * bit: every steps_per_sweep 1..8, the smallest tiles the halo allows and larger ones, one to
- * three tiles across x, vector and scalar rows, runs of 1 to 20 planes, odd shapes, 0 to 100 %
- * land, both schemes, step counts the sweep does not divide (ending, as cuda_fused does, with one shorter sweep). Shared memory starts as junk
+ * with a barrier and emulated shuffles, votes and asynchronous copies, against the naive
+ * variant, bit for bit: every steps_per_sweep 1..8, warps of 4, 6 and 32 lanes, the smallest
+ * tiles the halo allows and larger ones, one to three tiles across x, vector and scalar rows,
+ * runs of 1 to 20 planes, odd shapes, 0 to 100 % land, both schemes, step counts the sweep does
+ * not divide (ending, as cuda_fused does, with one shorter sweep). Shared memory starts as junk
  * (the sweep must clear what it reads). Needs no GPU: this is the check of the wavefront's
  * indexing on machines without one; tests/test_cuda runs the real kernels. */
 #include <ucontext.h>
