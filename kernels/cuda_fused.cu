@@ -99,9 +99,9 @@ static stencil_status fused_launch(const stencil_cuda_state *s, const float *in,
 }
 
 /* Knobs: steps_per_sweep (default 3: the fastest on the H200, results/reference/h200/README.md,
- * session 9), block_y (the tile's rows, a warp each: default 32 up to
- * S = 3, 18 beyond; at least 2 S + 1), tile_z output planes per block (default: about four waves
- * of blocks, at least 4 S planes a run). Checks every kernel a run may launch (S steps, and
+ * session 9), block_y (the tile's rows, a warp each: default fused_default_rows, 32 up to S = 3
+ * and 18 beyond where the shared memory holds them; at least 2 S + 1), tile_z output planes per
+ * block (default: about four waves of blocks, at least 4 S planes a run). Checks every kernel a run may launch (S steps, and
  * 1 .. S-1 for the remainder). */
 static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
 {
@@ -110,7 +110,16 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
     const int S = t->steps_per_sweep ? t->steps_per_sweep : 3;
     if (S < 1 || S > FUSED_MAX_S)
         return stencil_fail(err, STENCIL_ERR_ARG, "steps_per_sweep=%d: use 1 to %d", S, FUSED_MAX_S);
-    const int ey = t->block_y ? t->block_y : S <= 3 ? 32 : 18;
+    int dev = 0, smem_optin = 0;
+    STENCIL_CUDA_CHECK(err, cudaGetDevice(&dev));
+    STENCIL_CUDA_CHECK(err, cudaDeviceGetAttribute(&smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev));
+    const int ey = t->block_y ? t->block_y : fused_default_rows(S, (size_t)smem_optin);
+    if (!ey)
+        return stencil_fail(err, STENCIL_ERR_ARG,
+                            "steps_per_sweep=%d: this GPU's %d bytes of shared memory a block hold fewer "
+                            "than the %d rows the tile's halo needs (%zu bytes a row): use a smaller "
+                            "steps_per_sweep",
+                            S, smem_optin, 2 * S + 1, fused_shared_bytes(S, FUSED_LANES, 1));
     if (ey < 2 * S + 1)
         return stencil_fail(err, STENCIL_ERR_ARG,
                             "block_y=%d: with steps_per_sweep=%d the tile needs at least %d rows (its "
@@ -119,9 +128,6 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
     if (p->nx > (size_t)1 << 30 || p->ny > (size_t)1 << 30 || p->nz > (size_t)1 << 30)
         return stencil_fail(err, STENCIL_ERR_ARG, "grid axes must be below 2^30 cells for CUDA");
     const int vec = p->nx % 4 == 0;
-    int dev = 0, smem_optin = 0;
-    STENCIL_CUDA_CHECK(err, cudaGetDevice(&dev));
-    STENCIL_CUDA_CHECK(err, cudaDeviceGetAttribute(&smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev));
     for (int k = 1; k <= S; k++) {
         const void *fn = (const void *)fused_kernels[vec][k - 1];
         cudaFuncAttributes attr;

@@ -61,8 +61,7 @@ FUSED_DEV int fused_max(int a, int b) { return a > b ? a : b; }
 FUSED_DEV int fused_clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 FUSED_DEV float fused_zf(float v) { return v == v ? v : 0.0f; } /* land (NaN) as +0 */
 
-/* Four consecutive floats, 16-byte aligned (a thread's cells in a shared plane, and in a row of
- * the grid when nx % 4 == 0). */
+/* Four consecutive floats of shared memory, 16-byte aligned (a thread's cells in a plane). */
 FUSED_DEV void fused_load4(const float *p, float v[4])
 {
 #if defined(__CUDA_ARCH__)
@@ -107,6 +106,17 @@ FUSED_HD int fused_shared_planes(int S) { return FUSED_RING + 2 * (S - 1); }
 inline size_t fused_shared_bytes(int S, int lanes, int rows)
 {
     return (size_t)fused_shared_planes(S) * (size_t)rows * 4 * (size_t)lanes * sizeof(float);
+}
+
+/* The tile's rows when block_y is not given: 32 up to S = 3 (1024 threads), 18 beyond (what the
+ * registers allow), fewer where the GPU's shared memory a block (smem bytes) holds fewer; 0 when
+ * it cannot hold the 2S+1 rows the halo needs. */
+inline int fused_default_rows(int S, size_t smem)
+{
+    const int want = S <= 3 ? 32 : 18;
+    const size_t row = fused_shared_bytes(S, FUSED_LANES, 1);
+    const int fit = (int)(smem / row < (size_t)want ? smem / row : (size_t)want);
+    return fit >= 2 * S + 1 ? fit : 0;
 }
 
 /* The sweep, for one thread of a block of L lanes (32 on the GPU) by th.rows rows. V: rows are

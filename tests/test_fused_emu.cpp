@@ -216,6 +216,21 @@ int main()
         {10, 12, 36, 11, 5, 6, 13, 3, 0.3, 0, 3}, {9, 10, 11, 13, 6, 6, 16, 5, 0.2, 1, 1},
         {6, 8, 132, 5, 2, 32, 5, 2, 0.3, 0},    {5, 7, 130, 4, 3, 32, 7, 3, 0.0, 1},
     };
+    /* the default rows: as many as the shared memory holds, up to what the registers allow */
+    const struct {
+        int S;
+        size_t smem;
+        int rows;
+    } defaults[] = {{3, 232448, 32}, {8, 232448, 18},         {4, 232448, 18},
+                    {3, 101376, 19}, {5, 101376, 14},         {8, 101376, 0},
+                    {1, 49152, 16},  {2, 7 * 4096 - 1, 6},   {2, 4 * 4096, 0}};
+    int failed_rows = 0;
+    for (const auto &d : defaults)
+        if (fused_default_rows(d.S, d.smem) != d.rows) {
+            failed_rows++;
+            std::printf("FAILED fused_default_rows(%d, %zu) = %d, not %d\n", d.S, d.smem,
+                        fused_default_rows(d.S, d.smem), d.rows);
+        }
     test_rng rng = {0x853c49e6748fea9bull};
     int failed = 0, checked = 0;
     for (const emu_case &c : cases) {
@@ -275,6 +290,7 @@ int main()
                         c.insulated ? "insulated" : "course", c.kind, bad, first, buf[cur][first], ref[first]);
         }
     }
-    std::printf("test_fused_emu: %d cases, %d failed\n", checked, failed);
-    return failed ? 1 : 0;
+    std::printf("test_fused_emu: %d cases, %d failed; default rows: %d failed\n", checked, failed,
+                failed_rows);
+    return failed || failed_rows ? 1 : 0;
 }
