@@ -101,8 +101,8 @@ static stencil_status fused_launch(const stencil_cuda_state *s, const float *in,
 /* Knobs: steps_per_sweep (default 3: the fastest on the H200, results/reference/h200/README.md,
  * session 9), block_y (the tile's rows, a warp each: default fused_default_rows, 32 up to S = 3
  * and 18 beyond where the shared memory holds them; at least 2 S + 1), tile_z output planes per
- * block (default: about four waves of blocks, at least 4 S planes a run). Checks every kernel a run may launch (S steps, and
- * 1 .. S-1 for the remainder). */
+ * block (default: about four waves of blocks, at least 4 S planes a run). Checks every kernel a
+ * run may launch (S steps, and 1 .. S-1 for the remainder). */
 static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
 {
     const stencil_problem *p = &s->problem;

@@ -179,7 +179,7 @@ FUSED_DEV void fused_body(const fused_args &a, const fused_thread &th, float *sh
     ops.wait();
     ops.sync();
 
-    float lo[S][4], mid[S][4]; /* level t's planes i-t-2 and i-t-1, t >= 1, at [t - 1] */
+    float lo[S][4], mid[S][4]; /* [k]: level k's planes i-k-2, i-k-1 (k >= 1; level 0: the ring) */
     unsigned codes[S];         /* level 1's code words of planes i-1 .. i-S: 4 bits a cell */
     FUSED_UNROLL
     for (int t = 0; t < S; t++) {
@@ -191,7 +191,7 @@ FUSED_DEV void fused_body(const fused_args &a, const fused_thread &th, float *sh
 
     for (int i = zs; i <= zlast; i++) {
         const int par = i & 1;
-        fetch(i + FUSED_AHEAD); /* the slot of plane i + AHEAD - RING, read last in iteration i - 1 */
+        fetch(i + FUSED_AHEAD); /* into plane i + AHEAD - RING's slot, last read in iteration i-1 */
         float cur[4]; /* the newest plane of the level below the one being computed */
         fused_load4(slot(i) + me, cur);
         FUSED_UNROLL
@@ -233,7 +233,9 @@ FUSED_DEV void fused_body(const fused_args &a, const fused_thread &th, float *sh
             if (ok) { /* the warp's updated cells all have six sea neighbours: no division */
                 FUSED_UNROLL
                 for (int j = 0; j < 4; j++)
-                    v[j] = upd[j] ? stencil_sea6_finish(c[j], x[j]) : t == 1 && S > 1 ? fused_zf(c[j]) : c[j];
+                    v[j] = upd[j]            ? stencil_sea6_finish(c[j], x[j])
+                           : t == 1 && S > 1 ? fused_zf(c[j])
+                                             : c[j];
                 if (t == 1)
                     codes[0] = fast_word;
             } else if (t == 1) { /* on the field as it is (NaN = land): note each cell's code */
