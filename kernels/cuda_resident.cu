@@ -23,14 +23,17 @@
  * (stencil_sea6_*), stencil_cell elsewhere: bit for bit naive's.
  *
  * Work: the block's sea row-planes (each row down to its own depth) are split evenly among its
- * warps; a warp streams its share row by row through z, the z neighbours in registers; where a
- * warp vote finds every sea cell of the row-plane away from land, the division-free update runs
- * for the whole warp with no branch a cell. The halos are loaded by the whole block
+ * warps; a warp streams its share row by row through z, the z neighbours in registers, and a warp
+ * vote skips row-planes whose owned cells are all land. (Updating every lane with one vote for the
+ * division-free path, no branch a cell, ran 2 to 3 % slower: call 41.) The halos are loaded by the whole block
  * between two barriers (an x halo of 16 rows a warp instruction), not in a pass over every row.
  *
- * Measured on the H200 (results/reference/h200/README.md): equal tiles of every plane (sessions
- * 8 and 9): course grid, 100 steps a launch, 9.3-9.4 us a step against cuda_shared's 12.0, the
- * open-sea tiles costing twice the mean. */
+ * Measured on the H200 (results/reference/h200/README.md, session 10, calls 39-42): course grid,
+ * 100 steps a launch, 8.7-8.8 us a step against 9.3-9.4 with the previous equal tiles of every
+ * plane (one block of 32 warps a multiprocessor) and cuda_shared's 12.0; half of a warp's cycles
+ * still wait at the block's barriers (Nsight, call 40), for its neighbours' step and the L2 round
+ * trips of the halo exchange: on a 30 x 100 x 120 grid, where there is little else, a step takes
+ * 3.4-3.9 us. */
 #include <cuda/atomic>
 
 #include <stdlib.h>
@@ -40,7 +43,10 @@
 #include "resident_plan.h"
 #include "stencil_cell.h"
 
-enum { RESIDENT_MAX_WARPS = 32 };
+/* Default: 16 warps a block and 2 blocks a multiprocessor (tiles cut for half its shared memory)
+ * where the grid fits so; one block of 32 warps holds twice the tile but waits longer at its
+ * barriers (course grid, H200, call 42: 8.8 us a step against 10.2). */
+enum { RESIDENT_MAX_WARPS = 32, RESIDENT_DEFAULT_WARPS = 16, RESIDENT_BLOCKS_PER_SM = 2 };
 
 struct resident_args {
     float *in, *out;            /* the field at the start; the result. Halos of step t go through
@@ -228,21 +234,19 @@ __global__ void __launch_bounds__(RESIDENT_LANES *RESIDENT_MAX_WARPS, 1)
             int g = z0 * (int)sz + (y0 - 1 + r) * nx + gx; /* the field has fewer than 2^31 cells */
             float zm = o[-plane], c = o[0];
             for (int z = z0; z < z1; z++, o += plane, g += (int)sz) {
-                const float zp = o[plane], ym = o[-RESIDENT_LANES], yp = o[RESIDENT_LANES];
-                const float xm = __shfl_up_sync(0xffffffffu, c, 1);
-                const float xp = __shfl_down_sync(0xffffffffu, c, 1);
+                const float zp = o[plane];
                 const bool sea = owned_x && c == c;
-                /* the warp's sea cells all away from land (and their quotients exact): the
-                 * division-free update, with no branch a cell; else each cell's own */
-                const float x = stencil_sea6_update(c, zm, zp, ym, yp, xm, xp, a.k);
-                const float v = __all_sync(0xffffffffu, !sea || stencil_sea6_ok(x))
-                                    ? stencil_sea6_finish(c, x)
-                                    : stencil_cuda_cell(c, zm, zp, ym, yp, xm, xp, a.k, a.insulated);
-                /* every lane stores: a cell not updated (land, a face, a halo lane, whose next
-                 * halo load overwrites it) keeps its value */
-                o[ahead] = sea ? v : c;
-                if (edge && c == c)
-                    __stcg(dst + g, v); /* a neighbour's halo */
+                if (__any_sync(0xffffffffu, sea)) { /* row-planes of land only: nothing to do */
+                    const float xm = __shfl_up_sync(0xffffffffu, c, 1);
+                    const float xp = __shfl_down_sync(0xffffffffu, c, 1);
+                    const float ym = o[-RESIDENT_LANES], yp = o[RESIDENT_LANES];
+                    if (sea) {
+                        const float v = stencil_cuda_cell(c, zm, zp, ym, yp, xm, xp, a.k, a.insulated);
+                        o[ahead] = v;
+                        if (edge)
+                            __stcg(dst + g, v); /* a neighbour's halo */
+                    }
+                }
                 zm = c;
                 c = zp;
             }
@@ -360,13 +364,13 @@ static stencil_status resident_upload(void *state, const float *field, stencil_e
     return resident_cut(r, p, err);
 }
 
-/* Knobs: tile_y owned rows a tile (default: rows balanced by their sea, tiles_y unequal), block_y
- * warps a block (default 32). */
+/* Knobs: tile_y owned rows a tile (default: rows balanced by their sea), block_y warps a block
+ * (default 16). */
 static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
 {
     const stencil_problem *p = &s->problem;
     const stencil_tuning *t = &p->tuning;
-    const int warps = t->block_y ? t->block_y : RESIDENT_MAX_WARPS;
+    const int warps = t->block_y ? t->block_y : RESIDENT_DEFAULT_WARPS;
     if (warps < 1 || warps > RESIDENT_MAX_WARPS)
         return stencil_fail(err, STENCIL_ERR_ARG, "block_y=%d: cuda_resident takes 1 to %d warps a block",
                             warps, RESIDENT_MAX_WARPS);
@@ -414,12 +418,31 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
                             "%zu such blocks at once (%d multiprocessors, %d bytes each): use "
                             "cuda_shared for this grid", p->nz, p->ny, p->nx, tiles, p->nz, ty + 2,
                             RESIDENT_LANES, bytes, capacity, sms, smem_optin);
-    if (!t->tile_y) { /* balanced tiles: all the shared memory a block may have, if as many fit */
-        int at_most = 0;
-        STENCIL_CUDA_CHECK(err, cudaOccupancyMaxActiveBlocksPerMultiprocessor(&at_most, fn, threads,
-                                                                              (size_t)smem_optin));
-        if (at_most == per_sm)
-            bytes = (size_t)smem_optin;
+    if (!t->tile_y) { /* balanced tiles: the shared memory of `want` blocks a multiprocessor, if
+                        * they fit (registers) and the grid fits in them (all sea) */
+        const int want = RESIDENT_BLOCKS_PER_SM;
+        size_t avail = 0;
+        int fits = 0;
+        if (cudaOccupancyAvailableDynamicSMemPerBlock(&avail, fn, want, threads) != cudaSuccess) {
+            (void)cudaGetLastError(); /* want blocks of these threads never fit */
+            avail = 0;
+        }
+        if (avail >= resident_tile_bytes(1, depth))
+            STENCIL_CUDA_CHECK(err, cudaOccupancyMaxActiveBlocksPerMultiprocessor(&fits, fn, threads, avail));
+        if (fits >= want) {
+            int *full = (int *)malloc((size_t)columns * p->ny * sizeof(int));
+            resident_plan trial;
+            stencil_error ignored;
+            if (full) {
+                resident_depths(NULL, p->nz, p->ny, p->nx, full);
+                if (resident_plan_make(&trial, full, p->nz, p->ny, p->nx, 0, avail, want * sms, &ignored) == STENCIL_OK) {
+                    bytes = avail;
+                    capacity = (size_t)want * (size_t)sms;
+                    resident_plan_free(&trial);
+                }
+                free(full);
+            }
+        }
     }
 
     resident_state *r = (resident_state *)calloc(1, sizeof *r);

@@ -41,9 +41,10 @@ static const char *const fused_tunings[] = {
     "graph=-1", "steps_per_sweep=1,block_y=3", "steps_per_sweep=7,block_y=15,tile_z=1,graph=-1",
     "steps_per_sweep=4,block_y=9", "steps_per_sweep=3,block_y=32,tile_z=2", NULL};
 
-/* cuda_resident: graph=1 is refused (one cooperative launch a run); tile_y given may not fit */
+/* cuda_resident: graph=1 is refused (one cooperative launch a run); tile_y given may not fit;
+ * "" is 16 warps, two blocks a multiprocessor where they fit, block_y=32 one */
 static const char *const resident_tunings[] = {"", "block_y=1", "graph=-1", "block_y=7,tile_y=3",
-                                               "block_y=13,tile_y=1", "block_y=32,tile_y=2", NULL};
+                                               "block_y=13,tile_y=1", "block_y=32,tile_y=2", "block_y=32", NULL};
 
 /* cuda_bulk: rows a tile (block_y), plane buffers (block_z), planes a block (tile_z) */
 static const char *const bulk_tunings[] = {"", "graph=-1", "block_y=1,block_z=2,tile_z=1",
@@ -307,7 +308,7 @@ static void ocean_field(float *f, size_t nz, size_t ny, size_t nx, double land, 
 static void resident_oceans(check_ctx *c, const stencil_variant *v, size_t *points)
 {
     const size_t shapes[][3] = {{50, 222, 241}, {13, 37, 71}, {30, 61, 33}, {9, 200, 3}, {20, 130, 97}};
-    static const char *const tunings[] = {"", "block_y=5", "tile_y=4", "block_y=32,tile_y=1"};
+    static const char *const tunings[] = {"", "block_y=5", "tile_y=4", "block_y=32,tile_y=1", "block_y=32"};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         const size_t nz = shapes[s][0], ny = shapes[s][1], nx = shapes[s][2], cells = nz * ny * nx;
         float *in = malloc(cells * sizeof *in), *ref = malloc(cells * sizeof *ref), *out = malloc(cells * sizeof *out);
