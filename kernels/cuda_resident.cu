@@ -43,10 +43,11 @@
 #include "resident_plan.h"
 #include "stencil_cell.h"
 
-/* Default: 16 warps a block and 2 blocks a multiprocessor (tiles cut for half its shared memory)
- * where the grid fits so; one block of 32 warps holds twice the tile but waits longer at its
- * barriers (course grid, H200, call 42: 8.8 us a step against 10.2). */
-enum { RESIDENT_MAX_WARPS = 32, RESIDENT_DEFAULT_WARPS = 16, RESIDENT_BLOCKS_PER_SM = 2 };
+/* Default: a block of 32 warps a multiprocessor. Blocks of at most 16 warps go two a
+ * multiprocessor (tiles cut for half its shared memory) where the grid fits so: on the H200 that
+ * was no faster on the course grid (8.8 us a step either way) and slower on 30 x 100 x 120 (3.9
+ * against 3.4 us; call 43). */
+enum { RESIDENT_MAX_WARPS = 32, RESIDENT_DEFAULT_WARPS = 32, RESIDENT_BLOCKS_PER_SM = 2 };
 
 struct resident_args {
     float *in, *out;            /* the field at the start; the result. Halos of step t go through
@@ -62,6 +63,7 @@ struct resident_args {
 struct resident_state {
     resident_plan plan;
     int *depth_host;           /* the depths the plan was cut for */
+    int *fresh;                /* pinned: the depths of the last upload */
     int *depth, *flags, *nbs;  /* device: depths, step counters, neighbour lists */
     resident_tile *tiles;      /* device */
     size_t depth_count, budget;
@@ -75,6 +77,7 @@ static void resident_release(void *extra)
         return;
     resident_plan_free(&r->plan);
     free(r->depth_host);
+    cudaFreeHost(r->fresh);
     cudaFree(r->depth);
     cudaFree(r->flags);
     cudaFree(r->nbs);
@@ -268,6 +271,8 @@ __global__ void __launch_bounds__(RESIDENT_LANES *RESIDENT_MAX_WARPS, 1)
     }
 }
 
+enum { RESIDENT_DEPTH_BATCH = 8 };
+
 /* Each column's rows' depths (resident_depths' table) from the field on the device: a warp a
  * (column, row), its lanes the owned cells, from the bottom plane up to the first sea cell. */
 __global__ void resident_depth_kernel(const float *f, int *depth, int nz, int ny, int nx, int columns)
@@ -279,9 +284,18 @@ __global__ void resident_depth_kernel(const float *f, int *depth, int nz, int ny
     const int ix = (int)(item / ny), y = (int)(item % ny), x = 1 + ix * RESIDENT_TILE_X + lane;
     const bool owned = lane < RESIDENT_TILE_X && x <= nx - 2;
     int d = 0;
-    for (int z = nz - 2; y >= 1 && y <= ny - 2 && z >= 1 && d == 0; z--) {
-        const float v = owned ? f[((size_t)z * ny + y) * nx + x] : __int_as_float(0x7fc00000);
-        d = __any_sync(0xffffffffu, v == v) ? z : 0;
+    for (int top = nz - 2; y >= 1 && y <= ny - 2 && top >= 1 && d == 0; top -= RESIDENT_DEPTH_BATCH) {
+        bool sea[RESIDENT_DEPTH_BATCH]; /* the batch's loads in flight together, then the votes */
+#pragma unroll
+        for (int b = 0; b < RESIDENT_DEPTH_BATCH; b++) {
+            const int z = top - b;
+            const float v = owned && z >= 1 ? f[((size_t)z * ny + y) * nx + x] : __int_as_float(0x7fc00000);
+            sea[b] = v == v;
+        }
+#pragma unroll
+        for (int b = 0; b < RESIDENT_DEPTH_BATCH; b++)
+            if (d == 0 && __any_sync(0xffffffffu, sea[b]))
+                d = top - b;
     }
     if (lane == 0)
         depth[item] = d;
@@ -347,25 +361,17 @@ static stencil_status resident_upload(void *state, const float *field, stencil_e
     resident_depth_kernel<<<blocks, 256, 0, 0>>>(s->buf[0], r->depth, (int)p->nz, (int)p->ny, (int)p->nx,
                                                  resident_columns(p->nx));
     STENCIL_CUDA_CHECK(err, cudaGetLastError());
-    int *fresh = (int *)malloc(r->depth_count * sizeof(int));
-    if (!fresh)
-        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of host memory for cuda_resident's depths");
-    const cudaError_t e = cudaMemcpy(fresh, r->depth, r->depth_count * sizeof(int), cudaMemcpyDeviceToHost);
-    if (e != cudaSuccess) {
-        free(fresh);
-        STENCIL_CUDA_CHECK(err, e);
-    }
-    if (memcmp(fresh, r->depth_host, r->depth_count * sizeof(int)) == 0) {
-        free(fresh);
+    STENCIL_CUDA_CHECK(err, cudaMemcpyAsync(r->fresh, r->depth, r->depth_count * sizeof(int),
+                                            cudaMemcpyDeviceToHost, 0));
+    STENCIL_CUDA_CHECK(err, cudaStreamSynchronize(0));
+    if (memcmp(r->fresh, r->depth_host, r->depth_count * sizeof(int)) == 0)
         return STENCIL_OK;
-    }
-    free(r->depth_host);
-    r->depth_host = fresh;
+    memcpy(r->depth_host, r->fresh, r->depth_count * sizeof(int));
     return resident_cut(r, p, err);
 }
 
 /* Knobs: tile_y owned rows a tile (default: rows balanced by their sea), block_y warps a block
- * (default 16). */
+ * (default 32). */
 static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
 {
     const stencil_problem *p = &s->problem;
@@ -458,6 +464,7 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
     if (!r->depth_host)
         return stencil_fail(err, STENCIL_ERR_NOMEM, "out of host memory for cuda_resident's depths");
     resident_depths(NULL, p->nz, p->ny, p->nx, r->depth_host); /* every cell sea, until upload */
+    STENCIL_CUDA_CHECK(err, cudaMallocHost((void **)&r->fresh, r->depth_count * sizeof(int)));
     STENCIL_CUDA_CHECK(err, cudaMalloc((void **)&r->depth, r->depth_count * sizeof(int)));
     STENCIL_CUDA_CHECK(err, cudaMalloc((void **)&r->flags, capacity * sizeof(int)));
     STENCIL_CUDA_CHECK(err, cudaMalloc((void **)&r->tiles, (capacity + 1) * sizeof(resident_tile)));
