@@ -1,12 +1,12 @@
 /* cuda_resident: for grids whose field fits in the GPU's shared memory (an H200 has 132 x 227 KB;
  * the course grid, 50 x 222 x 241, is 10.7 MB and fits): one cooperative launch, one block per
- * streaming multiprocessor, runs up to 100 timesteps. Each block loads its tile (with a one-cell
- * halo) into shared memory once and keeps it there in two copies (this step's and the next's);
- * between steps only the tile's edge cells travel, through global memory (L2), and each block
- * waits only for the tiles that share an edge with it (a step counter each, released after the
- * block's stores, acquired before its halo loads), not for the whole grid. A step costs the
- * block's arithmetic and one L2 round trip, not a kernel launch and a pass of the whole field
- * through L2.
+ * streaming multiprocessor (two, of at most 16 warps, where they fit), runs up to 100 timesteps.
+ * Each block loads its tile (with a one-cell halo) into shared memory once and keeps it there in
+ * two copies (this step's and the next's); between steps only the tile's edge cells travel,
+ * through global memory (L2), and each block waits only for the tiles that share an edge with it
+ * (a step counter each, released after the block's stores, acquired before its halo loads), not
+ * for the whole grid. A step costs the block's arithmetic and one L2 round trip, not a kernel
+ * launch and a pass of the whole field through L2.
  *
  * Tiles (kernels/resident_plan.h): columns of 30 owned cells in x (a warp's 32 lanes hold them
  * and the two halo cells, so the x neighbours come by warp shuffles), cut into runs of rows whose
@@ -24,16 +24,17 @@
  *
  * Work: the block's sea row-planes (each row down to its own depth) are split evenly among its
  * warps; a warp streams its share row by row through z, the z neighbours in registers, and a warp
- * vote skips row-planes whose owned cells are all land. (Updating every lane with one vote for the
- * division-free path, no branch a cell, ran 2 to 3 % slower: call 41.) The halos are loaded by the whole block
- * between two barriers (an x halo of 16 rows a warp instruction), not in a pass over every row.
+ * vote skips row-planes whose owned cells are all land (updating every lane, with one vote for the
+ * division-free path and no branch a cell, ran 2 to 3 % slower: call 41). The halos are loaded by
+ * the whole block between two barriers (an x halo of 16 rows a warp instruction).
  *
- * Measured on the H200 (results/reference/h200/README.md, session 10, calls 39-42): course grid,
- * 100 steps a launch, 8.7-8.8 us a step against 9.3-9.4 with the previous equal tiles of every
- * plane (one block of 32 warps a multiprocessor) and cuda_shared's 12.0; half of a warp's cycles
- * still wait at the block's barriers (Nsight, call 40), for its neighbours' step and the L2 round
- * trips of the halo exchange: on a 30 x 100 x 120 grid, where there is little else, a step takes
- * 3.4-3.9 us. */
+ * Measured on the H200 (results/reference/h200/README.md, session 10, calls 39-44), against the
+ * previous kernel (equal tiles of every plane) in the same calls: course grid, 100 steps a launch,
+ * 8.8-8.9 us a step against 9.4 (cuda_shared 12.0); in model's chunks of 10 steps 11.2-11.9
+ * against 12.7-13.0; 30 x 100 x 120, 3.3-3.4 against 3.8-3.9. Half of a warp's cycles still wait
+ * at the block's barriers (Nsight, call 40): for the neighbours' step and the L2 round trips of
+ * the halo exchange, which is most of a step on the small grid. Upload's depth pass costs no
+ * measurable time (h2d 1.64 ms against cuda_shared's 1.66 on the course grid, call 44). */
 #include <cuda/atomic>
 
 #include <stdlib.h>
@@ -429,10 +430,11 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
         const int want = RESIDENT_BLOCKS_PER_SM;
         size_t avail = 0;
         int fits = 0;
-        if (cudaOccupancyAvailableDynamicSMemPerBlock(&avail, fn, want, threads) != cudaSuccess) {
-            (void)cudaGetLastError(); /* want blocks of these threads never fit */
-            avail = 0;
-        }
+        STENCIL_CUDA_CHECK(err, cudaOccupancyMaxActiveBlocksPerMultiprocessor(&fits, fn, threads,
+                                                                              resident_tile_bytes(1, depth)));
+        if (fits >= want) /* the threads and registers of `want` blocks fit */
+            STENCIL_CUDA_CHECK(err, cudaOccupancyAvailableDynamicSMemPerBlock(&avail, fn, want, threads));
+        fits = 0;
         if (avail >= resident_tile_bytes(1, depth))
             STENCIL_CUDA_CHECK(err, cudaOccupancyMaxActiveBlocksPerMultiprocessor(&fits, fn, threads, avail));
         if (fits >= want) {
@@ -441,7 +443,8 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
             stencil_error ignored;
             if (full) {
                 resident_depths(NULL, p->nz, p->ny, p->nx, full);
-                if (resident_plan_make(&trial, full, p->nz, p->ny, p->nx, 0, avail, want * sms, &ignored) == STENCIL_OK) {
+                if (resident_plan_make(&trial, full, p->nz, p->ny, p->nx, 0, avail, want * sms,
+                                       &ignored) == STENCIL_OK) {
                     bytes = avail;
                     capacity = (size_t)want * (size_t)sms;
                     resident_plan_free(&trial);

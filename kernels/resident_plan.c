@@ -131,7 +131,8 @@ stencil_status resident_plan_make(resident_plan *plan, const int *depth, size_t 
     plan->count = cut_all(depth, iny, cols, rows, hi, budget, capacity, plan->tiles);
     for (int i = 0; i < count; i++) {
         resident_tile *t = &plan->tiles[i];
-        const long long cost = resident_tile_cost(depth + (size_t)((t->x0 - 1) / RESIDENT_TILE_X) * ny, t->y0, t->rows);
+        const int *column = depth + (size_t)((t->x0 - 1) / RESIDENT_TILE_X) * ny;
+        const long long cost = resident_tile_cost(column, t->y0, t->rows);
         plan->cost_max = cost > plan->cost_max ? cost : plan->cost_max;
         plan->cost_sum += cost;
         t->nb_first = plan->nb_total;

@@ -18,8 +18,9 @@ enum { H200_SMEM = 232448, H200_SMS = 132 };
 static int depth_of(const float *f, size_t nz, size_t ny, size_t nx, int ix, size_t y)
 {
     int d = 0;
+    const size_t x0 = 1 + (size_t)ix * RESIDENT_TILE_X;
     for (size_t z = 1; z + 1 < nz; z++)
-        for (size_t x = 1 + (size_t)ix * RESIDENT_TILE_X; x < 1 + (size_t)(ix + 1) * RESIDENT_TILE_X && x + 1 < nx; x++)
+        for (size_t x = x0; x < x0 + RESIDENT_TILE_X && x + 1 < nx; x++)
             if (y >= 1 && y + 1 < ny && !isnan(f[(z * ny + y) * nx + x]))
                 d = (int)z;
     return d;
@@ -52,7 +53,8 @@ static long long check_plan(check_ctx *c, const char *what, const int *depth, si
         const int ix = (t->x0 - 1) / RESIDENT_TILE_X;
         const int *d = depth + (size_t)ix * ny;
         CHECK(c, (t->x0 - 1) % RESIDENT_TILE_X == 0 && ix < cols && t->rows >= 1 && t->y0 >= 1 &&
-                     t->y0 + t->rows <= (int)ny - 1, "%s: tile %d at x %d y %d, %d rows", what, i, t->x0, t->y0, t->rows);
+                     t->y0 + t->rows <= (int)ny - 1,
+              "%s: tile %d at x %d y %d, %d rows", what, i, t->x0, t->y0, t->rows);
         if (!(t->y0 >= 1 && t->rows >= 1 && t->y0 + t->rows <= (int)ny - 1 && ix < cols))
             continue;
         int deepest = 0;
@@ -74,8 +76,8 @@ static long long check_plan(check_ctx *c, const char *what, const int *depth, si
             int in_list = 0;
             for (int k = 0; k < t->nb_count; k++)
                 in_list += plan.nbs[t->nb_first + k] == j;
-            CHECK(c, in_list == (j != i && neighbours(t, &plan.tiles[j])), "%s: tile %d lists tile %d %d times",
-                  what, i, j, in_list);
+            CHECK(c, in_list == (j != i && neighbours(t, &plan.tiles[j])),
+                  "%s: tile %d lists tile %d %d times", what, i, j, in_list);
             listed += in_list;
         }
         CHECK(c, listed == t->nb_count, "%s: tile %d lists %d of %d", what, i, listed, t->nb_count);
@@ -83,7 +85,8 @@ static long long check_plan(check_ctx *c, const char *what, const int *depth, si
     for (int ix = 0; ix < cols; ix++)
         for (size_t y = 1; y + 1 < ny; y++) {
             const int n = owner[(size_t)ix * ny + y], d = depth[(size_t)ix * ny + y];
-            CHECK(c, d > 0 ? n == 1 : n <= 1, "%s: column %d row %zu (depth %d) owned %d times", what, ix, y, d, n);
+            CHECK(c, d > 0 ? n == 1 : n <= 1, "%s: column %d row %zu (depth %d) owned %d times",
+                  what, ix, y, d, n);
         }
     CHECK(c, plan.cost_max == cost_max && plan.cost_sum == cost_sum, "%s: cost %lld/%lld, tiles say %lld/%lld",
           what, plan.cost_max, plan.cost_sum, cost_max, cost_sum);
