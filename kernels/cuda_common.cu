@@ -222,6 +222,7 @@ extern "C" void stencil_cuda_release(void *state)
         cudaStreamDestroy(s->capture);
     cudaFree(s->buf[0]);
     cudaFree(s->buf[1]);
-    cudaFree(s->flags);
+    if (s->release_extra)
+        s->release_extra(s->extra);
     free(s);
 }

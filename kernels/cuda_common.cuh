@@ -43,7 +43,8 @@ typedef struct stencil_cuda_state {
     size_t shared_bytes;
     int tile_z, vec;      /* cuda_shared: planes a block, cells a thread in x; cuda_bulk: planes a
                            * block, ring buffers; cuda_resident: rows a tile (in tile_z) */
-    int *flags;           /* cuda_resident: a step counter per block (device memory) */
+    void *extra;          /* a variant's own state (cuda_resident: its tiling), freed by */
+    void (*release_extra)(void *extra); /* this, from stencil_cuda_release */
     cudaStream_t capture; /* private stream, used only to capture graphs */
     stencil_cuda_graph graphs[STENCIL_CUDA_GRAPHS];
     int next_graph;

@@ -5,7 +5,8 @@
  * steps_per_sweep 1..8 on step counts it does not divide (1, 7, 13) with default and odd tile
  * shapes (the fewest rows the halo allows, runs of 1 to 200 planes), and its bad tile shapes refused.
  * cuda_resident: every shape it takes (the larger ones it must refuse, naming cuda_shared),
- * with 1 to 32 warps and 1 to 3 rows a tile, runs continued over several launches.
+ * with 1 to 32 warps and 1 to 3 rows a tile, runs continued over several launches; synthetic
+ * oceans (tiles of unequal depth and rows) and one state given three fields in turn.
  * cuda_bulk: every shape whose rows are 16-byte multiples (nx % 4 == 0; it must refuse the others,
  * and every shape on a GPU before compute capability 9.0, naming cuda_shared), 1 to 30 rows a
  * tile, rings of 2 to 16 plane buffers, runs of 1 plane to all of them, partial tiles in x and y.
@@ -21,6 +22,7 @@
 #include "test_fields.h"
 #include "harness/measure.h"
 #include "harness/validate.h"
+#include "synthetic.h"
 #include "variant.h"
 
 static const char *const naive_tunings[] = {
@@ -39,9 +41,10 @@ static const char *const fused_tunings[] = {
     "graph=-1", "steps_per_sweep=1,block_y=3", "steps_per_sweep=7,block_y=15,tile_z=1,graph=-1",
     "steps_per_sweep=4,block_y=9", "steps_per_sweep=3,block_y=32,tile_z=2", NULL};
 
-/* cuda_resident: graph=1 is refused (one cooperative launch a run); tile_y given may not fit */
+/* cuda_resident: graph=1 is refused (one cooperative launch a run); tile_y given may not fit;
+ * "" is 16 warps, two blocks a multiprocessor where they fit, block_y=32 one */
 static const char *const resident_tunings[] = {"", "block_y=1", "graph=-1", "block_y=7,tile_y=3",
-                                               "block_y=13,tile_y=1", "block_y=32,tile_y=2", NULL};
+                                               "block_y=13,tile_y=1", "block_y=32,tile_y=2", "block_y=32", NULL};
 
 /* cuda_bulk: rows a tile (block_y), plane buffers (block_z), planes a block (tile_z) */
 static const char *const bulk_tunings[] = {"", "graph=-1", "block_y=1,block_z=2,tile_z=1",
@@ -278,6 +281,96 @@ static void resident_refusals(check_ctx *c, const stencil_variant *v)
         if (st == STENCIL_OK)
             v->release(state);
         printf("%s %zux%zux%zu '%s' refused: %s\n", v->name, p.nz, p.ny, p.nx, bad[i].tuning, err.msg);
+    }
+}
+
+/* A synthetic ocean (io/synthetic.h: coasts, a sea floor of varying depth) with land fraction
+ * `land`, a strait of land rows across it besides when `strait`. */
+static void ocean_field(float *f, size_t nz, size_t ny, size_t nx, double land, uint64_t seed, int strait)
+{
+    io_ocean_spec spec = io_ocean_default(nz, ny, nx);
+    spec.land_fraction = land;
+    spec.seed = seed;
+    stencil_error err = {{0}};
+    if (io_synthetic_ocean(&spec, f, 1, &err) != STENCIL_OK) {
+        fprintf(stderr, "synthetic ocean: %s\n", err.msg);
+        exit(1);
+    }
+    for (size_t i = 0; strait && i < nz * ny * nx; i++)
+        if (i / nx % ny >= ny / 3 && i / nx % ny < ny / 3 + 3)
+            f[i] = NAN;
+}
+
+/* cuda_resident on oceans whose tiles differ in depth and rows (kernels/resident_plan.h): the
+ * course grid and odd shapes, 1 to 100 steps and runs continued over launches, balanced and
+ * equal tiles, few warps; then one state uploaded three fields in turn (its tiles cut again for
+ * each: depths of 50 %, 75 % land and a strait), each run checked. */
+static void resident_oceans(check_ctx *c, const stencil_variant *v, size_t *points)
+{
+    const size_t shapes[][3] = {{50, 222, 241}, {13, 37, 71}, {30, 61, 33}, {9, 200, 3}, {20, 130, 97}};
+    static const char *const tunings[] = {"", "block_y=5", "tile_y=4", "block_y=32,tile_y=1", "block_y=32"};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        const size_t nz = shapes[s][0], ny = shapes[s][1], nx = shapes[s][2], cells = nz * ny * nx;
+        float *in = malloc(cells * sizeof *in), *ref = malloc(cells * sizeof *ref), *out = malloc(cells * sizeof *out);
+        if (!in || !ref || !out) {
+            CHECK(c, 0, "out of host memory");
+            exit(1);
+        }
+        const int steps_list[] = {1, 7, 100};
+        for (size_t si = 0; si < 3; si++) {
+            ocean_field(in, nz, ny, nx, 0.5, 7 + si, si == 1);
+            stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.15f, .scheme = (stencil_scheme)(si % 2),
+                                 .threads = 1};
+            stencil_error err = {{0}};
+            CHECK(c, bench_reference(&p, in, steps_list[si], ref, &err) == STENCIL_OK, "naive: %s", err.msg);
+            for (size_t t = 0; t < sizeof tunings / sizeof tunings[0]; t++) {
+                CHECK(c, stencil_tuning_parse(tunings[t], v->tunings, &p.tuning, &err) == STENCIL_OK, "%s", err.msg);
+                memset(out, 0xff, cells * sizeof *out);
+                bench_rep rep[2];
+                stencil_status st = bench_measure(v, &p, in, steps_list[si], 1, 2, rep, out, &err);
+                if (resident_refused(c, st, &err, cells, tunings[t][0] == '\0'))
+                    continue;
+                CHECK(c, st == STENCIL_OK, "%s '%s': %s", v->name, tunings[t], err.msg);
+                char what[200];
+                snprintf(what, sizeof what, "%s ocean %zux%zux%zu steps %d tuning '%s'", v->name, nz, ny, nx,
+                         steps_list[si], tunings[t]);
+                compare(c, what, in, ref, out, nz, ny, nx, steps_list[si]);
+                (*points)++;
+            }
+        }
+        stencil_problem p = {.nz = nz, .ny = ny, .nx = nx, .k = 0.2f, .threads = 1};
+        stencil_error err = {{0}};
+        ocean_field(in, nz, ny, nx, 0.6, 3, 0);
+        CHECK(c, bench_reference(&p, in, 301, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
+        p.tuning.graph = -1;
+        continued(c, v, &p, in, ref, out, 201, 100);
+        (*points)++;
+        /* one state, three fields: the tiles follow each upload's depths */
+        p.tuning.graph = 0;
+        void *state = NULL;
+        stencil_status st = v->prepare(&p, &state, &err);
+        for (int f = 0; f < 4 && st == STENCIL_OK; f++) {
+            ocean_field(in, nz, ny, nx, f == 1 ? 0.75 : 0.5, 11 + (uint64_t)(f % 3), f == 2);
+            CHECK(c, bench_reference(&p, in, 9, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
+            st = v->upload(state, in, &err);
+            if (st == STENCIL_OK)
+                st = v->run(state, 9, &err);
+            memset(out, 0xff, cells * sizeof *out);
+            if (st == STENCIL_OK)
+                st = v->download(state, out, &err);
+            CHECK(c, st == STENCIL_OK, "%s upload %d: %s", v->name, f, err.msg);
+            char what[200];
+            snprintf(what, sizeof what, "%s %zux%zux%zu, one state, field %d", v->name, nz, ny, nx, f);
+            if (st == STENCIL_OK)
+                compare(c, what, in, ref, out, nz, ny, nx, 9);
+            (*points)++;
+        }
+        if (state)
+            v->release(state);
+        CHECK(c, st == STENCIL_OK, "%s %zux%zux%zu, one state: %s", v->name, nz, ny, nx, err.msg);
+        free(in);
+        free(ref);
+        free(out);
     }
 }
 
@@ -526,6 +619,7 @@ int main(void)
     }
     fused_refusals(&c, gpu[2]);
     resident_refusals(&c, gpu[RESIDENT]);
+    resident_oceans(&c, gpu[RESIDENT], &points);
     bulk_refusals(&c, gpu[BULK]);
     fused_two_states(&c, gpu[2], &rng);
     printf("test_cuda: %zu points against naive, largest |difference| %g\n", points, worst_err);
