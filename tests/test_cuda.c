@@ -12,7 +12,8 @@
  * tile, rings of 2 to 16 plane buffers, runs of 1 plane to all of them, partial tiles in x and y.
  * Besides: a flat field, tiny values, signed zeros and (one step) values near the largest
  * float, the cases a faster division or sum would get wrong first.
- * Needs a CUDA device: exits 77 (ctest: skipped) without one. */
+ * Needs a CUDA device: exits 77 (ctest: skipped) without one. `test_cuda cuda_resident ...` checks
+ * only the variants named (the references are computed all the same), to save device time. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -65,6 +66,9 @@ static const char *const *tunings_for(const stencil_variant *v)
 }
 
 static double worst_err = 0.0;
+
+/* The variants checked: all, or those named on the command line (set in main). */
+static int wanted[GPU_VARIANTS];
 
 /* cuda_resident refuses a grid whose tiles cannot all be resident at once (with the tile_y
  * given, or any, by default), naming cuda_shared; by default it must take every shape of at
@@ -219,6 +223,8 @@ static void off_fast_path(check_ctx *c, const stencil_variant *const *gpu, test_
             stencil_error err = {{0}};
             CHECK(c, bench_reference(&p, in, steps, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
             for (int g = 0; g < GPU_VARIANTS; g++) {
+                if (!wanted[g])
+                    continue;
                 memset(out, 0xff, cells * sizeof *out);
                 bench_rep rep[1];
                 stencil_status st = bench_measure(gpu[g], &p, in, steps, 0, 1, rep, out, &err);
@@ -502,7 +508,7 @@ static void fused_two_states(check_ctx *c, const stencil_variant *v, test_rng *r
         compare(c, "two cuda_fused states", in, ref, out, NZ, NY, NX, 8);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     test_rng rng = {0x9e3779b97f4a7c15ull};
     check_ctx c = {0, 0};
@@ -514,6 +520,21 @@ int main(void)
     if (!gpu[0] || !gpu[1] || !gpu[2] || !gpu[3] || !gpu[BULK]) {
         printf("test_cuda: skipped: this build has no CUDA variants\n");
         return 77;
+    }
+    for (int g = 0; g < GPU_VARIANTS; g++) {
+        wanted[g] = argc < 2;
+        for (int i = 1; i < argc; i++)
+            wanted[g] |= strcmp(argv[i], gpu[g]->name) == 0;
+    }
+    for (int i = 1; i < argc; i++) {
+        int known = 0;
+        for (int g = 0; g < GPU_VARIANTS; g++)
+            known |= strcmp(argv[i], gpu[g]->name) == 0;
+        if (!known) {
+            fprintf(stderr, "test_cuda: %s is not a CUDA variant of this test (cuda_naive, cuda_shared, "
+                    "cuda_fused, cuda_resident, cuda_bulk)\n", argv[i]);
+            return 2;
+        }
     }
     if (!gpu[0]->available(why, sizeof why)) {
         printf("test_cuda: skipped: %s\n", why);
@@ -543,7 +564,7 @@ int main(void)
                     stencil_error err = {{0}};
                     CHECK(&c, bench_reference(&p, in, steps, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
                     for (int g = 0; g < GPU_VARIANTS; g++)
-                        for (const char *const *t = tunings_for(gpu[g]); *t; t++) {
+                        for (const char *const *t = tunings_for(gpu[g]); *t && wanted[g]; t++) {
                             if (g == 2 && cells > TINY_CELLS && t - fused_tunings >= FUSED_BIG)
                                 break;
                             CHECK(&c, stencil_tuning_parse(*t, gpu[g]->tunings, &p.tuning, &err) == STENCIL_OK,
@@ -565,9 +586,9 @@ int main(void)
                 }
         if (cells <= SMALL_CELLS)
             off_fast_path(&c, gpu, &rng, nz, ny, nx, in, ref, out, &points);
-        if (cells <= SMALL_CELLS && nx % 4 == 0)
+        if (cells <= SMALL_CELLS && nx % 4 == 0 && wanted[BULK])
             bulk_shapes(&c, gpu[BULK], &rng, &points);
-        if (cells <= SMALL_CELLS && nz > 2 && (nx % 4 != 0 || cells <= TINY_CELLS))
+        if (cells <= SMALL_CELLS && nz > 2 && (nx % 4 != 0 || cells <= TINY_CELLS) && wanted[2])
             fused_sweeps(&c, gpu[2], &rng, nz, ny, nx, in, ref, out, &points);
         /* runs continued without upload, and more steps than one graph holds */
         if (cells <= SMALL_CELLS) {
@@ -576,11 +597,11 @@ int main(void)
             stencil_error err = {{0}};
             CHECK(&c, bench_reference(&p, in, 7, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
             for (int g = 0; g < GPU_VARIANTS; g++)
-                for (p.tuning.graph = -1; p.tuning.graph <= (g == RESIDENT ? -1 : 1); p.tuning.graph += 2)
+                for (p.tuning.graph = -1; wanted[g] && p.tuning.graph <= (g == RESIDENT ? -1 : 1); p.tuning.graph += 2)
                     continued(&c, gpu[g], &p, in, ref, out, 3, 4);
             CHECK(&c, bench_reference(&p, in, 301, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
             for (int g = 0; g < GPU_VARIANTS; g++)
-                for (p.tuning.graph = -1; p.tuning.graph <= (g == RESIDENT ? -1 : 1); p.tuning.graph += 2)
+                for (p.tuning.graph = -1; wanted[g] && p.tuning.graph <= (g == RESIDENT ? -1 : 1); p.tuning.graph += 2)
                     continued(&c, gpu[g], &p, in, ref, out, 201, 100);
         }
         free(in);
@@ -591,6 +612,8 @@ int main(void)
     }
     /* Out of device memory: a clear STENCIL_ERR_NOMEM, and the device still works after. */
     for (int g = 0; g < GPU_VARIANTS; g++) {
+        if (!wanted[g])
+            continue;
         stencil_problem big = {.nz = 8192, .ny = 4096, .nx = 4096, .k = 0.1f, .threads = 1};
         void *state = NULL;
         stencil_error err = {{0}};
@@ -610,6 +633,8 @@ int main(void)
         bench_rep rep[1];
         CHECK(&c, bench_reference(&p, in, 3, ref, &err) == STENCIL_OK, "naive: %s", err.msg);
         for (int g = 0; g < GPU_VARIANTS; g++) {
+            if (!wanted[g])
+                continue;
             stencil_status st = bench_measure(gpu[g], &p, in, 3, 0, 1, rep, out, &err);
             if (g == BULK && bulk_refused(&c, st, &err, nx))
                 continue;
@@ -617,11 +642,16 @@ int main(void)
             compare(&c, "after out-of-memory", in, ref, out, nz, ny, nx, 3);
         }
     }
-    fused_refusals(&c, gpu[2]);
-    resident_refusals(&c, gpu[RESIDENT]);
-    resident_oceans(&c, gpu[RESIDENT], &points);
-    bulk_refusals(&c, gpu[BULK]);
-    fused_two_states(&c, gpu[2], &rng);
+    if (wanted[2]) {
+        fused_refusals(&c, gpu[2]);
+        fused_two_states(&c, gpu[2], &rng);
+    }
+    if (wanted[RESIDENT]) {
+        resident_refusals(&c, gpu[RESIDENT]);
+        resident_oceans(&c, gpu[RESIDENT], &points);
+    }
+    if (wanted[BULK])
+        bulk_refusals(&c, gpu[BULK]);
     printf("test_cuda: %zu points against naive, largest |difference| %g\n", points, worst_err);
     return check_finish(&c, "test_cuda");
 }
