@@ -425,6 +425,17 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
                             "%zu such blocks at once (%d multiprocessors, %d bytes each): use "
                             "cuda_shared for this grid", p->nz, p->ny, p->nx, tiles, p->nz, ty + 2,
                             RESIDENT_LANES, bytes, capacity, sms, smem_optin);
+    resident_state *r = (resident_state *)calloc(1, sizeof *r);
+    if (!r)
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of host memory for cuda_resident's tiles");
+    s->extra = r;
+    s->release_extra = resident_release;
+    r->rows = t->tile_y;
+    r->depth_count = (size_t)columns * p->ny;
+    r->depth_host = (int *)malloc(r->depth_count * sizeof(int));
+    if (!r->depth_host)
+        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of host memory for cuda_resident's depths");
+    resident_depths(NULL, p->nz, p->ny, p->nx, r->depth_host); /* every cell sea, until upload */
     if (!t->tile_y) { /* balanced tiles: the shared memory of `want` blocks a multiprocessor, if
                         * they fit (registers) and the grid fits in them (all sea) */
         const int want = RESIDENT_BLOCKS_PER_SM;
@@ -437,36 +448,17 @@ static stencil_status configure(stencil_cuda_state *s, stencil_error *err)
         fits = 0;
         if (avail >= resident_tile_bytes(1, depth))
             STENCIL_CUDA_CHECK(err, cudaOccupancyMaxActiveBlocksPerMultiprocessor(&fits, fn, threads, avail));
-        if (fits >= want) {
-            int *full = (int *)malloc((size_t)columns * p->ny * sizeof(int));
-            resident_plan trial;
-            stencil_error ignored;
-            if (full) {
-                resident_depths(NULL, p->nz, p->ny, p->nx, full);
-                if (resident_plan_make(&trial, full, p->nz, p->ny, p->nx, 0, avail, want * sms,
-                                       &ignored) == STENCIL_OK) {
-                    bytes = avail;
-                    capacity = (size_t)want * (size_t)sms;
-                    resident_plan_free(&trial);
-                }
-                free(full);
-            }
+        resident_plan trial;
+        stencil_error ignored;
+        if (fits >= want && resident_plan_make(&trial, r->depth_host, p->nz, p->ny, p->nx, 0, avail,
+                                               want * sms, &ignored) == STENCIL_OK) {
+            bytes = avail;
+            capacity = (size_t)want * (size_t)sms;
+            resident_plan_free(&trial);
         }
     }
-
-    resident_state *r = (resident_state *)calloc(1, sizeof *r);
-    if (!r)
-        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of host memory for cuda_resident's tiles");
-    s->extra = r;
-    s->release_extra = resident_release;
     r->budget = bytes;
     r->capacity = (int)capacity;
-    r->rows = t->tile_y;
-    r->depth_count = (size_t)columns * p->ny;
-    r->depth_host = (int *)malloc(r->depth_count * sizeof(int));
-    if (!r->depth_host)
-        return stencil_fail(err, STENCIL_ERR_NOMEM, "out of host memory for cuda_resident's depths");
-    resident_depths(NULL, p->nz, p->ny, p->nx, r->depth_host); /* every cell sea, until upload */
     STENCIL_CUDA_CHECK(err, cudaMallocHost((void **)&r->fresh, r->depth_count * sizeof(int)));
     STENCIL_CUDA_CHECK(err, cudaMalloc((void **)&r->depth, r->depth_count * sizeof(int)));
     STENCIL_CUDA_CHECK(err, cudaMalloc((void **)&r->flags, capacity * sizeof(int)));
